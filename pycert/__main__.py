@@ -1,0 +1,3 @@
+from pycert.cli import main
+
+main()

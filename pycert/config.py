@@ -1,0 +1,278 @@
+"""The policy file: pydantic models, built-in defaults, and one-sentence errors with line numbers."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from pycert.errors import ConfigError
+from pycert.model import CertificateInfo
+from pycert.tomlpos import locate_line
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+STORE_LOCATIONS = ("CurrentUser", "LocalMachine")
+STORE_NAMES = (
+    "My",
+    "CA",
+    "Root",
+    "AuthRoot",
+    "TrustedPeople",
+    "TrustedPublisher",
+    "Disallowed",
+    "AddressBook",
+)
+# Friendly names admins know from certmgr, mapped to OIDs.
+EKU_NAMES = {
+    "clientAuth": "1.3.6.1.5.5.7.3.2",
+    "serverAuth": "1.3.6.1.5.5.7.3.1",
+    "codeSigning": "1.3.6.1.5.5.7.3.3",
+    "emailProtection": "1.3.6.1.5.5.7.3.4",
+}
+MAX_PATTERN_LENGTH = 512
+PROFILE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+OID = re.compile(r"^[0-2](\.[0-9]+)+$")
+MAX_POLICY_BYTES = 1024 * 1024
+
+OBN_ISSUER = "Online Billing NW Common Root CA"
+
+BUILTIN_POLICY: dict[str, Any] = {
+    "checks": ["expiry"],
+    "profiles": {
+        "obn": {
+            "description": "オンライン請求ネットワーク関連システム共通認証局 client certificate",
+            "match": {"issuer_contains": [OBN_ISSUER]},
+            "stores": ["CurrentUser\\My"],
+            "renewal_window_days": 90,
+            "urgent_days": 14,
+            "expected_lifetime_months": 39,
+            "required": True,
+        }
+    },
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MatchRule(_Strict):
+    """How a certificate is recognised. Every condition given must hold."""
+
+    issuer_contains: list[str] = Field(default_factory=list)
+    issuer_regex: str | None = None
+    subject_regex: str | None = None
+    eku: list[str] = Field(default_factory=list)
+
+    @field_validator("issuer_contains")
+    @classmethod
+    def _non_empty_strings(cls, value: list[str]) -> list[str]:
+        if any(not item.strip() for item in value):
+            raise ValueError("an empty string would match every issuer; remove it")
+        return value
+
+    @field_validator("issuer_regex", "subject_regex")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if len(value) > MAX_PATTERN_LENGTH:
+            raise ValueError(f"the pattern is longer than {MAX_PATTERN_LENGTH} characters")
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression ({exc})") from None
+        return value
+
+    @field_validator("eku")
+    @classmethod
+    def _known_eku(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if item not in EKU_NAMES and not OID.match(item):
+                names = ", ".join(EKU_NAMES)
+                raise ValueError(f"'{item}' is neither a dotted OID nor one of {names}")
+        return value
+
+    @model_validator(mode="after")
+    def _has_a_condition(self) -> "MatchRule":
+        if not (self.issuer_contains or self.issuer_regex or self.subject_regex):
+            raise ValueError("give issuer_contains, issuer_regex or subject_regex")
+        return self
+
+    def matches(self, cert: CertificateInfo) -> bool:
+        issuer = cert.issuer.casefold()
+        if self.issuer_contains and not any(s.casefold() in issuer for s in self.issuer_contains):
+            return False
+        if self.issuer_regex and not re.search(self.issuer_regex, cert.issuer):
+            return False
+        if self.subject_regex and not re.search(self.subject_regex, cert.subject):
+            return False
+        wanted = {EKU_NAMES.get(e, e) for e in self.eku}
+        return wanted.issubset(cert.ekus)
+
+
+class Profile(_Strict):
+    description: str = ""
+    enabled: bool = True
+    match: MatchRule
+    stores: list[str] = Field(default_factory=lambda: ["CurrentUser\\My"], min_length=1)
+    renewal_window_days: int = Field(90, ge=1, le=3650)
+    urgent_days: int = Field(14, ge=0, le=3650)
+    expected_lifetime_months: int | None = Field(None, ge=1, le=1200)
+    required: bool = False
+
+    @field_validator("stores")
+    @classmethod
+    def _known_stores(cls, value: list[str]) -> list[str]:
+        for store in value:
+            location, sep, name = store.partition("\\")
+            if not sep or location not in STORE_LOCATIONS or name not in STORE_NAMES:
+                raise ValueError(
+                    f"'{store}' is not a store; write Location\\Name with Location one of "
+                    f"{', '.join(STORE_LOCATIONS)} and Name one of {', '.join(STORE_NAMES)}"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _urgent_inside_window(self) -> "Profile":
+        if self.urgent_days > self.renewal_window_days:
+            raise ValueError("urgent_days must not be larger than renewal_window_days")
+        return self
+
+
+class Policy(_Strict):
+    checks: list[Literal["expiry"]] = Field(default_factory=lambda: ["expiry"])
+    profiles: dict[str, Profile]
+
+    @field_validator("profiles")
+    @classmethod
+    def _profile_names(cls, value: dict[str, Profile]) -> dict[str, Profile]:
+        for name in value:
+            if not PROFILE_NAME.match(name):
+                raise ValueError(
+                    f"profile name '{name}' must be 1-32 lower-case letters, digits, '-' or '_'"
+                )
+        return value
+
+    def enabled_profiles(self) -> dict[str, Profile]:
+        return {name: p for name, p in self.profiles.items() if p.enabled}
+
+    def select(self, name: str | None) -> dict[str, Profile]:
+        """The profiles a command works on: one by name, or every enabled one."""
+        if name is None:
+            return self.enabled_profiles()
+        if name not in self.profiles:
+            known = ", ".join(sorted(self.profiles)) or "none"
+            raise ConfigError(f"There is no profile '{name}' in the policy; known profiles: {known}.")
+        return {name: self.profiles[name]}
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    policy: Policy
+    source: str  # a file path, or "built-in defaults"
+
+
+def default_policy_path() -> Path:
+    if sys.platform == "win32":
+        return Path(os.environ.get("ProgramData", r"C:\ProgramData")) / "PyCert" / "pycert.toml"
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "pycert" / "pycert.toml"
+
+
+def load_policy(explicit: str | None = None) -> LoadedPolicy:
+    """`--config` wins, then PYCERT_CONFIG, then the default path; absent default = built-ins.
+
+    A file named explicitly (option or variable) must exist.
+    """
+    named = explicit or os.environ.get("PYCERT_CONFIG") or None
+    if named:
+        return load_policy_file(Path(named))
+    default = default_policy_path()
+    if default.exists():
+        return load_policy_file(default)
+    return LoadedPolicy(Policy.model_validate(BUILTIN_POLICY), "built-in defaults")
+
+
+def load_policy_file(path: Path) -> LoadedPolicy:
+    text = _read_policy_text(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"{path}: the file is not valid TOML ({exc}); fix the syntax at that position."
+        ) from None
+    merged = merge_with_builtin(data)
+    try:
+        policy = Policy.model_validate(merged)
+    except ValidationError as exc:
+        problems = [_describe(path, text, err) for err in exc.errors()]
+        raise ConfigError(problems[0], problems) from None
+    return LoadedPolicy(policy, str(path))
+
+
+def merge_with_builtin(data: dict[str, Any]) -> dict[str, Any]:
+    """Lay the file over the built-in policy, so `[profiles.obn] renewal_window_days = 60`
+    changes one setting and keeps the rest. Lists replace; tables merge."""
+    return _deep_merge(BUILTIN_POLICY, data)
+
+
+def policy_as_dict(policy: Policy) -> dict[str, Any]:
+    return policy.model_dump(mode="json", exclude_none=True)
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_policy_text(path: Path) -> str:
+    try:
+        if path.is_dir():
+            raise ConfigError(f"{path} is a folder; give the path of the policy file (pycert.toml).")
+        if path.stat().st_size > MAX_POLICY_BYTES:
+            raise ConfigError(f"{path} is larger than 1 MiB; a policy file is a few kilobytes, check the path.")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            f"The policy file {path} does not exist; create it or pass a correct --config path."
+        ) from None
+    except PermissionError:
+        raise ConfigError(f"The policy file {path} cannot be read (permission denied); check its access rights.") from None
+    except OSError as exc:
+        raise ConfigError(f"The policy file {path} cannot be read ({exc.strerror}); check the path.") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text; save the policy file as UTF-8.") from None
+
+
+def _describe(path: Path, text: str, err: dict[str, Any]) -> str:
+    loc = tuple(err["loc"])
+    field = ".".join(str(p) for p in loc) or "(top level)"
+    line = locate_line(text, loc)
+    where = f"{path}, line {line}" if line else str(path)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        what = "unknown key; remove it or correct its spelling"
+    elif kind == "missing":
+        what = "this required key is missing; add it"
+    else:
+        what = err["msg"].removeprefix("Value error, ")
+        if kind not in ("value_error", "assertion_error") and "input" in err:
+            what += f" (got {err['input']!r:.60})"
+    return f"{where}: {field}: {what}."

@@ -1,0 +1,76 @@
+"""Certificate expiry: which certificates of each profile need renewal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pycert import rules
+from pycert.config import Policy, Profile
+from pycert.errors import EXIT_ACTION_NEEDED, EXIT_OK, EXIT_RUNTIME
+from pycert.model import CheckResult, Finding, ProfileResult, StoreReading, StoreRef
+
+DEFAULT_WINDOW_DAYS = 90
+DEFAULT_URGENT_DAYS = 14
+
+
+def scan(profiles: dict[str, Profile], backend, now: datetime) -> list[ProfileResult]:
+    """Read each store once, match certificates to profiles, and classify them."""
+    wanted = {StoreRef.parse(s) for p in profiles.values() for s in p.stores}
+    readings = {r.store: r for r in backend.read_many(sorted(wanted, key=str))}
+    results = []
+    for name, profile in profiles.items():
+        stores = [readings[StoreRef.parse(s)] for s in profile.stores]
+        matched = [c for r in stores for c in r.certificates if profile.match.matches(c)]
+        results.append(
+            rules.evaluate_profile(
+                name,
+                matched,
+                stores,
+                now,
+                renewal_window_days=profile.renewal_window_days,
+                urgent_days=profile.urgent_days,
+                required=profile.required,
+            )
+        )
+    return results
+
+
+def detect(policy: Policy, backend, now: datetime, profile: str | None = None) -> CheckResult:
+    results = scan(policy.select(profile), backend, now)
+    if any(not r.compliant for r in results):
+        verdict, code = "noncompliant", EXIT_ACTION_NEEDED
+    elif any(r.store_errors for r in results):
+        verdict, code = "error", EXIT_RUNTIME
+    else:
+        verdict, code = "compliant", EXIT_OK
+    messages = [
+        f"{s.store}: {s.error}" for r in results for s in r.store_errors
+    ]
+    return CheckResult("expiry", verdict, code, now, results, messages)
+
+
+@dataclass
+class Inventory:
+    findings: list[Finding]
+    stores: list[StoreReading]
+
+
+def inventory(
+    policy: Policy, backend, now: datetime, profile: str | None = None, include_unmatched: bool = False
+) -> Inventory:
+    """Every matched certificate (and with include_unmatched, every other one in the same
+    stores, judged by the default window), soonest expiry first."""
+    profiles = policy.select(profile)
+    results = scan(profiles, backend, now)
+    findings = [f for r in results for f in r.findings]
+    readings = {s.store: s for r in results for s in r.stores}
+    if include_unmatched:
+        seen = {(f.certificate.store, f.certificate.thumbprint) for f in findings}
+        for reading in readings.values():
+            others = [c for c in reading.certificates if (c.store, c.thumbprint) not in seen]
+            findings += [
+                rules.classify(c, others, now, DEFAULT_WINDOW_DAYS, DEFAULT_URGENT_DAYS) for c in others
+            ]
+    findings.sort(key=lambda f: (f.days_left, f.certificate.thumbprint))
+    return Inventory(findings, sorted(readings.values(), key=lambda s: str(s.store)))

@@ -1,0 +1,162 @@
+"""The data every layer passes around. Plain dataclasses: cheap to build, easy to test."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class KeyPresence(str, enum.Enum):
+    """Whether a certificate in a store has its private key.
+
+    `unknown` is what a backend says when it cannot tell: Mono's stores never keep keys,
+    so a False from Mono means "don't know", not "no key".
+    """
+
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+    def as_json(self) -> bool | None:
+        return {"yes": True, "no": False, "unknown": None}[self.value]
+
+
+class State(str, enum.Enum):
+    OK = "ok"
+    DUE = "due"
+    URGENT = "urgent"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not-yet-valid"
+    SUPERSEDED = "superseded"
+
+
+# Worst first: how the summary line and `list` order certificates.
+STATE_SEVERITY = {
+    State.EXPIRED: 0,
+    State.URGENT: 1,
+    State.DUE: 2,
+    State.NOT_YET_VALID: 3,
+    State.OK: 4,
+    State.SUPERSEDED: 5,
+}
+
+NEEDS_ACTION = frozenset({State.DUE, State.URGENT, State.EXPIRED})
+
+
+@dataclass(frozen=True)
+class StoreRef:
+    location: str  # CurrentUser | LocalMachine
+    name: str  # My, CA, Root, ...
+
+    @classmethod
+    def parse(cls, text: str) -> "StoreRef":
+        location, _, name = text.partition("\\")
+        return cls(location, name)
+
+    def __str__(self) -> str:
+        return f"{self.location}\\{self.name}"
+
+
+@dataclass(frozen=True)
+class CertificateInfo:
+    store: StoreRef
+    subject: str
+    issuer: str
+    thumbprint: str  # SHA-1, upper-case hex, as Windows shows it
+    serial: str
+    not_before: datetime  # aware, UTC
+    not_after: datetime  # aware, UTC
+    has_private_key: KeyPresence
+    friendly_name: str = ""
+    key_usages: tuple[str, ...] = ()
+    ekus: tuple[str, ...] = ()  # dotted OIDs
+
+    @property
+    def common_name(self) -> str:
+        return rdn_value(self.subject, "CN")
+
+
+def rdn_value(dn: str, attribute: str) -> str:
+    """First value of `attribute` in a .NET-style DN ("CN=a, OU=b, C=JP"); '' if absent."""
+    for part in split_dn(dn):
+        key, sep, value = part.partition("=")
+        if sep and key.strip().upper() == attribute.upper():
+            return value.strip().strip('"')
+    return ""
+
+
+def split_dn(dn: str) -> list[str]:
+    """Split a DN on commas that are not inside quotes or escaped."""
+    parts, current, quoted, escaped = [], [], False, False
+    for ch in dn:
+        if escaped:
+            current.append(ch)
+            escaped = False
+        elif ch == "\\":
+            current.append(ch)
+            escaped = True
+        elif ch == '"':
+            current.append(ch)
+            quoted = not quoted
+        elif ch == "," and not quoted:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+    if current:
+        parts.append("".join(current).strip())
+    return [p for p in parts if p]
+
+
+@dataclass(frozen=True)
+class StoreReading:
+    """What one store gave: its certificates, or why it could not be read."""
+
+    store: StoreRef
+    status: str  # "ok" | "absent" | "error"
+    certificates: tuple[CertificateInfo, ...] = ()
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    profile: str
+    certificate: CertificateInfo
+    state: State
+    days_left: int
+    superseded_by: str | None = None  # thumbprint of the renewed certificate
+
+
+@dataclass
+class ProfileResult:
+    profile: str
+    required: bool
+    findings: list[Finding] = field(default_factory=list)
+    stores: list[StoreReading] = field(default_factory=list)
+    missing: bool = False
+
+    @property
+    def needs_action(self) -> list[Finding]:
+        return [f for f in self.findings if f.state in NEEDS_ACTION]
+
+    @property
+    def store_errors(self) -> list[StoreReading]:
+        return [s for s in self.stores if s.status == "error"]
+
+    @property
+    def compliant(self) -> bool:
+        return not self.missing and not self.needs_action
+
+
+@dataclass
+class CheckResult:
+    """The outcome of one detect/remediate job: what every front door renders."""
+
+    check: str
+    verdict: str  # compliant | noncompliant | error | remediated | failed
+    exit_code: int
+    generated_at: datetime
+    profiles: list[ProfileResult] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    details: dict = field(default_factory=dict)

@@ -1,0 +1,236 @@
+"""Renderers: the Intune summary line, JSON, a table for people, CSV. No decisions here."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime, timezone
+from typing import Callable, Iterable
+
+from pycert import __version__, lineformat
+from pycert.model import CheckResult, Finding, ProfileResult, State
+
+VERDICT_WORDS = {
+    "compliant": "COMPLIANT",
+    "noncompliant": "NONCOMPLIANT",
+    "remediated": "REMEDIATED",
+    "failed": "FAILED",
+    "error": "FAILED",
+}
+STATE_COLOURS = {
+    State.EXPIRED: "red",
+    State.URGENT: "red",
+    State.DUE: "yellow",
+    State.NOT_YET_VALID: "magenta",
+    State.OK: "green",
+    State.SUPERSEDED: "bright_black",
+}
+
+
+def iso(value: datetime) -> str:
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def certificate_json(finding: Finding) -> dict:
+    c = finding.certificate
+    return {
+        "profile": finding.profile,
+        "store": str(c.store),
+        "subject": c.subject,
+        "common_name": c.common_name,
+        "issuer": c.issuer,
+        "thumbprint": c.thumbprint,
+        "serial": c.serial,
+        "not_before": iso(c.not_before),
+        "not_after": iso(c.not_after),
+        "days_left": finding.days_left,
+        "has_private_key": c.has_private_key.as_json(),
+        "friendly_name": c.friendly_name,
+        "key_usages": list(c.key_usages),
+        "ekus": list(c.ekus),
+        "state": finding.state.value,
+        "superseded_by": finding.superseded_by,
+    }
+
+
+def profile_json(result: ProfileResult) -> dict:
+    return {
+        "name": result.profile,
+        "compliant": result.compliant,
+        "required": result.required,
+        "missing": result.missing,
+        "stores": [
+            {"store": str(s.store), "status": s.status, "error": s.error or None}
+            for s in result.stores
+        ],
+        "certificates": [certificate_json(f) for f in result.findings],
+    }
+
+
+def result_json(result: CheckResult) -> dict:
+    data = {
+        "check": result.check,
+        "verdict": result.verdict,
+        "exit_code": result.exit_code,
+        "generated_at": iso(result.generated_at),
+        "pycert_version": __version__,
+        "summary": summary_line(result),
+        "messages": list(result.messages),
+    }
+    if result.profiles:
+        data["profiles"] = [profile_json(p) for p in result.profiles]
+        data["certificates"] = [certificate_json(f) for p in result.profiles for f in p.findings]
+    data.update(result.details)
+    return data
+
+
+def combined_json(results: list[CheckResult], verdict: str, exit_code: int, now: datetime) -> dict:
+    return {
+        "check": "all",
+        "verdict": verdict,
+        "exit_code": exit_code,
+        "generated_at": iso(now),
+        "pycert_version": __version__,
+        "summary": combined_line(results, verdict),
+        "checks": [result_json(r) for r in results],
+    }
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+# -- the summary line ----------------------------------------------------------
+
+def finding_item(finding: Finding) -> lineformat.Item:
+    c = finding.certificate
+    return lineformat.Item(
+        finding.profile,
+        {
+            "cn": c.common_name or c.subject,
+            "state": finding.state.value,
+            "days": finding.days_left,
+            "expires": c.not_after.astimezone(timezone.utc).strftime("%Y-%m-%d"),
+            "tp": c.thumbprint[:8],
+        },
+    )
+
+
+def expiry_line_parts(result: CheckResult) -> tuple[dict, list[lineformat.Item]]:
+    findings = [f for p in result.profiles for f in p.findings]
+    counters: dict[str, object] = {"certs": len(findings)}
+    for state in State:
+        count = sum(1 for f in findings if f.state is state)
+        if count:
+            counters[state.value] = count
+    items: list[lineformat.Item] = []
+    for p in result.profiles:
+        if p.missing:
+            items.append(lineformat.Item(p.profile, {"state": "missing"}))
+        for s in p.store_errors:
+            items.append(lineformat.Item(p.profile, {"state": "error", "store": str(s.store)}))
+    from pycert.rules import worst_findings  # local: keeps rules out of --version
+
+    worst = worst_findings(result.profiles)
+    if not worst:
+        # Compliant: name the certificate that will need attention first.
+        current = sorted(
+            (f for f in findings if f.state is State.OK), key=lambda f: f.days_left
+        )
+        worst = current[:1]
+    items.extend(finding_item(f) for f in worst)
+    return counters, items
+
+
+LINE_PARTS: dict[str, Callable[[CheckResult], tuple[dict, list[lineformat.Item]]]] = {
+    "expiry": expiry_line_parts,
+}
+
+
+def summary_line(result: CheckResult) -> str:
+    counters, items = LINE_PARTS[result.check](result)
+    line = lineformat.Line(VERDICT_WORDS[result.verdict], result.check, counters, items)
+    return lineformat.render(line)
+
+
+def combined_line(results: list[CheckResult], verdict: str) -> str:
+    counters = {r.check: r.verdict for r in results}
+    items = []
+    for r in results:
+        for item in LINE_PARTS[r.check](r)[1]:
+            items.append(lineformat.Item(item.word, {"check": r.check, **item.fields}))
+    return lineformat.render(lineformat.Line(VERDICT_WORDS[verdict], "all", counters, items))
+
+
+# -- tables and CSV --------------------------------------------------------------
+
+TABLE_COLUMNS = ("STATE", "DAYS", "EXPIRES", "PROFILE", "CN", "KEY", "STORE", "THUMBPRINT")
+
+
+def _row(f: Finding) -> list[str]:
+    c = f.certificate
+    return [
+        f.state.value,
+        str(f.days_left),
+        c.not_after.astimezone(timezone.utc).strftime("%Y-%m-%d"),
+        f.profile or "-",
+        c.common_name or c.subject,
+        c.has_private_key.value,
+        str(c.store),
+        c.thumbprint,
+    ]
+
+
+def render_table(findings: Iterable[Finding], colour: bool = False) -> str:
+    import click  # local: click is only needed when people read the output
+
+    rows = [(_row(f), f.state) for f in findings]
+    if not rows:
+        return "No certificates found."
+    widths = [len(h) for h in TABLE_COLUMNS]
+    for row, _ in rows:
+        widths = [max(w, _display_width(cell)) for w, cell in zip(widths, row)]
+    lines = ["  ".join(_pad(h, w) for h, w in zip(TABLE_COLUMNS, widths)).rstrip()]
+    for row, state in rows:
+        cells = [_pad(cell, w) for cell, w in zip(row, widths)]
+        if colour:
+            cells[0] = click.style(cells[0], fg=STATE_COLOURS[state])
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def render_csv(findings: Iterable[Finding]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    fields = list(certificate_json_fields())
+    writer.writerow(fields)
+    for f in findings:
+        data = certificate_json(f)
+        writer.writerow([_csv_cell(data[k]) for k in fields])
+    return buffer.getvalue()
+
+
+def certificate_json_fields() -> tuple[str, ...]:
+    return (
+        "profile", "state", "days_left", "not_after", "not_before", "common_name", "subject",
+        "issuer", "thumbprint", "serial", "has_private_key", "store", "superseded_by",
+    )
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _display_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _display_width(text))

@@ -1,0 +1,203 @@
+"""pythonnet: load the .NET runtime once, then read and change X509Stores.
+
+.NET Framework on Windows, Mono elsewhere. Mono keeps its CurrentUser stores under
+$XDG_CONFIG_HOME/.mono/certs and reads that variable once, at first store access.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import warnings
+from datetime import datetime, timedelta, timezone
+
+from pycert.errors import PlatformError
+from pycert.model import CertificateInfo, KeyPresence, StoreReading, StoreRef
+
+_lock = threading.Lock()
+_runtime = None  # the loaded namespace objects, once
+
+_EPOCH_TICKS = datetime(1, 1, 1, tzinfo=timezone.utc)
+_KU_NAMES = (
+    # X509KeyUsageFlags bit -> name, in RFC 5280 order
+    (0x80, "digitalSignature"),
+    (0x40, "nonRepudiation"),
+    (0x20, "keyEncipherment"),
+    (0x10, "dataEncipherment"),
+    (0x08, "keyAgreement"),
+    (0x04, "keyCertSign"),
+    (0x02, "cRLSign"),
+    (0x01, "encipherOnly"),
+    (0x8000, "decipherOnly"),
+)
+
+
+def runtime_name() -> str:
+    return "netfx" if sys.platform == "win32" else "mono"
+
+
+def load_runtime():
+    """Load the CLR once per process and return the X509 namespace we use."""
+    global _runtime
+    with _lock:
+        if _runtime is not None:
+            return _runtime
+        try:
+            with warnings.catch_warnings():
+                # clr_loader warns that Debian's Mono 6.8 is older than 6.12; it works.
+                warnings.simplefilter("ignore")
+                import pythonnet
+
+                pythonnet.load(runtime_name())
+                import clr  # noqa: F401  (registers the CLR import hook)
+            from System import Array, Byte  # type: ignore[import-not-found]
+            from System.Security.Cryptography.X509Certificates import (  # type: ignore[import-not-found]
+                OpenFlags,
+                StoreLocation,
+                X509Certificate2,
+                X509Store,
+            )
+        except Exception as exc:  # the runtime's own errors are many and untyped
+            hint = (
+                "install .NET Framework 4.8"
+                if sys.platform == "win32"
+                else "install Mono (apt-get install mono-devel)"
+            )
+            raise PlatformError(f"The .NET runtime could not be loaded ({exc}); {hint}.") from None
+        _runtime = {
+            "Array": Array,
+            "Byte": Byte,
+            "OpenFlags": OpenFlags,
+            "StoreLocation": StoreLocation,
+            "X509Certificate2": X509Certificate2,
+            "X509Store": X509Store,
+        }
+        return _runtime
+
+
+def user_store_root() -> str:
+    """The folder Mono keeps CurrentUser stores under (its ApplicationData folder)."""
+    load_runtime()
+    from System import Environment  # type: ignore[import-not-found]
+
+    return str(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData))
+
+
+def runtime_loaded() -> bool:
+    return _runtime is not None
+
+
+class DotNetStores:
+    """Read and change X509Stores through .NET. Key presence is only trusted on Windows."""
+
+    def __init__(self, name: str, keys_known: bool):
+        self.name = name
+        self.keys_known = keys_known
+
+    @classmethod
+    def for_this_machine(cls) -> "DotNetStores":
+        on_windows = sys.platform == "win32"
+        return cls(name="netfx" if on_windows else "mono", keys_known=on_windows)
+
+    # -- reading -------------------------------------------------------------
+    def read(self, store: StoreRef) -> StoreReading:
+        rt = load_runtime()
+        flags = rt["OpenFlags"]
+        try:
+            handle = self._open(store, flags.ReadOnly | flags.OpenExistingOnly)
+        except Exception as exc:
+            message = _clr_message(exc)
+            if _means_absent(message):
+                return StoreReading(store, "absent")
+            return StoreReading(store, "error", error=message)
+        try:
+            certificates = tuple(self._info(store, c) for c in handle.Certificates)
+        except Exception as exc:
+            return StoreReading(store, "error", error=_clr_message(exc))
+        finally:
+            handle.Close()
+        return StoreReading(store, "ok", certificates)
+
+    def read_many(self, stores) -> list[StoreReading]:
+        return [self.read(s) for s in stores]
+
+    # -- changing ------------------------------------------------------------
+    def add_der(self, store: StoreRef, der: bytes) -> None:
+        """Add a certificate (no key) to a store; adding one already there changes nothing."""
+        rt = load_runtime()
+        cert = rt["X509Certificate2"](rt["Array"][rt["Byte"]](der))
+        handle = self._open(store, rt["OpenFlags"].ReadWrite)
+        try:
+            handle.Add(cert)
+        except Exception as exc:
+            raise PlatformError(f"Could not add a certificate to {store} ({_clr_message(exc)}).") from None
+        finally:
+            handle.Close()
+
+    def remove(self, store: StoreRef, thumbprint: str) -> bool:
+        """Remove the certificate with this thumbprint; False when it was not there."""
+        rt = load_runtime()
+        handle = self._open(store, rt["OpenFlags"].ReadWrite)
+        try:
+            for cert in handle.Certificates:
+                if cert.Thumbprint.upper() == thumbprint.upper():
+                    handle.Remove(cert)
+                    return True
+            return False
+        except Exception as exc:
+            raise PlatformError(f"Could not remove {thumbprint} from {store} ({_clr_message(exc)}).") from None
+        finally:
+            handle.Close()
+
+    # -- helpers -------------------------------------------------------------
+    def _open(self, store: StoreRef, flags):
+        rt = load_runtime()
+        location = getattr(rt["StoreLocation"], store.location)
+        handle = rt["X509Store"](store.name, location)
+        handle.Open(flags)
+        return handle
+
+    def _info(self, store: StoreRef, cert) -> CertificateInfo:
+        if cert.HasPrivateKey:
+            key = KeyPresence.YES
+        else:
+            key = KeyPresence.NO if self.keys_known else KeyPresence.UNKNOWN
+        key_usages: tuple[str, ...] = ()
+        ekus: tuple[str, ...] = ()
+        for ext in cert.Extensions:
+            oid = ext.Oid.Value
+            if oid == "2.5.29.37":
+                ekus = tuple(o.Value for o in ext.EnhancedKeyUsages)
+            elif oid == "2.5.29.15":
+                flags = int(ext.KeyUsages)
+                key_usages = tuple(name for bit, name in _KU_NAMES if flags & bit)
+        return CertificateInfo(
+            store=store,
+            subject=cert.Subject,
+            issuer=cert.Issuer,
+            thumbprint=cert.Thumbprint.upper(),
+            serial=cert.SerialNumber.upper(),
+            not_before=_utc(cert.NotBefore),
+            not_after=_utc(cert.NotAfter),
+            has_private_key=key,
+            friendly_name=cert.FriendlyName or "",
+            key_usages=key_usages,
+            ekus=ekus,
+        )
+
+
+def _utc(value) -> datetime:
+    """System.DateTime (Kind=Local on Mono and .NET) to an aware UTC datetime."""
+    ticks = value.ToUniversalTime().Ticks
+    return _EPOCH_TICKS + timedelta(microseconds=ticks // 10)
+
+
+def _means_absent(message: str) -> bool:
+    """Mono: "Store X doesn't exists"; Windows: "The system cannot find the file specified"."""
+    lower = message.lower()
+    return "exist" in lower or "cannot find" in lower
+
+
+def _clr_message(exc: Exception) -> str:
+    message = getattr(exc, "Message", None) or str(exc)
+    return str(message).splitlines()[0].strip().rstrip(".")

@@ -1,0 +1,87 @@
+"""Realistic sample certificates, made with `cryptography`, for `pycert demo` and the tests.
+
+Nothing here is trusted by anything: the CA keys are generated on the spot and thrown away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID
+
+OBN_CA = "CN=Online Billing NW Common Root CA - G1,O=Cybertrust Japan Co.\\, Ltd.,C=JP"
+OBN_LEAF = "CN={code},OU=medical,OU=hokkaido,O=ReceiptOnline,C=JP"
+OBN_LIFETIME = timedelta(days=365 * 3 + 91)  # 3 years 3 months, near enough for samples
+
+
+@lru_cache(maxsize=4)
+def rsa_key(seed: int = 0, bits: int = 2048) -> rsa.RSAPrivateKey:
+    """A key per seed, generated once per process (key generation is the slow part)."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
+
+
+@dataclass(frozen=True)
+class Sample:
+    certificate: x509.Certificate
+    key: rsa.RSAPrivateKey
+
+    @property
+    def der(self) -> bytes:
+        return self.certificate.public_bytes(serialization.Encoding.DER)
+
+    @property
+    def thumbprint(self) -> str:
+        return self.certificate.fingerprint(hashes.SHA1()).hex().upper()
+
+
+def make_certificate(
+    subject: str,
+    issuer: str,
+    not_before: datetime,
+    not_after: datetime,
+    *,
+    serial: int | None = None,
+    key_seed: int = 0,
+    issuer_key: rsa.RSAPrivateKey | None = None,
+    client_auth: bool = True,
+    ca: bool = False,
+) -> Sample:
+    key = rsa_key(key_seed)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name.from_rfc4514_string(subject))
+        .issuer_name(x509.Name.from_rfc4514_string(issuer))
+        .public_key(key.public_key())
+        .serial_number(serial if serial is not None else x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
+    if client_auth and not ca:
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False
+        ).add_extension(
+            x509.KeyUsage(True, False, True, False, False, False, False, False, False),
+            critical=True,
+        )
+    certificate = builder.sign(issuer_key or rsa_key(99), hashes.SHA256())
+    return Sample(certificate, key)
+
+
+def obn_certificate(code: str, days_left: float, now: datetime, *, lifetime: timedelta = OBN_LIFETIME,
+                    issuer: str = OBN_CA, key_seed: int = 0) -> Sample:
+    """An OBN client certificate for medical-institution `code` with `days_left` to run."""
+    not_after = now + timedelta(days=days_left)
+    return make_certificate(
+        OBN_LEAF.format(code=code), issuer, not_after - lifetime, not_after, key_seed=key_seed
+    )
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
