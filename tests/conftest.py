@@ -1,0 +1,130 @@
+"""Shared fixtures. The .NET runtime reads XDG_CONFIG_HOME once per process, so this file
+points it at a session sandbox *before* anything can load the runtime; tests that need a
+clean store empty that sandbox's Mono store folders (the real store code still runs)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SANDBOX = Path(tempfile.mkdtemp(prefix="pycert-tests-"))
+os.environ["XDG_CONFIG_HOME"] = str(SANDBOX)
+os.environ.pop("PYCERT_CONFIG", None)
+
+MONO_AVAILABLE = shutil.which("mono") is not None
+needs_mono = pytest.mark.skipif(
+    not MONO_AVAILABLE, reason="Mono is not installed (the README's quick start installs mono-devel)"
+)
+
+
+def mono_store_dir(base: Path, name: str = "My") -> Path:
+    return base / ".mono" / "certs" / name
+
+
+@dataclass
+class MonoStore:
+    """The real Mono X509Store of this test process, emptied for each test."""
+
+    base: Path
+    backend: object
+
+    def add(self, sample, store: str = "CurrentUser\\My") -> None:
+        from pycert.model import StoreRef
+
+        self.backend.add_der(StoreRef.parse(store), sample.der)
+
+    def files(self, name: str = "My") -> list[Path]:
+        return sorted(mono_store_dir(self.base, name).glob("*.cer"))
+
+    def clear(self) -> None:
+        certs = self.base / ".mono"
+        if certs.exists():
+            shutil.rmtree(certs)
+
+
+@pytest.fixture
+def mono_store():
+    if not MONO_AVAILABLE:
+        pytest.skip("Mono is not installed (the README's quick start installs mono-devel)")
+    from pycert.platform import store_backend
+
+    store = MonoStore(SANDBOX, store_backend())
+    store.clear()
+    yield store
+    store.clear()
+
+
+@dataclass
+class CliRun:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def last_line(self) -> str:
+        lines = self.stdout.rstrip("\n").splitlines()
+        return lines[-1] if lines else ""
+
+
+def run_cli(args: list[str], *, xdg: Path, env: dict | None = None, stdin: str | None = None,
+            timeout: float = 120) -> CliRun:
+    """Run `python -m pycert` as a real process with its own XDG_CONFIG_HOME."""
+    full_env = {k: v for k, v in os.environ.items() if k != "PYCERT_CONFIG"}
+    full_env.update({"XDG_CONFIG_HOME": str(xdg), "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"})
+    full_env.update(env or {})
+    proc = subprocess.run(
+        [sys.executable, "-m", "pycert", *args],
+        capture_output=True, text=True, env=full_env, input=stdin, timeout=timeout, cwd=str(ROOT),
+    )
+    return CliRun(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def cli_sandbox(tmp_path):
+    """A fresh XDG_CONFIG_HOME for one CLI subprocess run, with a helper to seed its store.
+
+    Seeding happens in a child process (the runtime in this process is bound to SANDBOX)."""
+    if not MONO_AVAILABLE:
+        pytest.skip("Mono is not installed (the README's quick start installs mono-devel)")
+    return CliSandbox(tmp_path)
+
+
+class CliSandbox:
+    def __init__(self, base: Path):
+        self.base = base
+
+    def seed(self, samples, store: str = "CurrentUser\\My") -> None:
+        """Write DER files and add them to the sandbox store through a real Mono process."""
+        folder = self.base / "seed"
+        folder.mkdir(exist_ok=True)
+        paths = []
+        for i, sample in enumerate(samples):
+            path = folder / f"{len(list(folder.iterdir()))}-{i}.der"
+            path.write_bytes(sample.der)
+            paths.append(str(path))
+        code = (
+            "import sys; from pathlib import Path\n"
+            "from pycert.platform import store_backend\n"
+            "from pycert.model import StoreRef\n"
+            "b = store_backend(); s = StoreRef.parse(sys.argv[1])\n"
+            "for p in sys.argv[2:]: b.add_der(s, Path(p).read_bytes())\n"
+        )
+        env = dict(os.environ, XDG_CONFIG_HOME=str(self.base), PYTHONPATH=str(ROOT))
+        subprocess.run([sys.executable, "-c", code, store, *paths], check=True, env=env, timeout=120)
+
+    def run(self, *args: str, **kwargs) -> CliRun:
+        return run_cli(list(args), xdg=self.base, **kwargs)
+
+    def write_policy(self, text: str) -> Path:
+        path = self.base / "pycert" / "pycert.toml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
