@@ -114,14 +114,20 @@ def list_command(ctx: Context, profile: str | None, show_all: bool, fmt: str, as
 
 # -- detect ------------------------------------------------------------------------
 
-def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, **options) -> int:
-    """Run detect for each named check and print in the Intune contract's shape."""
+def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, action: str = "detect", **options) -> int:
+    """Run detect (or remediate) for each named check and print in the Intune contract's shape.
+
+    Every job module exposes `detect(policy, backend, now, **options)` and, where it can
+    act, `remediate(policy, backend, now, **options)`, both returning a CheckResult.
+    """
     import importlib
 
     from pycert import output
     from pycert.jobs import CHECKS
 
-    results = [importlib.import_module(CHECKS[n]).detect(ctx.policy, ctx.backend, now, **options) for n in names]
+    results = [
+        getattr(importlib.import_module(CHECKS[n]), action)(ctx.policy, ctx.backend, now, **options) for n in names
+    ]
     if len(results) == 1:
         result = results[0]
         click.echo(output.dumps(output.result_json(result)) if fmt == "json" else output.summary_line(result))
@@ -130,7 +136,10 @@ def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, **option
         return result.exit_code
     codes = [r.exit_code for r in results]
     exit_code = 1 if 1 in codes else max(codes)
-    verdict = {0: "compliant", 1: "noncompliant"}.get(exit_code, "error")
+    if action == "remediate":
+        verdict = {0: "remediated", 1: "noncompliant"}.get(exit_code, "failed")
+    else:
+        verdict = {0: "compliant", 1: "noncompliant"}.get(exit_code, "error")
     if fmt == "json":
         click.echo(output.dumps(output.combined_json(results, verdict, exit_code, now)))
     else:
@@ -181,6 +190,27 @@ def with_failure_line(check: str, fmt: str, run) -> int:
 
             click.echo(output.dumps({"check": check, "verdict": "failed", "exit_code": exc.exit_code, "error": exc.message}))
         raise
+
+
+# -- remediate ---------------------------------------------------------------------
+
+@cli.group("remediate", invoke_without_command=True)
+@click.option("--format", "fmt", type=LINE_FORMATS, default="line", show_default=True)
+@click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
+@pass_ctx
+@click.pass_context
+def remediate_group(click_ctx: click.Context, ctx: Context, fmt: str, dry_run: bool) -> None:
+    """Change the machine so that a check passes. Idempotent; `--dry-run` shows the plan.
+
+    Without a sub-command, remediates every check the policy's `checks` list enables.
+    """
+    if click_ctx.invoked_subcommand is None:
+        now = datetime.now(timezone.utc)
+        click_ctx.exit(
+            with_failure_line(
+                "all", fmt, lambda: run_checks(ctx, list(ctx.policy.checks), fmt, now, "remediate", dry_run=dry_run)
+            )
+        )
 
 
 # -- config ------------------------------------------------------------------------
