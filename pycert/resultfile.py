@@ -83,12 +83,19 @@ def write(path: str, result: dict) -> Path:
     return target
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(target: Path, fill: Callable[[TextIO], object], encoding: str = "utf-8") -> None:
     """Write through `fill(handle)` into a temporary file beside `target`, then os.replace it
     over `target`: readers see the old file or the new one, never a partial one."""
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:
+            os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; others on the share must read it
             with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
                 fill(handle)
                 handle.flush()
