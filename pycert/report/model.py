@@ -18,7 +18,7 @@ def verdict_of(text: str) -> str:
     return "failed" if word == "error" else word
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CertRow:
     """One item a device named: a certificate, or a missing/error marker of a profile."""
 
@@ -31,7 +31,7 @@ class CertRow:
     thumbprint: str = ""  # as much as the source gave (8 hex in a line, 40 in JSON)
 
 
-@dataclass
+@dataclass(slots=True)
 class DeviceReport:
     device: str
     verdict: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from pycert.report.model import STATE_ORDER, VERDICT_ORDER, Fleet
@@ -13,7 +13,7 @@ SOONEST = 10
 NOT_CHARTED = ("superseded", "missing", "error")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One line of the CSV/HTML table: a device and one certificate it named (or none)."""
 
@@ -94,7 +94,7 @@ def summary(fleet: Fleet, table: list[Row], now: datetime) -> dict:
         "certificates_by_state": ordered(states, STATE_ORDER),
         "expiries_per_week": weeks,
         "expired_listed": expired_listed,
-        "soonest": [r.__dict__ for r in soonest],
+        "soonest": [asdict(r) for r in soonest],
         "unparseable": fleet.rejected_count,
-        "unparseable_rows": [r.__dict__ for r in fleet.rejected],
+        "unparseable_rows": [asdict(r) for r in fleet.rejected],
     }
