@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import random
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -119,7 +120,7 @@ def export_row(device: SampleDevice, style: str, output: str) -> list[str]:
     when = device.reported_at.strftime(TIME_FORMATS[style])
     status = "Without issues" if device.result.exit_code == 0 else "With issues"
     if style == "api":
-        return [f"{abs(hash(device.name)):032x}"[:32], device.name, device.user, device.user.split("@")[0],
+        return [str(uuid.uuid5(uuid.NAMESPACE_DNS, device.name)), device.name, device.user, device.user.split("@")[0],
                 status, "Not run", output, "", "", "", when]
     return [device.name, device.user, status, "Not run", output, "", "", when]
 

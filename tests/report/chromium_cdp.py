@@ -28,11 +28,22 @@ def chromium_binary() -> str | None:
     return None
 
 
+def _high_fd(fd: int) -> int:
+    import fcntl
+
+    high = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+    os.close(fd)
+    return high
+
+
 class Chromium:
     def __init__(self, binary: str, profile: Path, timeout: float = 30):
         self.timeout = timeout
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
+        # Move the child's ends above 9, so that the redirections below never overwrite or
+        # close one of them (a fresh process would otherwise get exactly fds 3 and 4).
+        to_child_r, from_child_w = (_high_fd(fd) for fd in (to_child_r, from_child_w))
         # Chromium reads commands on fd 3 and writes replies on fd 4.
         script = f'exec "$0" "$@" 3<&{to_child_r} 4>&{from_child_w} {to_child_r}<&- {from_child_w}>&-'
         self.proc = subprocess.Popen(
