@@ -72,8 +72,10 @@ def write_html(summary: dict, table: list[Row], now: datetime, lang: str, handle
     )
     verdicts = sorted({r.verdict for r in table})
     states = sorted({r.state for r in table if r.state})
-    options = lambda values, kind: "".join(  # noqa: E731
-        f'<option value="{escape(v)}">{escape(word(lang, kind, v))}</option>' for v in values)
+
+    def options(values: list[str], kind: str) -> str:
+        return "".join(f'<option value="{escape(v)}">{escape(word(lang, kind, v))}</option>' for v in values)
+
     header = "".join(f'<th data-key="{c}" aria-sort="none">{escape(t[c])}</th>' for c in COLUMNS)
     data = {
         "columns": list(COLUMNS),

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from pycert.errors import UsageError
-from pycert.report.model import DeviceReport, Fleet, Rejected
+from pycert.report.model import Fleet, Rejected
 from pycert.report.parse import ParseError, from_json, parse_output, parse_time
 
 SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson", ".txt")

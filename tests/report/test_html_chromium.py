@@ -97,3 +97,16 @@ def test_large_report_draws_a_window_and_still_sorts_everything(tmp_path, browse
     browser.click('#pycert-table th[data-key="days_left"]')  # already ascending: now descending
     days = [int(d) for d in column(browser, 6) if d]
     assert days[0] == max(r.days_left for r in table if r.days_left is not None)
+
+
+def test_empty_input_still_gives_a_working_page(tmp_path, browser):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    html = tmp_path / "empty.html"
+    proc = subprocess.run([sys.executable, "-m", "pycert", "report", str(empty), "--html", str(html), "--lang", "en"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    browser.open_page(html.as_uri())
+    assert browser.problems() == []
+    assert browser.evaluate("document.getElementById('pycert-count').textContent") == "Showing 0 of 0"
+    assert "empty file" in browser.evaluate("document.getElementById('pycert-rejected').textContent")
