@@ -63,7 +63,7 @@ def load_runtime():
                 if sys.platform == "win32"
                 else "install Mono (apt-get install mono-devel)"
             )
-            raise PlatformError(f"The .NET runtime could not be loaded ({exc}); {hint}.") from None
+            raise PlatformError(f"The .NET runtime could not be loaded ({_clr_message(exc)}); {hint}.") from None
         _runtime = {
             "Array": Array,
             "Byte": Byte,
@@ -199,5 +199,7 @@ def _means_absent(message: str) -> bool:
 
 
 def _clr_message(exc: Exception) -> str:
-    message = getattr(exc, "Message", None) or str(exc)
-    return str(message).splitlines()[0].strip().rstrip(".")
+    """One line from a .NET or Python exception: the first line, whitespace folded."""
+    message = str(getattr(exc, "Message", None) or exc).strip()
+    first = message.splitlines()[0] if "\n  at " in message else message
+    return " ".join(first.split()).rstrip(".")
