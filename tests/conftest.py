@@ -115,7 +115,7 @@ class CliSandbox:
             "from pycert.platform import store_backend\n"
             "from pycert.model import StoreRef\n"
             "b = store_backend(); s = StoreRef.parse(sys.argv[1])\n"
-            "for p in sys.argv[2:]: b.add_der(s, Path(p).read_bytes())\n"
+            "b.add_der(s, *(Path(p).read_bytes() for p in sys.argv[2:]))\n"
         )
         env = dict(os.environ, XDG_CONFIG_HOME=str(self.base), PYTHONPATH=str(ROOT))
         subprocess.run([sys.executable, "-c", code, store, *paths], check=True, env=env, timeout=120)
