@@ -149,3 +149,9 @@ def test_non_utf8_and_folder(tmp_path):
         config.load_policy_file(path)
     with pytest.raises(ConfigError, match="is a folder"):
         config.load_policy_file(tmp_path)
+
+
+def test_numbers_written_as_strings_are_refused(tmp_path):
+    # strict types: "90" in quotes is a typo an admin should hear about, not a silent coercion
+    [message] = problems(tmp_path, '[profiles.obn]\nrenewal_window_days = "90"\n')
+    assert "line 2: profiles.obn.renewal_window_days: Input should be a valid integer (got '90')." in message
