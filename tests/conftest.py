@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SANDBOX = Path(tempfile.mkdtemp(prefix="pycert-tests-"))
 os.environ["XDG_CONFIG_HOME"] = str(SANDBOX)
 os.environ.pop("PYCERT_CONFIG", None)
+# Run logs and the machine lock of every test run stay inside the sandbox too.
+os.environ["PYCERT_LOG_DIR"] = str(SANDBOX / "logs")
+os.environ["PYCERT_LOCK_FILE"] = str(SANDBOX / "pycert.lock")
 
 MONO_AVAILABLE = shutil.which("mono") is not None
 needs_mono = pytest.mark.skipif(
