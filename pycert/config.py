@@ -39,6 +39,9 @@ EKU_NAMES = {
     "emailProtection": "1.3.6.1.5.5.7.3.4",
 }
 MAX_PATTERN_LENGTH = 512
+# A pattern that backtracks catastrophically (e.g. "(a|aa)+$") must not hang a detection
+# run: matching uses the `regex` module, whose search takes a timeout.
+REGEX_TIMEOUT_SECONDS = 0.25
 PROFILE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 OID = re.compile(r"^[0-2](\.[0-9]+)+$")
 MAX_POLICY_BYTES = 1024 * 1024
@@ -87,9 +90,11 @@ class MatchRule(_Strict):
             return value
         if len(value) > MAX_PATTERN_LENGTH:
             raise ValueError(f"the pattern is longer than {MAX_PATTERN_LENGTH} characters")
+        import regex
+
         try:
-            re.compile(value)
-        except re.error as exc:
+            regex.compile(value)
+        except regex.error as exc:
             raise ValueError(f"not a valid regular expression ({exc})") from None
         return value
 
@@ -112,12 +117,24 @@ class MatchRule(_Strict):
         issuer = cert.issuer.casefold()
         if self.issuer_contains and not any(s.casefold() in issuer for s in self.issuer_contains):
             return False
-        if self.issuer_regex and not re.search(self.issuer_regex, cert.issuer):
+        if self.issuer_regex and not _search("issuer_regex", self.issuer_regex, cert.issuer):
             return False
-        if self.subject_regex and not re.search(self.subject_regex, cert.subject):
+        if self.subject_regex and not _search("subject_regex", self.subject_regex, cert.subject):
             return False
         wanted = {EKU_NAMES.get(e, e) for e in self.eku}
         return wanted.issubset(cert.ekus)
+
+
+def _search(field: str, pattern: str, text: str) -> bool:
+    import regex
+
+    try:
+        return regex.search(pattern, text, timeout=REGEX_TIMEOUT_SECONDS) is not None
+    except TimeoutError:
+        raise ConfigError(
+            f"The pattern match.{field} = {pattern!r} took too long on {text[:60]!r}; "
+            "simplify it (avoid nested repeats such as (a+)+)."
+        ) from None
 
 
 class Profile(_Strict):

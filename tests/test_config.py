@@ -155,3 +155,13 @@ def test_numbers_written_as_strings_are_refused(tmp_path):
     # strict types: "90" in quotes is a typo an admin should hear about, not a silent coercion
     [message] = problems(tmp_path, '[profiles.obn]\nrenewal_window_days = "90"\n')
     assert "line 2: profiles.obn.renewal_window_days: Input should be a valid integer (got '90')." in message
+
+
+def test_catastrophic_pattern_is_stopped_by_a_timeout(tmp_path):
+    policy = config.load_policy_file(write(tmp_path, '[profiles.x]\nmatch = { subject_regex = "^(a|aa)+$" }\n')).policy
+    cert = CertificateInfo(
+        StoreRef("CurrentUser", "My"), "a" * 5000 + "!", "CN=x", "AB" * 20, "01",
+        datetime(2025, 1, 1, tzinfo=timezone.utc), datetime(2028, 1, 1, tzinfo=timezone.utc), KeyPresence.YES,
+    )
+    with pytest.raises(ConfigError, match=r"match.subject_regex = '\^\(a\|aa\)\+\$' took too long"):
+        policy.profiles["x"].match.matches(cert)
