@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pycert.errors import ConfigError
 from pycert.model import CertificateInfo
+from pycert.paths import shown
 from pycert.tomlpos import locate_line
 
 if sys.version_info >= (3, 11):
@@ -132,7 +133,7 @@ def _search(field: str, pattern: str, text: str) -> bool:
         return regex.search(pattern, text, timeout=REGEX_TIMEOUT_SECONDS) is not None
     except TimeoutError:
         raise ConfigError(
-            f"The pattern match.{field} = {pattern!r} took too long on {text[:60]!r}; "
+            f"The pattern match.{field} = {shown(repr(pattern), 80)} took too long on {shown(repr(text), 60)}; "
             "simplify it (avoid nested repeats such as (a+)+)."
         ) from None
 
@@ -176,7 +177,7 @@ class Policy(_Strict):
         for name in value:
             if not PROFILE_NAME.match(name):
                 raise ValueError(
-                    f"profile name '{name}' must be 1-32 lower-case letters, digits, '-' or '_'"
+                    f"profile name '{shown(name, 40)}' must be 1-32 lower-case letters, digits, '-' or '_'"
                 )
         return value
 
@@ -189,7 +190,7 @@ class Policy(_Strict):
             return self.enabled_profiles()
         if name not in self.profiles:
             known = ", ".join(sorted(self.profiles)) or "none"
-            raise ConfigError(f"There is no profile '{name}' in the policy; known profiles: {known}.")
+            raise ConfigError(f"There is no profile '{shown(name, 60)}' in the policy; known profiles: {known}.")
         return {name: self.profiles[name]}
 
 
@@ -226,8 +227,10 @@ def load_policy_file(path: Path) -> LoadedPolicy:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
-            f"{path}: the file is not valid TOML ({exc}); fix the syntax at that position."
+            f"{shown(path)}: the file is not valid TOML ({exc}); fix the syntax at that position."
         ) from None
+    except RecursionError:
+        raise ConfigError(f"{shown(path)}: the file nests tables or arrays too deeply; flatten it.") from None
     merged = merge_with_builtin(data)
     try:
         policy = Policy.model_validate(merged)
@@ -258,31 +261,35 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read_policy_text(path: Path) -> str:
+    name = shown(path)
     try:
         if path.is_dir():
-            raise ConfigError(f"{path} is a folder; give the path of the policy file (pycert.toml).")
+            raise ConfigError(f"{name} is a folder; give the path of the policy file (pycert.toml).")
+        if path.exists() and not path.is_file():
+            raise ConfigError(f"{name} is not a regular file; give the path of the policy file (pycert.toml).")
         if path.stat().st_size > MAX_POLICY_BYTES:
-            raise ConfigError(f"{path} is larger than 1 MiB; a policy file is a few kilobytes, check the path.")
+            raise ConfigError(f"{name} is larger than 1 MiB; a policy file is a few kilobytes, check the path.")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(
-            f"The policy file {path} does not exist; create it or pass a correct --config path."
+            f"The policy file {name} does not exist; create it or pass a correct --config path."
         ) from None
     except PermissionError:
-        raise ConfigError(f"The policy file {path} cannot be read (permission denied); check its access rights.") from None
-    except OSError as exc:
-        raise ConfigError(f"The policy file {path} cannot be read ({exc.strerror}); check the path.") from None
+        raise ConfigError(f"The policy file {name} cannot be read (permission denied); check its access rights.") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ConfigError(f"The policy file {name} cannot be read ({reason}); check the path.") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ConfigError(f"{path} is not UTF-8 text; save the policy file as UTF-8.") from None
+        raise ConfigError(f"{name} is not UTF-8 text; save the policy file as UTF-8.") from None
 
 
 def _describe(path: Path, text: str, err: dict[str, Any]) -> str:
     loc = tuple(err["loc"])
-    field = ".".join(str(p) for p in loc) or "(top level)"
+    field = shown(".".join(str(p) for p in loc) or "(top level)", 80)
     line = locate_line(text, loc)
-    where = f"{path}, line {line}" if line else str(path)
+    where = f"{shown(path)}, line {line}" if line else shown(path)
     kind = err["type"]
     if kind == "extra_forbidden":
         what = "unknown key; remove it or correct its spelling"
