@@ -351,7 +351,17 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def run(argv: list[str] | None = None) -> int:
+    import warnings
+
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    with warnings.catch_warnings():
+        if not debug:
+            # A library warning on stderr would make Intune mark a good run as failed.
+            warnings.simplefilter("ignore")
+        return _run(argv, debug)
+
+
+def _run(argv: list[str] | None, debug: bool) -> int:
     try:
         result = cli.main(args=argv, prog_name="pycert", standalone_mode=False)
         return result if isinstance(result, int) else 0

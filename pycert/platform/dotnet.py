@@ -196,7 +196,10 @@ def _der_details(der: bytes) -> dict | None:
     from cryptography.x509.oid import ExtensionOID
 
     try:
-        parsed = x509.load_der_x509_certificate(der)
+        with warnings.catch_warnings():
+            # e.g. a negative serial: cryptography warns, Windows accepts; we report, not warn
+            warnings.simplefilter("ignore")
+            parsed = x509.load_der_x509_certificate(der)
         extensions = parsed.extensions
         ekus: tuple[str, ...] = ()
         key_usages: tuple[str, ...] = ()
