@@ -49,6 +49,18 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    """A CSV cell Excel will not run as a formula: text from terminals and shares (a device
+    name "=HYPERLINK(...)") gets a leading apostrophe; numbers such as -52 stay numbers."""
+    text = _cell(value)
+    if isinstance(value, str) and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
 def write_csv(table: list[Row], handle: TextIO) -> None:
     """One row per device and certificate, fewest days left first. Column names are stable
     English keys (scripts read them); the file is written with a BOM so Excel on Japanese
@@ -56,4 +68,4 @@ def write_csv(table: list[Row], handle: TextIO) -> None:
     writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in table:
-        writer.writerow([_cell(getattr(row, c)) for c in COLUMNS])
+        writer.writerow([_csv_cell(getattr(row, c)) for c in COLUMNS])

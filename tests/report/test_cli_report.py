@@ -58,3 +58,16 @@ def test_unwritable_html_is_a_runtime_error_and_leaves_nothing(tmp_path):
     assert proc.returncode == 3
     assert proc.stderr.startswith("error: could not write ") and proc.stderr.count("\n") == 1
     assert "Traceback" not in proc.stderr
+
+
+def test_csv_cells_cannot_become_excel_formulas(tmp_path):
+    device = next(d for d in samples.fleet(200, NOW, seed=8)
+                  if any(f.state.value == "expired" for p in d.result.profiles for f in p.findings))
+    hostile = samples.SampleDevice("=HYPERLINK(\"http://x\",\"y\")", "@evil", device.reported_at, device.result)
+    export = tmp_path / "export.csv"
+    samples.write_export(export, [hostile])
+    out_csv = tmp_path / "fleet.csv"
+    assert pycert("report", str(export), "--csv", str(out_csv)).returncode == 0
+    [row] = list(csv.DictReader(io.StringIO(out_csv.read_text(encoding="utf-8-sig"))))[:1]
+    assert row["device"] == "'=HYPERLINK(\"http://x\",\"y\")" and row["user"] == "'@evil"
+    assert int(row["days_left"]) < 0  # negative numbers stay numbers
