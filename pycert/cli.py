@@ -129,11 +129,7 @@ def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, action: 
         getattr(importlib.import_module(CHECKS[n]), action)(ctx.policy, ctx.backend, now, **options) for n in names
     ]
     if len(results) == 1:
-        result = results[0]
-        click.echo(output.dumps(output.result_json(result)) if fmt == "json" else output.summary_line(result))
-        for message in result.messages:
-            click.echo(f"error: {message}", err=True)
-        return result.exit_code
+        return render_result(results[0], fmt)
     codes = [r.exit_code for r in results]
     exit_code = 1 if 1 in codes else max(codes)
     if action == "remediate":
@@ -159,6 +155,16 @@ def detect_group(click_ctx: click.Context, ctx: Context, fmt: str, as_of: str | 
     """
     if click_ctx.invoked_subcommand is None:
         click_ctx.exit(with_failure_line("all", fmt, lambda: run_checks(ctx, list(ctx.policy.checks), fmt, parse_as_of(as_of))))
+
+
+def render_result(result, fmt: str) -> int:
+    """One check's result: JSON, or the summary line last; failures as `error:` on stderr."""
+    from pycert import output
+
+    click.echo(output.dumps(output.result_json(result)) if fmt == "json" else output.summary_line(result))
+    for message in result.messages:
+        click.echo(f"error: {message}", err=True)
+    return result.exit_code
 
 
 @detect_group.command("expiry")
@@ -211,6 +217,92 @@ def remediate_group(click_ctx: click.Context, ctx: Context, fmt: str, dry_run: b
                 "all", fmt, lambda: run_checks(ctx, list(ctx.policy.checks), fmt, now, "remediate", dry_run=dry_run)
             )
         )
+
+
+# -- mpki ------------------------------------------------------------------------
+
+cache_dir_option = click.option("--cache-dir", metavar="DIR", help="Cache folder (default: [mpki] cache_dir, then %ProgramData%\\PyCert\\cache).")
+
+
+@detect_group.command("mpki")
+@click.option("--format", "fmt", type=LINE_FORMATS, default="line", show_default=True)
+@click.option("--offline", is_flag=True, help="Do not ask the portal; use the cached answer for `latest`.")
+@cache_dir_option
+@pass_ctx
+def detect_mpki(ctx: Context, fmt: str, offline: bool, cache_dir: str | None) -> None:
+    """Is Cybertrust Managed PKI Client at the required version?"""
+    from pycert.jobs import mpki
+
+    now = datetime.now(timezone.utc)
+    code = with_failure_line("mpki", fmt, lambda: render_result(mpki.detect(ctx.policy, None, now, cache_dir, offline), fmt))
+    raise SystemExit(code)
+
+
+@remediate_group.command("mpki")
+@click.option("--msi", "msi", metavar="FILE", help="Install this MSI instead of downloading one.")
+@click.option("--url", metavar="URL", help="Download the MSI from this URL instead of [mpki] url.")
+@click.option("--dry-run", is_flag=True, help="Verify the MSI and print the plan; change nothing.")
+@click.option("--format", "fmt", type=LINE_FORMATS, default="line", show_default=True)
+@cache_dir_option
+@pass_ctx
+@click.pass_context
+def remediate_mpki(click_ctx: click.Context, ctx: Context, msi: str | None, url: str | None, dry_run: bool,
+                   fmt: str, cache_dir: str | None) -> None:
+    """Verify the new MSI, then uninstall the old client and install the new one."""
+    from pycert.jobs import mpki
+
+    dry_run = dry_run or bool(click_ctx.parent and click_ctx.parent.params.get("dry_run"))
+
+    def body() -> int:
+        result = mpki.remediate(ctx.policy, None, datetime.now(timezone.utc), dry_run=dry_run, msi=msi, url=url,
+                                cache_dir=cache_dir)
+        if fmt == "line":
+            for step in result.details.get("plan", []) if dry_run else []:
+                click.echo(f"plan: {step['command']}")
+            for run in result.details.get("runs", []):
+                click.echo(f"ran: msiexec {'/x' if run['action'] == 'uninstall' else '/i'} {run['target']} "
+                           f"-> exit {', '.join(map(str, run['exit_codes']))} ({run['result']}); log {run['log']}")
+        return render_result(result, fmt)
+
+    raise SystemExit(with_failure_line("mpki", fmt, body))
+
+
+@cli.group("mpki")
+def mpki_group() -> None:
+    """Cybertrust Managed PKI Client: status and MSI inspection."""
+
+
+@mpki_group.command("status")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--offline", is_flag=True, help="Do not ask the portal; use the cached answer for `latest`.")
+@cache_dir_option
+@pass_ctx
+def mpki_status(ctx: Context, fmt: str, offline: bool, cache_dir: str | None) -> None:
+    """Installed versions against the required one, and how old the cached answer is."""
+    from pycert import output
+    from pycert.jobs import mpki
+
+    result = mpki.detect(ctx.policy, None, datetime.now(timezone.utc), cache_dir, offline)
+    if fmt == "json":
+        click.echo(output.dumps(output.result_json(result)))
+    else:
+        click.echo(output.render_mpki_status(result))
+    raise SystemExit(result.exit_code)
+
+
+@mpki_group.command("inspect-msi")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@pass_ctx
+def mpki_inspect(ctx: Context, file: str) -> None:
+    """Print an MSI's Property table facts, SHA-256, signature and policy problems as JSON (exit 1 if any)."""
+    from pathlib import Path
+
+    from pycert import output
+    from pycert.jobs import mpki
+
+    data, code = mpki.inspect_report(ctx.policy, Path(file))
+    click.echo(output.dumps(data))
+    raise SystemExit(code)
 
 
 # -- config ------------------------------------------------------------------------

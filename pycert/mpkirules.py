@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_VERSION = re.compile(r"^\s*(\d{1,5})\.(\d{1,5})(?:\.(\d{1,5}))?(?:\.(\d{1,5}))?\s*$")
+_VERSION = re.compile(r"^\s*([0-9]{1,5})\.([0-9]{1,5})(?:\.([0-9]{1,5}))?(?:\.([0-9]{1,5}))?\s*$", re.ASCII)
 _LIMITS = (255, 255, 65535, 65535)
 _GUID = re.compile(r"^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$")
 
