@@ -4,6 +4,7 @@ and closing the client's tray process. Every OS call goes through `_spawn`, `_ke
 
 from __future__ import annotations
 
+import ntpath
 import os
 import subprocess
 import time
@@ -21,7 +22,7 @@ BUSY_BACKOFF_SECONDS = 30
 
 
 def msiexec_path() -> str:
-    return os.path.join(os.environ.get("SystemRoot", r"C:\Windows"), "System32", "msiexec.exe")
+    return ntpath.join(os.environ.get("SystemRoot", r"C:\Windows"), "System32", "msiexec.exe")
 
 
 def uninstall_argv(product_code: str, log: str) -> list[str]:
