@@ -203,21 +203,20 @@ def remediate(policy: Policy, backend, now: datetime, dry_run: bool = False, msi
     details["closed_processes"] = done.closed
     details["reboot_required"] = done.reboot
     log_paths = [r.log for r in done.runs]
+
+    # 4. Re-read the registry, as Settings > Apps would show it: the summary reports the
+    #    terminal as it is now, the earlier reading stays under "before".
+    after = mpkirules.assess(installed_products(mp), required, install_if_missing=True)
+    details["before"] = details["installed"]
+    details["installed"] = _details(mp, after, None)["installed"]
     if done.stopped:
-        remaining = installed_products(mp)
-        details["after"] = [{"version": p.display_version, "product_code": p.product_code} for p in remaining]
-        if not remaining and done.removed_any:
+        if not after.products and done.removed_any:
             details["terminal_without_client"] = True
             return _failed(now, details, [
                 f"THE MPKI CLIENT IS NOW UNINSTALLED AND THE NEW ONE IS NOT INSTALLED: {done.stopped} (retried once). "
                 f"Install {path} by hand now (the MSI is kept); logs: " + ", ".join(log_paths) + "."
             ])
         return _failed(now, details, [f"Not upgraded: {done.stopped}; logs: {', '.join(log_paths) or 'none'}."])
-
-    # 4. Confirm from the registry, as Settings > Apps would show it.
-    after = mpkirules.assess(installed_products(mp), required, install_if_missing=True)
-    details["after"] = [{"version": s.product.display_version, "product_code": s.product.product_code, "state": s.state}
-                        for s in after.products]
     if not after.compliant:
         return _failed(now, details, [
             f"msiexec reported success but the registry does not show {mp.display_name} {required} or newer; "

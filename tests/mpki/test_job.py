@@ -131,7 +131,9 @@ def test_remediate_verifies_before_uninstalling_then_installs_and_confirms(machi
     kinds = [e[0] if e[0] == "verify" else e[1] for e in machine.events]
     assert kinds == ["verify", "taskkill.exe", "/x", "/i"]
     assert machine.events[2] == ("spawn", "/x", OLD)
-    assert result.details["after"][0]["version"] == "2.1.0"
+    assert [(p["version"], p["state"], p["registry"]) for p in result.details["installed"]] == [("2.1.0", "current", ["HKLM64"])]
+    assert result.details["before"][0]["version"] == "1.0.0"
+    assert line(result).items[0].fields["state"] == "current"
     assert result.details["closed_processes"] == ["tray.exe (pid 42)"]
     logs = [r["log"] for r in result.details["runs"]]
     assert logs[0].endswith(f"mpki-20261121T090000Z-uninstall-{OLD.strip('{}')}.log")
@@ -180,6 +182,7 @@ def test_install_failure_after_uninstall_retries_once_then_fails_loudly(machine,
     assert kept.exists() and str(kept) in message
     parsed = line(result)
     assert parsed.verdict == "FAILED" and parsed.items[0].fields == {"state": "not-installed", "action": "install-by-hand"}
+    assert result.details["installed"] == [] and parsed.counters["installed"] == "0"
 
 
 def test_already_current_does_nothing(machine, msis, tmp_path):
