@@ -196,8 +196,11 @@ def remediate(policy: Policy, backend, now: datetime, dry_run: bool = False, msi
     logs.mkdir(parents=True, exist_ok=True)
     from pycert.platform.windows import msiexec
 
-    done = msiexec.execute(plan, mutex_wait_seconds=mp.mutex_wait_seconds, busy_retries=mp.busy_retries,
-                           tray_processes=mp.tray_processes)
+    with msiexec.HeldFile(str(path)):
+        if msifile.sha256(path) != facts.sha256:
+            return _failed(now, details, [f"Nothing was changed: {path} changed after it was verified; rerun."])
+        done = msiexec.execute(plan, mutex_wait_seconds=mp.mutex_wait_seconds, busy_retries=mp.busy_retries,
+                               tray_processes=mp.tray_processes)
     details["runs"] = [{"action": r.action, "target": r.target, "log": r.log, "exit_codes": r.codes, "result": r.meaning}
                        for r in done.runs]
     details["closed_processes"] = done.closed

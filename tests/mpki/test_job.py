@@ -51,6 +51,14 @@ def machine(mocker, monkeypatch, tmp_path):
     mocker.patch.object(msiexec, "_sleep")
     kernel32 = MagicMock()
     kernel32.OpenMutexW.return_value = 0
+
+    def lock(path, access, share, security, disposition, flags, template):
+        m.events.append(("lock", path, access, share, disposition))
+        return 0x77
+
+    kernel32.CreateFileW.side_effect = lock
+    kernel32.CloseHandle.side_effect = lambda h: m.events.append(("close", h))
+    m.kernel32 = kernel32
     mocker.patch.object(msiexec, "_kernel32", return_value=kernel32)
     mocker.patch.object(msiexec, "_processes", return_value=[(42, r"C:\Program Files (x86)\Cybertrust\MPKI\Tray.exe")])
     real_verify = authenticode.verify
@@ -128,9 +136,11 @@ def test_remediate_verifies_before_uninstalling_then_installs_and_confirms(machi
     policy = pinned(tmp_path, f'signer_thumbprint = "{pki.signer.thumbprint}"\n')
     result = mpki.remediate(policy, None, NOW, msi=str(msis.v2), cache_dir=str(tmp_path / "c"))
     assert result.verdict == "remediated" and result.exit_code == 0, result.messages
-    kinds = [e[0] if e[0] == "verify" else e[1] for e in machine.events]
-    assert kinds == ["verify", "taskkill.exe", "/x", "/i"]
-    assert machine.events[2] == ("spawn", "/x", OLD)
+    kinds = [e[0] if e[0] != "spawn" else e[1] for e in machine.events]
+    assert kinds == ["verify", "lock", "taskkill.exe", "/x", "/i", "close"]
+    kept = str(tmp_path / "c" / "mpki" / "given-CybertrustManagedPKIClient.msi")
+    assert machine.events[1] == ("lock", kept, 0x80000000, 0x1, 3)  # GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING
+    assert machine.events[3] == ("spawn", "/x", OLD) and machine.events[5] == ("close", 0x77)
     assert [(p["version"], p["state"], p["registry"]) for p in result.details["installed"]] == [("2.1.0", "current", ["HKLM64"])]
     assert result.details["before"][0]["version"] == "1.0.0"
     assert line(result).items[0].fields["state"] == "current"
@@ -224,3 +234,15 @@ def test_remediate_from_explicit_url(machine, msis, routes, tmp_path):
     routes.routes["/files/new.msi"] = Route(msis.v2.read_bytes())
     result = mpki.remediate(pinned(tmp_path), None, NOW, url=routes.url("/files/new.msi"), cache_dir=str(tmp_path / "c"))
     assert result.verdict == "remediated"
+
+
+def test_msi_swapped_after_verification_changes_nothing(machine, msis, tmp_path):
+    def swap(path, *rest):
+        machine.events.append(("lock", path))
+        __import__("pathlib").Path(path).write_bytes(msis.v1.read_bytes())  # what a writable cache would allow
+        return 0x77
+
+    machine.kernel32.CreateFileW.side_effect = swap
+    result = mpki.remediate(pinned(tmp_path), None, NOW, msi=str(msis.v2), cache_dir=str(tmp_path / "c"))
+    assert result.verdict == "failed" and "changed after it was verified" in result.messages[0]
+    assert [e for e in machine.events if e[0] == "spawn"] == [] and machine.events[-1] == ("close", 0x77)

@@ -142,3 +142,14 @@ def test_1605_on_uninstall_counts_as_already_gone(os_calls):
     os_calls.spawn.side_effect = [1605, 0]
     done = run_plan()
     assert not done.stopped and not done.removed_any
+
+
+def test_held_file_refuses_when_it_cannot_lock(os_calls):
+    from pycert.errors import PlatformError
+
+    os_calls.kernel32.CreateFileW.return_value = 0xFFFFFFFFFFFFFFFF
+    with pytest.raises(PlatformError, match="could not be opened exclusively"):
+        with msiexec.HeldFile(r"C:\cache\x.msi"):
+            pass
+    os_calls.kernel32.CreateFileW.assert_called_once_with(r"C:\cache\x.msi", 0x80000000, 0x1, None, 3, 0, None)
+    os_calls.kernel32.CloseHandle.assert_not_called()

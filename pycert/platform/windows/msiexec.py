@@ -88,6 +88,39 @@ def _processes() -> list[tuple[int, str]]:
 
 # -- what the job calls ------------------------------------------------------------------
 
+GENERIC_READ = 0x80000000
+FILE_SHARE_READ = 0x1
+OPEN_EXISTING = 3
+INVALID_HANDLE = (-1, 0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF)
+
+
+class HeldFile:
+    """The verified MSI opened with share mode READ only, from verification until msiexec is
+    done: nobody (e.g. a user who can write to the cache folder) can replace or rename it
+    in between. Readers, msiexec included, still can open it."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.handle = None
+
+    def __enter__(self) -> "HeldFile":
+        import ctypes
+
+        k32 = _kernel32()
+        k32.CreateFileW.restype = ctypes.c_void_p
+        handle = k32.CreateFileW(self.path, GENERIC_READ, FILE_SHARE_READ, None, OPEN_EXISTING, 0, None)
+        if handle in INVALID_HANDLE or handle is None:
+            from pycert.errors import PlatformError
+
+            raise PlatformError(f"{self.path} could not be opened exclusively; another program is writing it, try again.")
+        self.handle = handle
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.handle is not None:
+            _kernel32().CloseHandle(self.handle)
+            self.handle = None
+
 def wait_for_mutex(timeout_seconds: int) -> bool:
     """True when no Windows Installer transaction runs (now or within the timeout).
 
