@@ -91,6 +91,7 @@ def inspect(path: Path) -> MsiFacts:
     """Read the MSI's Property table, hash it, and check its Authenticode signature."""
     from pycert.platform import authenticode
 
+    digest = msifile.sha256(path)  # first: a later re-hash proves every check saw these bytes
     props = msifile.read_properties(path)
     signature = authenticode.verify(path)
     return MsiFacts(
@@ -99,7 +100,7 @@ def inspect(path: Path) -> MsiFacts:
         product_code=props.get("ProductCode", ""),
         upgrade_code=props.get("UpgradeCode", ""),
         manufacturer=props.get("Manufacturer", ""),
-        sha256=msifile.sha256(path),
+        sha256=digest,
         signature_valid=signature.valid,
         signature_reason=signature.reason,
         signer_subject=signature.signer_subject,
@@ -135,32 +136,39 @@ def remediate(policy: Policy, backend, now: datetime, dry_run: bool = False, msi
     folder = mpkisource.mpki_cache(mp, cache_dir)
     products = installed_products(mp)
 
-    # 1. Obtain the MSI and the required version. With an explicit file or URL and
-    #    required_version = "latest", the given MSI *is* the latest: no portal request.
+    # 1. Obtain the MSI. With an explicit file or URL and required_version = "latest", the
+    #    given MSI *is* the latest: no portal request.
     latest = None
+    pinned = mp.required_version != "latest"
     if msi or url:
         path = mpkisource.local_msi(msi, folder) if msi else mpkisource.download_url(mp, url, folder)
-        facts = inspect(path)
-        if mp.required_version == "latest":
-            try:
-                required = mpkirules.parse_version(facts.product_version)
-            except mpkirules.VersionError:
-                required = mpkirules.parse_version("0.0.0")  # msi_problems reports the bad version
-        else:
-            required = mpkirules.parse_version(mp.required_version)
     else:
-        pinned = mp.required_version != "latest"
         if pinned:
-            required = mpkirules.parse_version(mp.required_version)
-            assessment = mpkirules.assess(products, required, mp.install_if_missing)
+            assessment = mpkirules.assess(products, mpkirules.parse_version(mp.required_version), mp.install_if_missing)
             if assessment.compliant:
                 return CheckResult(CHECK, "compliant", EXIT_OK, now, details=_details(mp, assessment, None))
         # The portal's MSI, through the conditional-request cache (pinned or latest alike).
         latest = mpkisource.latest(mp, folder, now)
-        if not pinned:
-            required = _served_version(mp, latest)
         path = latest.msi
-        facts = inspect(path)
+
+    # From here until msiexec is done, nobody can replace the file we verify and install.
+    from pycert.platform.windows import msiexec
+
+    with msiexec.HeldFile(str(path)):
+        return _verify_and_upgrade(mp, products, path, latest, pinned, now, dry_run)
+
+
+def _verify_and_upgrade(mp, products, path: Path, latest, pinned: bool, now: datetime, dry_run: bool) -> CheckResult:
+    facts = inspect(path)
+    if pinned:
+        required = mpkirules.parse_version(mp.required_version)
+    elif latest is not None:
+        required = _served_version(mp, latest)
+    else:
+        try:
+            required = mpkirules.parse_version(facts.product_version)
+        except mpkirules.VersionError:
+            required = mpkirules.parse_version("0.0.0")  # msi_problems reports the bad version
 
     assessment = mpkirules.assess(products, required, mp.install_if_missing)
     details = _details(mp, assessment, latest)
@@ -196,11 +204,10 @@ def remediate(policy: Policy, backend, now: datetime, dry_run: bool = False, msi
     logs.mkdir(parents=True, exist_ok=True)
     from pycert.platform.windows import msiexec
 
-    with msiexec.HeldFile(str(path)):
-        if msifile.sha256(path) != facts.sha256:
-            return _failed(now, details, [f"Nothing was changed: {path} changed after it was verified; rerun."])
-        done = msiexec.execute(plan, mutex_wait_seconds=mp.mutex_wait_seconds, busy_retries=mp.busy_retries,
-                               tray_processes=mp.tray_processes)
+    if msifile.sha256(path) != facts.sha256:
+        return _failed(now, details, [f"Nothing was changed: {path} changed after it was verified; rerun."])
+    done = msiexec.execute(plan, mutex_wait_seconds=mp.mutex_wait_seconds, busy_retries=mp.busy_retries,
+                           tray_processes=mp.tray_processes)
     details["runs"] = [{"action": r.action, "target": r.target, "log": r.log, "exit_codes": r.codes, "result": r.meaning}
                        for r in done.runs]
     details["closed_processes"] = done.closed

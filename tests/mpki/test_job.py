@@ -137,9 +137,9 @@ def test_remediate_verifies_before_uninstalling_then_installs_and_confirms(machi
     result = mpki.remediate(policy, None, NOW, msi=str(msis.v2), cache_dir=str(tmp_path / "c"))
     assert result.verdict == "remediated" and result.exit_code == 0, result.messages
     kinds = [e[0] if e[0] != "spawn" else e[1] for e in machine.events]
-    assert kinds == ["verify", "lock", "taskkill.exe", "/x", "/i", "close"]
+    assert kinds == ["lock", "verify", "taskkill.exe", "/x", "/i", "close"]
     kept = str(tmp_path / "c" / "mpki" / "given-CybertrustManagedPKIClient.msi")
-    assert machine.events[1] == ("lock", kept, 0x80000000, 0x1, 3)  # GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING
+    assert machine.events[0] == ("lock", kept, 0x80000000, 0x1, 3)  # GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING
     assert machine.events[3] == ("spawn", "/x", OLD) and machine.events[5] == ("close", 0x77)
     assert [(p["version"], p["state"], p["registry"]) for p in result.details["installed"]] == [("2.1.0", "current", ["HKLM64"])]
     assert result.details["before"][0]["version"] == "1.0.0"
@@ -236,13 +236,17 @@ def test_remediate_from_explicit_url(machine, msis, routes, tmp_path):
     assert result.verdict == "remediated"
 
 
-def test_msi_swapped_after_verification_changes_nothing(machine, msis, tmp_path):
-    def swap(path, *rest):
-        machine.events.append(("lock", path))
-        __import__("pathlib").Path(path).write_bytes(msis.v1.read_bytes())  # what a writable cache would allow
-        return 0x77
+def test_msi_swapped_after_verification_changes_nothing(machine, msis, tmp_path, mocker):
+    """Where the lock cannot hold (it is mocked here), the re-hash before msiexec still
+    catches a file replaced while the checks ran."""
+    real_verify = authenticode.verify.side_effect
 
-    machine.kernel32.CreateFileW.side_effect = swap
+    def verify_then_swap(path):
+        signature = real_verify(path)
+        __import__("pathlib").Path(path).write_bytes(msis.v1.read_bytes())
+        return signature
+
+    mocker.patch.object(authenticode, "verify", side_effect=verify_then_swap)
     result = mpki.remediate(pinned(tmp_path), None, NOW, msi=str(msis.v2), cache_dir=str(tmp_path / "c"))
     assert result.verdict == "failed" and "changed after it was verified" in result.messages[0]
     assert [e for e in machine.events if e[0] == "spawn"] == [] and machine.events[-1] == ("close", 0x77)
