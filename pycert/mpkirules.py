@@ -39,16 +39,17 @@ class MsiVersion:
 def parse_version(text: str) -> MsiVersion:
     """`1.2`, `1.2.3` or `1.2.3.4` with fields in MSI's ranges; anything else is VersionError."""
     if not isinstance(text, str):
-        raise VersionError(f"version {text!r} is not text")
+        raise VersionError(f"version {text!r:.40} is not text")
     match = _VERSION.match(text)
+    shown = text if len(text) <= 40 else text[:37] + "..."  # registry and MSI values are not ours
     if not match:
         raise VersionError(
-            f"'{text}' is not an MSI version; write major.minor.build with numbers only, e.g. 2.1.0"
+            f"'{shown}' is not an MSI version; write major.minor.build with numbers only, e.g. 2.1.0"
         )
     parts = [int(g) if g is not None else None for g in match.groups()]
     for name, value, limit in zip(("major", "minor", "build", "fourth field"), parts, _LIMITS):
         if value is not None and value > limit:
-            raise VersionError(f"'{text}' is not an MSI version: the {name} may be at most {limit}")
+            raise VersionError(f"'{shown}' is not an MSI version: the {name} may be at most {limit}")
     major, minor, build, revision = parts
     return MsiVersion(major, minor, build or 0, revision, text.strip())
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -42,10 +43,17 @@ class Latest:
     offline_reason: str = ""
 
 
-def mpki_cache(policy_mpki, override: str | None = None) -> Path:
-    from pycert.paths import cache_dir
+def cache_root(override: str | None = None) -> Path:
+    """%ProgramData%\\PyCert\\cache on Windows, $XDG_CACHE_HOME/pycert elsewhere."""
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        return Path(os.environ.get("ProgramData", r"C:\ProgramData")) / "PyCert" / "cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")) / "pycert"
 
-    return cache_dir(override or policy_mpki.cache_dir) / "mpki"
+
+def mpki_cache(policy_mpki, override: str | None = None) -> Path:
+    return cache_root(override or policy_mpki.cache_dir) / "mpki"
 
 
 def read_state(folder: Path) -> CacheState | None:

@@ -186,10 +186,10 @@ def _verify_and_upgrade(mp, products, path: Path, latest, pinned: bool, now: dat
         return _failed(now, details, [f"Nothing was changed: {names} cannot be removed with msiexec; uninstall it in Settings > Apps, then rerun."])
 
     # 3. The plan, in the order that cannot strand the terminal.
-    from pycert.paths import logs_dir
+    from pycert.logs import default_log_dir
 
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
-    logs = logs_dir()
+    logs = default_log_dir()
 
     def log_name(kind: str, target: str) -> str:
         suffix = f"-{target.strip('{}')}" if target else ""

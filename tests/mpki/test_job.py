@@ -24,7 +24,7 @@ def machine(mocker, monkeypatch, tmp_path):
     """A Windows terminal with client 1.0.0 in the 32-bit view. msiexec /x removes it from the
     registry, msiexec /i adds the MSI's product; one parent mock records the order of events."""
     monkeypatch.setenv("SystemRoot", r"C:\Windows")
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("PYCERT_LOG_DIR", str(tmp_path / "logs"))
     m = MagicMock()
     m.data = {(HKLM, "32"): {OLD: uninstall_entry(NAME, "1.0.0", OLD, r"C:\Program Files (x86)\Cybertrust\MPKI")}}
     m.install_codes = [0]
@@ -148,7 +148,7 @@ def test_remediate_verifies_before_uninstalling_then_installs_and_confirms(machi
     logs = [r["log"] for r in result.details["runs"]]
     assert logs[0].endswith(f"mpki-20261121T090000Z-uninstall-{OLD.strip('{}')}.log")
     assert logs[1].endswith("mpki-20261121T090000Z-install.log")
-    assert (tmp_path / "state" / "pycert" / "logs").is_dir()
+    assert logs[0].startswith(str(tmp_path / "logs"))
 
 
 @pytest.mark.parametrize("which,reason", [
