@@ -152,6 +152,7 @@ class MsiFacts:
     signature_reason: str = ""
     signer_subject: str = ""
     signer_thumbprint: str = ""
+    read_error: str = ""  # why the file could not be read as an MSI at all
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,8 @@ class Pins:
 
 def msi_problems(facts: MsiFacts, pins: Pins) -> list[str]:
     """Every reason not to install this MSI; empty means it may be installed."""
+    if facts.read_error:
+        return [facts.read_error]
     problems = []
     if facts.product_name.casefold() != pins.product_name.casefold():
         problems.append(f"its ProductName is '{facts.product_name}', not '{pins.product_name}'")

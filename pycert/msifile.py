@@ -12,7 +12,11 @@ WANTED = ("ProductName", "Manufacturer", "ProductVersion", "ProductCode", "Upgra
 
 
 class NotAnMsi(UsageError):
-    pass
+    """The file is not a readable MSI. `reason` is the sentence without the file name."""
+
+    def __init__(self, path, reason: str):
+        super().__init__(f"{path} {reason}.")
+        self.reason = reason
 
 
 def sniff(path: Path) -> str:
@@ -31,7 +35,7 @@ def read_properties(path: Path) -> dict[str, str]:
     kind = sniff(path)
     if kind != "msi":
         what = "an HTML page" if kind == "html" else "not an MSI (no OLE compound-file header)"
-        raise NotAnMsi(f"{path} is {what}; check the download URL or the proxy's login page.")
+        raise NotAnMsi(path, f"is {what}; check the download URL or the proxy's login page")
     import pymsi
 
     try:
@@ -43,9 +47,9 @@ def read_properties(path: Path) -> dict[str, str]:
             package.ole.close()
             package.file.close()
     except Exception as exc:  # pymsi raises bare ValueError/OSError/olefile errors on damage
-        raise NotAnMsi(f"{path} could not be read as an MSI ({type(exc).__name__}: {exc}); the file is damaged.") from None
+        raise NotAnMsi(path, f"could not be read as an MSI ({type(exc).__name__}: {str(exc)[:80]}); the file is damaged") from None
     if not rows:
-        raise NotAnMsi(f"{path} has no Property table; it is not an installable MSI.")
+        raise NotAnMsi(path, "has no Property table; it is not an installable MSI")
     return {str(r["Property"]): "" if r["Value"] is None else str(r["Value"]) for r in rows}
 
 

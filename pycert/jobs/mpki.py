@@ -92,7 +92,10 @@ def inspect(path: Path) -> MsiFacts:
     from pycert.platform import authenticode
 
     digest = msifile.sha256(path)  # first: a later re-hash proves every check saw these bytes
-    props = msifile.read_properties(path)
+    try:
+        props = msifile.read_properties(path)
+    except msifile.NotAnMsi as exc:
+        return MsiFacts("", "", "", "", "", digest, False, "not checked", read_error=f"it {exc.reason}")
     signature = authenticode.verify(path)
     return MsiFacts(
         product_name=props.get("ProductName", ""),

@@ -250,3 +250,16 @@ def test_msi_swapped_after_verification_changes_nothing(machine, msis, tmp_path,
     result = mpki.remediate(pinned(tmp_path), None, NOW, msi=str(msis.v2), cache_dir=str(tmp_path / "c"))
     assert result.verdict == "failed" and "changed after it was verified" in result.messages[0]
     assert [e for e in machine.events if e[0] == "spawn"] == [] and machine.events[-1] == ("close", 0x77)
+
+
+@pytest.mark.parametrize("content,reason", [
+    (b"<!DOCTYPE html><html>proxy login</html>", "it is an HTML page"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 700, "the file is damaged"),
+])
+def test_a_file_that_is_not_an_msi_changes_nothing(machine, tmp_path, content, reason):
+    bad = tmp_path / "download.msi"
+    bad.write_bytes(content)
+    result = mpki.remediate(pinned(tmp_path), None, NOW, msi=str(bad), cache_dir=str(tmp_path / "c"))
+    assert result.verdict == "failed" and result.exit_code == 1
+    assert result.messages[0].startswith("Nothing was changed:") and reason in result.messages[0]
+    assert [e for e in machine.events if e[0] in ("spawn", "verify")] == []

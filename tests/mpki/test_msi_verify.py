@@ -115,3 +115,11 @@ def test_inspect_msi_cli_prints_json(msis, pki, tmp_path):
     assert bad.code == 1 and json.loads(bad.stdout)["ok"] is False and bad.stderr == ""
     missing = run_cli(["mpki", "inspect-msi", str(tmp_path / "nope.msi")], xdg=tmp_path)
     assert missing.code == 2 and missing.stderr.startswith("error: ") and "Traceback" not in missing.stderr
+
+
+def test_inspect_report_of_an_html_file(tmp_path):
+    page = tmp_path / "x.msi"
+    page.write_bytes(b"<html><body>login</body></html>")
+    data, code = mpki.inspect_report(policy_file(tmp_path), page)
+    assert code == 1 and data["problems"] == ["it is an HTML page; check the download URL or the proxy's login page"]
+    assert data["signature_valid"] is False and data["sha256"] == msifile.sha256(page)
