@@ -263,3 +263,23 @@ def test_a_file_that_is_not_an_msi_changes_nothing(machine, tmp_path, content, r
     assert result.verdict == "failed" and result.exit_code == 1
     assert result.messages[0].startswith("Nothing was changed:") and reason in result.messages[0]
     assert [e for e in machine.events if e[0] in ("spawn", "verify")] == []
+
+
+def test_detect_latest_404_is_an_error_even_with_a_cache(machine, msis, routes, tmp_path):
+    from pycert.net import DownloadError
+
+    routes.routes["/p/s"] = Route(msis.v2.read_bytes())
+    policy = make_policy(tmp_path, f'url = "{routes.url("/p/s")}"\nretries = 0\n')
+    cache = str(tmp_path / "cache")
+    mpki.detect(policy, None, NOW, cache)
+    del routes.routes["/p/s"]  # the portal moved the file: a wrong URL must not hide behind the cache
+    with pytest.raises(DownloadError, match="HTTP 404"):
+        mpki.detect(policy, None, NOW, cache)
+
+
+def test_detect_latest_offline_without_a_cache_is_an_error(machine, tmp_path):
+    from pycert.net import DownloadError
+
+    policy = make_policy(tmp_path, 'url = "https://127.0.0.1:9/p/s"\nretries = 0\nconnect_timeout = 2\n')
+    with pytest.raises(DownloadError, match="could not be reached"):
+        mpki.detect(policy, None, NOW, str(tmp_path / "cache"))
