@@ -109,3 +109,13 @@ def test_on_linux_detect_says_it_needs_windows(tmp_path):
     assert res.code == 3
     assert res.last_line.startswith("FAILED mpki v1 exit=3")
     assert res.stderr == "error: Reading installed programs needs the Windows registry; run this command on the Windows terminal.\n"
+
+
+def test_detect_all_runs_mpki_with_expiry(machine, mono_store, tmp_path, monkeypatch, capsys):
+    path = tmp_path / "all.toml"
+    path.write_text('checks = ["expiry", "mpki"]\n[mpki]\nrequired_version = "2.1.0"\n', encoding="utf-8")
+    monkeypatch.setenv("PYCERT_CONFIG", str(path))
+    assert cli.run(["detect"]) == 1
+    summary = lineformat.parse(capsys.readouterr().out.splitlines()[-1])
+    assert summary.check == "all" and summary.counters == {"expiry": "noncompliant", "mpki": "noncompliant"}
+    assert any(i.fields.get("check") == "mpki" and i.fields.get("state") == "outdated" for i in summary.items)
