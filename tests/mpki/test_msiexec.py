@@ -153,3 +153,31 @@ def test_held_file_refuses_when_it_cannot_lock(os_calls):
             pass
     os_calls.kernel32.CreateFileW.assert_called_once_with(r"C:\cache\x.msi", 0x80000000, 0x1, None, 3, 0, None)
     os_calls.kernel32.CloseHandle.assert_not_called()
+
+
+def test_kernel32_prototypes_keep_handles_pointer_sized(monkeypatch):
+    """Without restype/argtypes, ctypes truncates 64-bit handles to int (a Windows-only crash)."""
+    import ctypes
+    from ctypes import wintypes
+    from types import SimpleNamespace
+
+    class FakeDll:
+        def __init__(self, name, use_last_error=False):
+            self.name = name
+
+        def __getattr__(self, attr):
+            function = SimpleNamespace(restype=ctypes.c_int, argtypes=None)
+            setattr(self, attr, function)
+            return function
+
+    monkeypatch.setattr(ctypes, "WinDLL", FakeDll, raising=False)
+    k32 = msiexec._kernel32()
+    for name in ("OpenMutexW", "CreateFileW", "CreateToolhelp32Snapshot", "OpenProcess"):
+        assert getattr(k32, name).restype is wintypes.HANDLE, name
+    assert k32.WaitForSingleObject.argtypes == [wintypes.HANDLE, wintypes.DWORD]
+    assert k32.CloseHandle.argtypes == [wintypes.HANDLE]
+    from pycert.platform.windows import wintrust
+
+    dll = wintrust._wintrust()
+    assert dll.WinVerifyTrust.restype is wintypes.LONG and dll.WinVerifyTrust.argtypes[0] is wintypes.HANDLE
+    assert dll.WTHelperGetProvCertFromChain.restype._type_ is wintrust.CRYPT_PROVIDER_CERT

@@ -45,9 +45,28 @@ def _sleep(seconds: float) -> None:
 
 
 def _kernel32():
+    """kernel32 with prototypes: handles are pointer-sized, and ctypes would squeeze an
+    unprototyped argument or result into a 32-bit int."""
     import ctypes
+    from ctypes import wintypes as wt
 
-    return ctypes.WinDLL("kernel32", use_last_error=True)
+    k32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    prototypes = {
+        "OpenMutexW": (wt.HANDLE, [wt.DWORD, wt.BOOL, wt.LPCWSTR]),
+        "WaitForSingleObject": (wt.DWORD, [wt.HANDLE, wt.DWORD]),
+        "ReleaseMutex": (wt.BOOL, [wt.HANDLE]),
+        "CloseHandle": (wt.BOOL, [wt.HANDLE]),
+        "CreateFileW": (wt.HANDLE, [wt.LPCWSTR, wt.DWORD, wt.DWORD, ctypes.c_void_p, wt.DWORD, wt.DWORD, wt.HANDLE]),
+        "CreateToolhelp32Snapshot": (wt.HANDLE, [wt.DWORD, wt.DWORD]),
+        "Process32FirstW": (wt.BOOL, [wt.HANDLE, ctypes.c_void_p]),
+        "Process32NextW": (wt.BOOL, [wt.HANDLE, ctypes.c_void_p]),
+        "OpenProcess": (wt.HANDLE, [wt.DWORD, wt.BOOL, wt.DWORD]),
+        "QueryFullProcessImageNameW": (wt.BOOL, [wt.HANDLE, wt.DWORD, wt.LPWSTR, ctypes.POINTER(wt.DWORD)]),
+    }
+    for name, (restype, argtypes) in prototypes.items():
+        function = getattr(k32, name)
+        function.restype, function.argtypes = restype, argtypes
+    return k32
 
 
 def _processes() -> list[tuple[int, str]]:
@@ -64,8 +83,6 @@ def _processes() -> list[tuple[int, str]]:
         ]
 
     k32 = _kernel32()
-    k32.CreateToolhelp32Snapshot.restype = wt.HANDLE
-    k32.OpenProcess.restype = wt.HANDLE
     snapshot = k32.CreateToolhelp32Snapshot(0x2, 0)  # TH32CS_SNAPPROCESS
     found = []
     entry = PROCESSENTRY32W()
@@ -104,10 +121,7 @@ class HeldFile:
         self.handle = None
 
     def __enter__(self) -> "HeldFile":
-        import ctypes
-
         k32 = _kernel32()
-        k32.CreateFileW.restype = ctypes.c_void_p
         handle = k32.CreateFileW(self.path, GENERIC_READ, FILE_SHARE_READ, None, OPEN_EXISTING, 0, None)
         if handle in INVALID_HANDLE or handle is None:
             from pycert.errors import PlatformError

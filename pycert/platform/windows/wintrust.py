@@ -79,7 +79,17 @@ class CRYPT_PROVIDER_CERT(Structure):
 
 
 def _wintrust():
-    return ctypes.WinDLL("wintrust.dll")
+    """wintrust.dll with prototypes (pointer-sized handles; WinVerifyTrust returns a LONG)."""
+    dll = ctypes.WinDLL("wintrust.dll")
+    dll.WinVerifyTrust.restype = wt.LONG
+    dll.WinVerifyTrust.argtypes = [wt.HANDLE, c_void_p, c_void_p]
+    dll.WTHelperProvDataFromStateData.restype = c_void_p
+    dll.WTHelperProvDataFromStateData.argtypes = [wt.HANDLE]
+    dll.WTHelperGetProvSignerFromChain.restype = c_void_p
+    dll.WTHelperGetProvSignerFromChain.argtypes = [c_void_p, wt.DWORD, wt.BOOL, wt.DWORD]
+    dll.WTHelperGetProvCertFromChain.restype = POINTER(CRYPT_PROVIDER_CERT)
+    dll.WTHelperGetProvCertFromChain.argtypes = [c_void_p, wt.DWORD]
+    return dll
 
 
 def build_data(path: Path) -> tuple[WINTRUST_DATA, WINTRUST_FILE_INFO]:
@@ -113,9 +123,6 @@ def verify(path: Path) -> Signature:
 
 
 def _signer(dll, data: WINTRUST_DATA) -> tuple[str, str]:
-    dll.WTHelperProvDataFromStateData.restype = c_void_p
-    dll.WTHelperGetProvSignerFromChain.restype = c_void_p
-    dll.WTHelperGetProvCertFromChain.restype = POINTER(CRYPT_PROVIDER_CERT)
     prov = dll.WTHelperProvDataFromStateData(data.hWVTStateData)
     if not prov:
         return "", ""
