@@ -115,6 +115,34 @@ def with_credentials(proxy_url: str, user: str, password: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
+def console_progress(stream=None) -> Callable[[int, int | None], None] | None:
+    """A one-line progress bar on stderr when a person is watching; None otherwise
+    (Intune and scheduled tasks must see nothing on stderr)."""
+    import sys
+
+    stream = stream or sys.stderr
+    if not stream.isatty():
+        return None
+    last = [-1]
+
+    def show(received: int, total: int | None) -> None:
+        mib = received / 1048576
+        if total:
+            percent = received * 100 // total
+            if percent == last[0]:
+                return
+            last[0] = percent
+            bar = "#" * (percent // 4)
+            stream.write(f"\r  [{bar:<25}] {percent:3d}% {mib:6.1f} MiB")
+            if received >= total:
+                stream.write("\n")
+        else:
+            stream.write(f"\r  {mib:6.1f} MiB")
+        stream.flush()
+
+    return show
+
+
 def _fetch_once(url, max_bytes, dest, opener, connect_timeout, read_timeout, headers, progress) -> Response:
     request = urllib.request.Request(url, headers={"User-Agent": "PyCert", **(headers or {})})
     try:
@@ -221,31 +249,3 @@ def _unlink_quietly(name: str) -> None:
         os.unlink(name)
     except OSError:
         pass
-
-
-def console_progress(stream=None) -> Callable[[int, int | None], None] | None:
-    """A one-line progress bar on stderr when a person is watching; None otherwise
-    (Intune and scheduled tasks must see nothing on stderr)."""
-    import sys
-
-    stream = stream or sys.stderr
-    if not stream.isatty():
-        return None
-    last = [-1]
-
-    def show(received: int, total: int | None) -> None:
-        mib = received / 1048576
-        if total:
-            percent = received * 100 // total
-            if percent == last[0]:
-                return
-            last[0] = percent
-            bar = "#" * (percent // 4)
-            stream.write(f"\r  [{bar:<25}] {percent:3d}% {mib:6.1f} MiB")
-            if received >= total:
-                stream.write("\n")
-        else:
-            stream.write(f"\r  {mib:6.1f} MiB")
-        stream.flush()
-
-    return show
