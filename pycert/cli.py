@@ -269,6 +269,15 @@ def remediate_group(click_ctx: click.Context, ctx: Context, fmt: str, dry_run: b
 
 # -- mpki ------------------------------------------------------------------------
 
+def group_format(click_ctx: click.Context, fmt: str) -> str:
+    """`pycert detect --format json mpki` means the same as `pycert detect mpki --format json`."""
+    from click.core import ParameterSource
+
+    if click_ctx.get_parameter_source("fmt") is ParameterSource.DEFAULT and click_ctx.parent is not None:
+        return click_ctx.parent.params.get("fmt") or fmt
+    return fmt
+
+
 cache_dir_option = click.option("--cache-dir", metavar="DIR", help="Cache folder (default: [mpki] cache_dir, then %ProgramData%\\PyCert\\cache).")
 
 
@@ -277,9 +286,12 @@ cache_dir_option = click.option("--cache-dir", metavar="DIR", help="Cache folder
 @click.option("--offline", is_flag=True, help="Do not ask the portal; use the cached answer for `latest`.")
 @cache_dir_option
 @pass_ctx
-def detect_mpki(ctx: Context, fmt: str, offline: bool, cache_dir: str | None) -> None:
+@click.pass_context
+def detect_mpki(click_ctx: click.Context, ctx: Context, fmt: str, offline: bool, cache_dir: str | None) -> None:
     """Is Cybertrust Managed PKI Client at the required version?"""
     from pycert.jobs import mpki
+
+    fmt = group_format(click_ctx, fmt)
 
     def body() -> int:
         ctx.start_log("detect mpki")
@@ -304,6 +316,7 @@ def remediate_mpki(click_ctx: click.Context, ctx: Context, msi: str | None, url:
     from pycert.jobs import mpki
 
     dry_run = dry_run or bool(click_ctx.parent and click_ctx.parent.params.get("dry_run"))
+    fmt = group_format(click_ctx, fmt)
 
     def body() -> int:
         result = mpki.remediate(ctx.policy, None, datetime.now(timezone.utc), dry_run=dry_run, msi=msi, url=url,

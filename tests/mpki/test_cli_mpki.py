@@ -119,3 +119,19 @@ def test_detect_all_runs_mpki_with_expiry(machine, mono_store, tmp_path, monkeyp
     summary = lineformat.parse(capsys.readouterr().out.splitlines()[-1])
     assert summary.check == "all" and summary.counters == {"expiry": "noncompliant", "mpki": "noncompliant"}
     assert any(i.fields.get("check") == "mpki" and i.fields.get("state") == "outdated" for i in summary.items)
+
+
+@pytest.mark.parametrize("args", [["detect", "--format", "json", "mpki"], ["detect", "mpki", "--format", "json"]])
+def test_json_format_from_the_group_or_the_command(machine, policy, capsys, args):
+    policy('required_version = "2.1.0"\n')
+    assert cli.run(args) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["check"] == "mpki" and data["verdict"] == "noncompliant" and data["summary"].startswith("NONCOMPLIANT mpki v1")
+
+
+def test_remediate_json_carries_plan_and_runs(machine, msis, policy, tmp_path, capsys):
+    policy('required_version = "2.1.0"\n')
+    assert cli.run(["remediate", "--format", "json", "mpki", "--msi", str(msis.v2), "--cache-dir", str(tmp_path / "c")]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["verdict"] == "remediated" and [r["action"] for r in data["runs"]] == ["uninstall", "install"]
+    assert [s["action"] for s in data["plan"]][-1] == "confirm" and data["before"][0]["version"] == "1.0.0"
