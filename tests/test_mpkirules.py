@@ -115,3 +115,28 @@ def test_plan_only_removes_when_a_current_product_exists():
                                           (1618, "busy"), (1605, "absent"), (1603, "failed"), (1619, "failed")])
 def test_exit_meaning(code, meaning):
     assert r.exit_meaning(code) == meaning
+
+
+versions = st.one_of(
+    fields.map(lambda f: "%d.%d.%d" % f),
+    st.sampled_from(["", "garbage", "1.0.0-beta", "300.0.0"]),
+)
+codes = st.one_of(st.uuids().map(lambda u: "{" + str(u).upper() + "}"), st.sampled_from(["MPKIClient", "KB1"]))
+
+
+@given(st.lists(st.tuples(versions, codes), max_size=6), fields, st.booleans())
+def test_plan_never_removes_a_current_product_and_never_installs_before_removing(entries, req, install_if_missing):
+    required = parse_version("%d.%d.%d" % req)
+    a = r.assess([product(v, c) for v, c in entries], required, install_if_missing)
+    plan = r.upgrade_plan(a, "new.msi", lambda k, t: f"{k}{t}.log")
+    removed = [s.target for s in plan if s.action == "uninstall"]
+    assert removed == [p.product.product_code for p in a.to_remove]
+    assert all(r.is_product_code(c) for c in removed)
+    assert all(p.state in ("outdated", "unreadable") for p in a.to_remove)
+    actions = [s.action for s in plan]
+    if plan:
+        assert actions[0] == "wait-mutex" and actions[-1] == "confirm"
+        if "install" in actions:
+            assert all(i < actions.index("install") for i, x in enumerate(actions) if x == "uninstall")
+    assert bool(plan) == (not a.compliant)
+    assert ("install" in actions) == (a.needs_install and not a.compliant)
