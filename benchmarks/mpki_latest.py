@@ -33,7 +33,7 @@ def main(mib: int) -> None:
     import subprocess
 
     subprocess.run(["wixl", "-a", "x64", "-o", str(msi), str(work / "big.wxs")], check=True, capture_output=True, cwd=work)
-    server = HttpsServer(pki.tls_server(), pki.ca)
+    server = HttpsServer(pki.tls_server())
     server.routes["/p/s"] = Route(msi.read_bytes())
     policy = MpkiPolicy(url=server.url("/p/s"))
     now = datetime.now(timezone.utc)

@@ -54,7 +54,7 @@ def msis(pki, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def https(pki):
-    server = HttpsServer(pki.server, pki.ca)
+    server = HttpsServer(pki.server)
     yield server
     server.close()
 

@@ -7,10 +7,7 @@ import subprocess
 import uuid
 from pathlib import Path
 
-import pytest
-
 WIXL = shutil.which("wixl")
-needs_wixl = pytest.mark.skipif(WIXL is None, reason="wixl (Debian package wixl) is not installed; .ci/run installs it")
 UPGRADE_CODE = "6F1E2D3C-4B5A-4978-8695-A4B3C2D1E0F9"
 PRODUCT = "Cybertrust Managed PKI Client"
 

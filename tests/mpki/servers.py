@@ -34,7 +34,7 @@ class Seen:
 
 
 class HttpsServer:
-    def __init__(self, server_cert, ca):
+    def __init__(self, server_cert):
         self.routes: dict[str, Route] = {}
         self.seen: list[Seen] = []
         self.last_modified = formatdate(time.time() - 3600, usegmt=True)
