@@ -191,22 +191,14 @@ def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, action: 
     from pycert import output
     from pycert.jobs import CHECKS
 
-    from pycert import logs
-
     ctx.start_log(f"{action} {' '.join(names)}")
     results = [
         getattr(importlib.import_module(CHECKS[n]), action)(ctx.policy, ctx.backend, now, **options) for n in names
     ]
     for r in results:
-        logs.event(action, r.verdict, check=r.check, exit=r.exit_code, summary=output.summary_line(r))
+        log_result(action, r)
     if len(results) == 1:
-        result = results[0]
-        data = output.result_json(result)
-        save_result(data)
-        click.echo(output.dumps(data) if fmt == "json" else output.summary_line(result))
-        for message in result.messages:
-            click.echo(f"error: {message}", err=True)
-        return result.exit_code
+        return render_result(results[0], fmt)
     codes = [r.exit_code for r in results]
     exit_code = 1 if 1 in codes else max(codes)
     if action == "remediate":
@@ -235,6 +227,24 @@ def detect_group(click_ctx: click.Context, ctx: Context, fmt: str, as_of: str | 
     """
     if click_ctx.invoked_subcommand is None:
         click_ctx.exit(with_failure_line("all", fmt, lambda: run_checks(ctx, list(ctx.policy.checks), fmt, parse_as_of(as_of))))
+
+
+def log_result(action: str, result) -> None:
+    from pycert import logs, output
+
+    logs.event(action, result.verdict, check=result.check, exit=result.exit_code, summary=output.summary_line(result))
+
+
+def render_result(result, fmt: str) -> int:
+    """One check's result: JSON, or the summary line last; failures as `error:` on stderr."""
+    from pycert import output
+
+    data = output.result_json(result)
+    save_result(data)
+    click.echo(output.dumps(data) if fmt == "json" else output.summary_line(result))
+    for message in result.messages:
+        click.echo(f"error: {message}", err=True)
+    return result.exit_code
 
 
 @detect_group.command("expiry")
@@ -316,6 +326,113 @@ def report_command(inputs: tuple[str, ...], html_path: str | None, csv_path: str
     from pycert import report
 
     click.echo(report.run(list(inputs), parse_as_of(as_of), fmt, lang, html_path, csv_path))
+
+# -- mpki ------------------------------------------------------------------------
+
+def group_format(click_ctx: click.Context, fmt: str) -> str:
+    """`pycert detect --format json mpki` means the same as `pycert detect mpki --format json`."""
+    from click.core import ParameterSource
+
+    if click_ctx.get_parameter_source("fmt") is ParameterSource.DEFAULT and click_ctx.parent is not None:
+        return click_ctx.parent.params.get("fmt") or fmt
+    return fmt
+
+
+cache_dir_option = click.option("--cache-dir", metavar="DIR", help="Cache folder (default: [mpki] cache_dir, then %ProgramData%\\PyCert\\cache).")
+
+
+@detect_group.command("mpki")
+@click.option("--format", "fmt", type=LINE_FORMATS, default="line", show_default=True)
+@click.option("--offline", is_flag=True, help="Do not ask the portal; use the cached answer for `latest`.")
+@cache_dir_option
+@pass_ctx
+@click.pass_context
+def detect_mpki(click_ctx: click.Context, ctx: Context, fmt: str, offline: bool, cache_dir: str | None) -> None:
+    """Is Cybertrust Managed PKI Client at the required version?"""
+    from pycert.jobs import mpki
+
+    fmt = group_format(click_ctx, fmt)
+
+    def body() -> int:
+        ctx.start_log("detect mpki")
+        result = mpki.detect(ctx.policy, None, datetime.now(timezone.utc), cache_dir, offline)
+        log_result("detect", result)
+        return render_result(result, fmt)
+
+    raise SystemExit(with_failure_line("mpki", fmt, body))
+
+
+@remediate_group.command("mpki")
+@click.option("--msi", "msi", metavar="FILE", help="Install this MSI instead of downloading one.")
+@click.option("--url", metavar="URL", help="Download the MSI from this URL instead of [mpki] url.")
+@click.option("--dry-run", is_flag=True, help="Verify the MSI and print the plan; change nothing.")
+@click.option("--format", "fmt", type=LINE_FORMATS, default="line", show_default=True)
+@cache_dir_option
+@pass_ctx
+@click.pass_context
+def remediate_mpki(click_ctx: click.Context, ctx: Context, msi: str | None, url: str | None, dry_run: bool,
+                   fmt: str, cache_dir: str | None) -> None:
+    """Verify the new MSI, then uninstall the old client and install the new one."""
+    from pycert.jobs import mpki
+
+    dry_run = dry_run or bool(click_ctx.parent and click_ctx.parent.params.get("dry_run"))
+    fmt = group_format(click_ctx, fmt)
+
+    def body() -> int:
+        result = mpki.remediate(ctx.policy, None, datetime.now(timezone.utc), dry_run=dry_run, msi=msi, url=url,
+                                cache_dir=cache_dir)
+        from pycert import logs
+
+        for run in result.details.get("runs", []):
+            logs.event(f"msiexec-{run['action']}", run["result"], target=run["target"], exit=run["exit_codes"], log=run["log"])
+        log_result("remediate", result)
+        if fmt == "line":
+            for step in result.details.get("plan", []) if dry_run else []:
+                click.echo(f"plan: {step['command']}")
+            for run in result.details.get("runs", []):
+                click.echo(f"ran: msiexec {'/x' if run['action'] == 'uninstall' else '/i'} {run['target']} "
+                           f"-> exit {', '.join(map(str, run['exit_codes']))} ({run['result']}); log {run['log']}")
+        return render_result(result, fmt)
+
+    raise SystemExit(with_failure_line("mpki", fmt, body))
+
+
+@cli.group("mpki")
+def mpki_group() -> None:
+    """Cybertrust Managed PKI Client: status and MSI inspection."""
+
+
+@mpki_group.command("status")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--offline", is_flag=True, help="Do not ask the portal; use the cached answer for `latest`.")
+@cache_dir_option
+@pass_ctx
+def mpki_status(ctx: Context, fmt: str, offline: bool, cache_dir: str | None) -> None:
+    """Installed versions against the required one, and how old the cached answer is."""
+    from pycert import output
+    from pycert.jobs import mpki
+
+    result = mpki.detect(ctx.policy, None, datetime.now(timezone.utc), cache_dir, offline)
+    if fmt == "json":
+        click.echo(output.dumps(output.result_json(result)))
+    else:
+        click.echo(output.render_mpki_status(result))
+    raise SystemExit(result.exit_code)
+
+
+@mpki_group.command("inspect-msi")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@pass_ctx
+def mpki_inspect(ctx: Context, file: str) -> None:
+    """Print an MSI's Property table facts, SHA-256, signature and policy problems as JSON (exit 1 if any)."""
+    from pathlib import Path
+
+    from pycert import output
+    from pycert.jobs import mpki
+
+    data, code = mpki.inspect_report(ctx.policy, Path(file))
+    click.echo(output.dumps(data))
+    raise SystemExit(code)
 
 
 # -- config ------------------------------------------------------------------------
