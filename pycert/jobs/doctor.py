@@ -277,7 +277,7 @@ def run(config_path: str | None, backend_factory: Callable[[], object], now: dat
 
 def _local_checks(config_path, backend_factory, now, windows: bool, obn_url: str) -> list[Check]:
     from pycert.config import load_policy
-    from pycert.errors import ConfigError
+    from pycert.errors import ConfigError, PyCertError
 
     env = _windows_facts if windows else _posix_facts
     facts = env()
@@ -286,8 +286,12 @@ def _local_checks(config_path, backend_factory, now, windows: bool, obn_url: str
         _guarded("dotnet", lambda: judge_dotnet(facts["dotnet"](), shutil.which("mono"), windows)),
         judge_bitness(struct.calcsize("P") * 8, facts["machine"]),
     ]
-    token = facts["token"]()
-    checks.append(judge_elevation(token["elevated"], token["account"]))
+    try:
+        token = facts["token"]()
+        checks.append(judge_elevation(token["elevated"], token["account"]))
+    except (PyCertError, OSError) as exc:
+        token = {"account": os.environ.get("USERNAME", "this account"), "system": False}
+        checks.append(Check("elevation", WARN, f"Could not read this process's token: {getattr(exc, 'message', exc)}", "Check this item by hand (whoami /groups)."))
     policy = None
     try:
         loaded = load_policy(config_path)

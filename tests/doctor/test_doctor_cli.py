@@ -147,3 +147,29 @@ def test_windows_facts_are_judged_together(monkeypatch, tmp_path, servers):
     # bitness judges this process (64-bit Python) on the pretended 64-bit OS
     assert checks["bitness"].details["machine"] == "AMD64"
     assert report.exit_code == 1
+
+
+def test_a_token_that_cannot_be_read_is_a_warning_and_the_rest_still_runs(monkeypatch, tmp_path, servers):
+    from pycert.errors import PlatformError
+    from pycert.platform.windows import environment
+
+    def no_token():
+        raise PlatformError("OpenProcessToken failed (Windows error 5).")
+
+    monkeypatch.setattr(environment, "os_build", lambda: OsBuild("Windows 10 Pro", "22H2", 19045, 1))
+    monkeypatch.setattr(environment, "dotnet_release", lambda: 533320)
+    monkeypatch.setattr(environment, "token_info", no_token)
+    monkeypatch.setattr(environment, "internet_settings", lambda: InternetSettings(False, "", "", ""))
+    monkeypatch.setattr(environment, "winhttp_proxy", lambda: WinHttpProxy("", ""))
+    for name, value in env_for(servers).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+
+    class Stores:
+        def read_many(self, stores):
+            return []
+
+    report = doctor.run(None, Stores, datetime.now(timezone.utc), timeout=2, windows=True)
+    checks = {c.name: c for c in report.checks}
+    assert checks["elevation"].status == "warn" and "Windows error 5" in checks["elevation"].message
+    assert checks["dotnet"].status == "ok" and len(report.checks) == 11
