@@ -272,6 +272,25 @@ function Invoke-PyCertExe {
     [pscustomobject]@{ ExitCode = $exitCode; Json = $json; StdErr = $stderr }
 }
 
+function Invoke-PyCertCommand {
+    # Invoke-PyCertExe for a public cmdlet: a failure ends that cmdlet with the exe's error
+    # (as if the cmdlet itself had thrown it).
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Caller,
+        [Parameter(Mandatory)][AllowEmptyString()][AllowNull()][string[]]$Command,
+        [AllowEmptyCollection()][string[]]$Arguments = @(),
+        [string]$ConfigPath,
+        [int[]]$SuccessCode = @(0)
+    )
+    try {
+        Invoke-PyCertExe -Command $Command -Arguments $Arguments -ConfigPath $ConfigPath -SuccessCode $SuccessCode
+    }
+    catch {
+        $Caller.ThrowTerminatingError($_)
+    }
+}
+
 function Resolve-PyCertAction {
     # ShouldProcess does not reach an external exe, so -WhatIf becomes the exe's --dry-run.
     # Returns 'run', 'dry-run' or 'skip' (the user answered No to -Confirm).
@@ -374,12 +393,7 @@ function Get-PyCertCertificate {
     if ($ProfileName) { $arguments += '--profile', $ProfileName }
     if ($All) { $arguments += '--all' }
     if ($PSBoundParameters.ContainsKey('AsOf')) { $arguments += '--as-of', $AsOf.ToString('yyyy-MM-ddTHH:mm:sszzz') }
-    try {
-        $result = Invoke-PyCertExe -Command 'list' -Arguments $arguments -ConfigPath $ConfigPath
-    }
-    catch {
-        $PSCmdlet.ThrowTerminatingError($_)
-    }
+    $result = Invoke-PyCertCommand -Caller $PSCmdlet -Command 'list' -Arguments $arguments -ConfigPath $ConfigPath
     foreach ($store in @($result.Json.stores)) {
         if ($store -and $store.status -eq 'error') { Write-Warning "$($store.store) could not be read: $($store.error)" }
     }
@@ -432,12 +446,7 @@ function Test-PyCertCompliance {
     }
     $arguments = @()
     if ($ProfileName) { $arguments += '--profile', $ProfileName }
-    try {
-        $result = Invoke-PyCertExe -Command 'detect', $Check -Arguments $arguments -ConfigPath $ConfigPath -SuccessCode 0, 1
-    }
-    catch {
-        $PSCmdlet.ThrowTerminatingError($_)
-    }
+    $result = Invoke-PyCertCommand -Caller $PSCmdlet -Command 'detect', $Check -Arguments $arguments -ConfigPath $ConfigPath -SuccessCode 0, 1
     if ($Quiet) { return ($result.ExitCode -eq 0) }
     ConvertTo-PyCertComplianceResult -Json $result.Json -ExitCode $result.ExitCode
 }
@@ -474,12 +483,7 @@ function Repair-PyCertCompliance {
     if ($mode -eq 'skip') { return }
     $arguments = @()
     if ($mode -eq 'dry-run') { $arguments += '--dry-run' }
-    try {
-        $result = Invoke-PyCertExe -Command 'remediate', $Check -Arguments $arguments -ConfigPath $ConfigPath -SuccessCode 0, 1
-    }
-    catch {
-        $PSCmdlet.ThrowTerminatingError($_)
-    }
+    $result = Invoke-PyCertCommand -Caller $PSCmdlet -Command 'remediate', $Check -Arguments $arguments -ConfigPath $ConfigPath -SuccessCode 0, 1
     Write-PyCertRemediationResult -Caller $PSCmdlet -Result $result
 }
 
@@ -525,12 +529,7 @@ function Install-PyCertRootCertificate {
     if ($mode -eq 'skip') { return }
     $arguments = @('--scope', $Scope.ToLowerInvariant(), '--source', $sourceArgument)
     if ($mode -eq 'dry-run') { $arguments += '--dry-run' }
-    try {
-        $result = Invoke-PyCertExe -Command 'remediate', 'rootca' -Arguments $arguments -ConfigPath $ConfigPath -SuccessCode 0, 1
-    }
-    catch {
-        $PSCmdlet.ThrowTerminatingError($_)
-    }
+    $result = Invoke-PyCertCommand -Caller $PSCmdlet -Command 'remediate', 'rootca' -Arguments $arguments -ConfigPath $ConfigPath -SuccessCode 0, 1
     Write-PyCertRemediationResult -Caller $PSCmdlet -Result $result
 }
 
@@ -576,12 +575,7 @@ function Update-PyCertMpkiClient {
     $mode = Resolve-PyCertAction -Caller $PSCmdlet -Target 'Cybertrust Managed PKI Client' -Action 'Uninstall the installed version and install the required one'
     if ($mode -eq 'skip') { return }
     if ($mode -eq 'dry-run') { $arguments += '--dry-run' }
-    try {
-        $result = Invoke-PyCertExe -Command 'remediate', 'mpki' -Arguments $arguments -ConfigPath $ConfigPath -SuccessCode 0, 1
-    }
-    catch {
-        $PSCmdlet.ThrowTerminatingError($_)
-    }
+    $result = Invoke-PyCertCommand -Caller $PSCmdlet -Command 'remediate', 'mpki' -Arguments $arguments -ConfigPath $ConfigPath -SuccessCode 0, 1
     Write-PyCertRemediationResult -Caller $PSCmdlet -Result $result
 }
 
@@ -728,12 +722,7 @@ function Remove-PyCertSupersededCertificate {
     if ($ProfileName) { $arguments += '--profile', $ProfileName }
     if ($KeepKeys) { $arguments += '--keep-keys' }
     if ($mode -eq 'dry-run') { $arguments += '--dry-run' } else { $arguments += '--apply' }
-    try {
-        $result = Invoke-PyCertExe -Command 'cleanup' -Arguments $arguments -ConfigPath $ConfigPath
-    }
-    catch {
-        $PSCmdlet.ThrowTerminatingError($_)
-    }
+    $result = Invoke-PyCertCommand -Caller $PSCmdlet -Command 'cleanup' -Arguments $arguments -ConfigPath $ConfigPath
     ConvertTo-PyCertObject -InputObject $result.Json -TypeName 'PyCert.CleanupResult'
 }
 
@@ -753,12 +742,7 @@ function Get-PyCertRootCertificate {
     [CmdletBinding()]
     [OutputType('PyCert.RootCertificate')]
     param([string]$ConfigPath)
-    try {
-        $result = Invoke-PyCertExe -Command 'rootca', 'list' -ConfigPath $ConfigPath
-    }
-    catch {
-        $PSCmdlet.ThrowTerminatingError($_)
-    }
+    $result = Invoke-PyCertCommand -Caller $PSCmdlet -Command 'rootca', 'list' -ConfigPath $ConfigPath
     ConvertTo-PyCertObject -InputObject $result.Json -TypeName 'PyCert.RootCertificate'
 }
 
@@ -778,12 +762,7 @@ function Get-PyCertMpkiStatus {
     [CmdletBinding()]
     [OutputType('PyCert.MpkiStatus')]
     param([string]$ConfigPath)
-    try {
-        $result = Invoke-PyCertExe -Command 'mpki', 'status' -ConfigPath $ConfigPath
-    }
-    catch {
-        $PSCmdlet.ThrowTerminatingError($_)
-    }
+    $result = Invoke-PyCertCommand -Caller $PSCmdlet -Command 'mpki', 'status' -ConfigPath $ConfigPath
     ConvertTo-PyCertObject -InputObject $result.Json -TypeName 'PyCert.MpkiStatus'
 }
 
@@ -806,12 +785,7 @@ function Get-PyCertPolicy {
     [CmdletBinding()]
     [OutputType('PyCert.Policy')]
     param([string]$ConfigPath)
-    try {
-        $result = Invoke-PyCertExe -Command 'config', 'show' -ConfigPath $ConfigPath
-    }
-    catch {
-        $PSCmdlet.ThrowTerminatingError($_)
-    }
+    $result = Invoke-PyCertCommand -Caller $PSCmdlet -Command 'config', 'show' -ConfigPath $ConfigPath
     ConvertTo-PyCertObject -InputObject $result.Json -TypeName 'PyCert.Policy'
 }
 
@@ -840,12 +814,7 @@ function Test-PyCertEnvironment {
     [CmdletBinding()]
     [OutputType('PyCert.DoctorCheck')]
     param([string]$ConfigPath)
-    try {
-        $result = Invoke-PyCertExe -Command 'doctor' -ConfigPath $ConfigPath -SuccessCode 0, 1
-    }
-    catch {
-        $PSCmdlet.ThrowTerminatingError($_)
-    }
+    $result = Invoke-PyCertCommand -Caller $PSCmdlet -Command 'doctor' -ConfigPath $ConfigPath -SuccessCode 0, 1
     foreach ($check in @($result.Json.checks)) {
         if ($check) { ConvertTo-PyCertObject -InputObject $check -TypeName 'PyCert.DoctorCheck' }
     }
