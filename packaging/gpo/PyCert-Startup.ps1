@@ -91,7 +91,7 @@ function Get-PyCertSummaryLine {
     Get-PyCertFailureLine -Check $Check -ExitCode $Run.ExitCode -Message ($reason -replace '^error: ', '')
 }
 
-$NotInstalled = 'PyCert not installed: pycert.exe is not in Program Files\PyCert; assign the PyCert app to this device.'
+$NotInstalled = 'PyCert not installed: no pycert.exe in Program Files\PyCert; deploy the PyCert app here.'
 # ---- end of the PyCert script core ----
 # Machine-wide checks: they need SYSTEM (LocalMachine\Root, msiexec). The expiry check
 # belongs to the user and runs from the PyCert-Remediate-User scheduled task.

@@ -91,7 +91,7 @@ function Get-PyCertSummaryLine {
     Get-PyCertFailureLine -Check $Check -ExitCode $Run.ExitCode -Message ($reason -replace '^error: ', '')
 }
 
-$NotInstalled = 'PyCert not installed: pycert.exe is not in Program Files\PyCert; assign the PyCert app to this device.'
+$NotInstalled = 'PyCert not installed: no pycert.exe in Program Files\PyCert; deploy the PyCert app here.'
 # ---- end of the PyCert script core ----
 $Check = 'rootca'
 $PyCertArguments = @('detect', 'rootca')

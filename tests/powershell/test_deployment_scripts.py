@@ -146,3 +146,17 @@ def test_scheduled_tasks_run_remediate_daily_and_at_logon_with_a_log(path):
     assert runs == (["remediate rootca", "remediate mpki"] if machine else ["remediate expiry"])
     assert task.find("t:Settings/t:ExecutionTimeLimit", TASK_NS).text == "PT1H"
     assert not REBOOTS.search(path.read_text(encoding="ascii"))
+
+
+def test_the_not_installed_line_is_a_whole_v1_line():
+    """ConvertTo-PyCertLineValue writes an ASCII message as a JSON string and cuts it at 96
+    characters; the not-installed message must fit whole and parse as a v1 line."""
+    import json
+
+    from pycert import lineformat
+
+    core = (PACKAGING / "scripts" / "core.ps1").read_text(encoding="ascii")
+    message = re.search(r"^\$NotInstalled = '([^']*)'$", core, re.MULTILINE).group(1)
+    assert message.startswith("PyCert not installed") and len(message) <= lineformat.MAX_VALUE
+    line = lineformat.parse(f"FAILED expiry v1 exit=3 | error message={json.dumps(message)}")
+    assert (line.verdict, line.counters, line.items[0].fields) == ("FAILED", {"exit": "3"}, {"message": message})
