@@ -98,12 +98,14 @@ $NotInstalled = 'PyCert not installed: no pycert.exe in Program Files\PyCert; de
 $Checks = @('rootca', 'mpki')
 $LogDirectory = Join-Path $env:ProgramData 'PyCert\Logs'
 $KeepLogDays = 30
+# Dates in file names and logs: Gregorian digits whatever the display language.
+$Invariant = [System.Globalization.CultureInfo]::InvariantCulture
 # Task definitions next to this script (in SYSVOL) are registered on every start-up.
 $TaskFiles = @('PyCert-Remediate-Machine.xml', 'PyCert-Remediate-User.xml')
 
 function Write-PyCertLog {
     param([string]$Path, [string]$Text)
-    $stamp = (Get-Date).ToString('yyyy-MM-ddTHH:mm:sszzz')
+    $stamp = (Get-Date).ToString('yyyy-MM-ddTHH:mm:sszzz', $Invariant)
     [System.IO.File]::AppendAllText($Path, "$stamp $Text`r`n", (New-Object System.Text.UTF8Encoding $false))
 }
 
@@ -112,7 +114,7 @@ $parts = @()
 $log = $null
 try {
     $null = New-Item -ItemType Directory -Force -Path $LogDirectory
-    $log = Join-Path $LogDirectory ('startup-{0:yyyyMMdd}.log' -f (Get-Date))
+    $log = Join-Path $LogDirectory ('startup-' + (Get-Date).ToString('yyyyMMdd', $Invariant) + '.log')
     Get-ChildItem -LiteralPath $LogDirectory -Filter 'startup-*.log' |
         Where-Object { $_.LastWriteTime -lt (Get-Date).AddDays(-$KeepLogDays) } |
         Remove-Item -Force
@@ -120,8 +122,14 @@ try {
         $xml = Join-Path $PSScriptRoot $file
         if (Test-Path -LiteralPath $xml -PathType Leaf) {
             $name = [System.IO.Path]::GetFileNameWithoutExtension($file)
-            $null = Register-ScheduledTask -TaskPath '\PyCert\' -TaskName $name -Xml ([System.IO.File]::ReadAllText($xml)) -Force
-            Write-PyCertLog -Path $log -Text "registered scheduled task \PyCert\$name"
+            try {
+                $null = Register-ScheduledTask -TaskPath '\PyCert\' -TaskName $name -Xml ([System.IO.File]::ReadAllText($xml)) -Force
+                Write-PyCertLog -Path $log -Text "registered scheduled task \PyCert\$name"
+            }
+            catch {
+                # A task that cannot be registered must not stop the remediation below.
+                Write-PyCertLog -Path $log -Text "could not register \PyCert\$name from ${xml}: $($_.Exception.Message)"
+            }
         }
     }
     $exe = Find-PyCertExe
