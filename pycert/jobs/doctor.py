@@ -25,7 +25,8 @@ DOTNET_RELEASES = (
     (394802, "4.6.2"), (394254, "4.6.1"), (393295, "4.6"), (379893, "4.5.2"), (378675, "4.5.1"),
     (378389, "4.5"),
 )
-SYSTEM_SID = "S-1-5-18"
+# Service accounts: their CurrentUser stores are their own, never a clinic user's.
+SERVICE_ACCOUNTS = {"S-1-5-18": "SYSTEM", "S-1-5-19": "LOCAL SERVICE", "S-1-5-20": "NETWORK SERVICE"}
 
 # Security Communication RootCA2 (SECOM); the sites under cert.obn.managedpki.ne.jp chain to it.
 ROOT_NAME = "Security Communication RootCA2"
@@ -149,11 +150,11 @@ def judge_account(account: str, is_system: bool, user_store_profiles: list[str] 
     if is_system and user_store_profiles:
         names = ", ".join(user_store_profiles)
         return Check(
-            "account", WARN, f"Running as SYSTEM, and profile(s) {names} scan CurrentUser stores: those are SYSTEM's own stores, not the clinic user's.",
+            "account", WARN, f"Running as {account}, and profile(s) {names} scan CurrentUser stores: those are {account}'s own stores, not the clinic user's.",
             "Run expiry checks as the signed-in user (Intune: 'Run this script using the logged-on credentials' = Yes).", details,
         )
     if is_system:
-        return Check("account", OK, "Running as SYSTEM; no enabled profile scans CurrentUser stores.", details=details)
+        return Check("account", OK, f"Running as {account}; no enabled profile scans CurrentUser stores.", details=details)
     return Check("account", OK, f"Running as {account}: CurrentUser stores are this user's.", details=details)
 
 
@@ -316,9 +317,8 @@ def _windows_facts() -> dict:
     def token():
         info = environment.token_info()
         account = f"{os.environ.get('USERDOMAIN', '')}\\{os.environ.get('USERNAME', '')}".lstrip("\\")
-        if info.sid == SYSTEM_SID:
-            account = "SYSTEM"
-        return {"account": account, "system": info.sid == SYSTEM_SID, "elevated": info.elevated, "sid": info.sid}
+        service = SERVICE_ACCOUNTS.get(info.sid)
+        return {"account": service or account, "system": service is not None, "elevated": info.elevated, "sid": info.sid}
 
     return {
         "system": "Windows",

@@ -140,6 +140,7 @@ def test_windows_facts_are_judged_together(monkeypatch, tmp_path, servers):
     assert checks["os"].status == "ok" and checks["os"].details["build"] == 19045
     assert checks["dotnet"].status == "fail" and checks["dotnet"].details["version"] == "4.7.2"
     assert checks["account"].status == "warn" and "obn" in checks["account"].message
+    assert checks["account"].details == {"account": "SYSTEM", "system": True}
     assert checks["elevation"].status == "ok"
     assert checks["proxy"].status == "warn" and "10.0.0.1:8080" in checks["proxy"].message
     assert checks["rootca"].status == "fail"

@@ -81,6 +81,8 @@ def test_system_with_current_user_profiles_is_warned():
     assert doctor.judge_account("SYSTEM", True, []).status == "ok"
     assert doctor.judge_account("SYSTEM", True, None).status == "ok"  # policy unreadable: said on its own line
     assert doctor.judge_account("CLINIC\\taro", False, ["obn"]).status == "ok"
+    network = doctor.judge_account("NETWORK SERVICE", True, ["obn"])
+    assert network.status == "warn" and network.message.startswith("Running as NETWORK SERVICE,")
 
 
 def test_proxy_pac_script_is_a_warning():
