@@ -117,7 +117,7 @@ try {
     $log = Join-Path $LogDirectory ('startup-' + (Get-Date).ToString('yyyyMMdd', $Invariant) + '.log')
     Get-ChildItem -LiteralPath $LogDirectory -Filter 'startup-*.log' |
         Where-Object { $_.LastWriteTime -lt (Get-Date).AddDays(-$KeepLogDays) } |
-        Remove-Item -Force
+        Remove-Item -Force -ErrorAction SilentlyContinue  # an old log in use is not worth failing for
     foreach ($file in $TaskFiles) {
         $xml = Join-Path $PSScriptRoot $file
         if (Test-Path -LiteralPath $xml -PathType Leaf) {
@@ -141,7 +141,6 @@ try {
     }
     foreach ($check in $Checks) {
         $run = Invoke-PyCert -Exe $exe -ArgumentList @('remediate', $check)
-        $line = Get-PyCertSummaryLine -Check $check -Run $run
         Write-PyCertLog -Path $log -Text "remediate $check exit=$($run.ExitCode)`r`n$($run.StdOut.TrimEnd())`r`n$($run.StdErr.TrimEnd())"
         $parts += '{0}={1}' -f $check, $run.ExitCode
         if ($run.ExitCode -eq 1 -or $worst -eq 1) { $worst = 1 } elseif ($run.ExitCode -gt $worst) { $worst = $run.ExitCode }
