@@ -479,6 +479,25 @@ def config_validate(file: str) -> None:
     click.echo(f"{file} is valid: profiles {names}; checks {', '.join(loaded.policy.checks)}.")
 
 
+# -- doctor ------------------------------------------------------------------------
+
+@cli.command("doctor")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_ctx
+@click.pass_context
+def doctor_command(click_ctx: click.Context, ctx: Context, fmt: str) -> None:
+    """Check this terminal: Windows build, .NET, bitness, account, policy, proxy, OBN reachability, root CA.
+
+    One line per check (ok/warn/fail) with what to do. Exit 0 when nothing failed, 1 otherwise.
+    """
+    from pycert import output
+    from pycert.jobs import doctor
+
+    report = doctor.run(ctx.config_path, lambda: ctx.backend, datetime.now(timezone.utc))
+    click.echo(output.dumps(output.doctor_json(report)) if fmt == "json" else output.doctor_text(report))
+    click_ctx.exit(report.exit_code)
+
+
 # -- demo ------------------------------------------------------------------------
 
 @cli.command("demo")

@@ -249,3 +249,33 @@ def _unlink_quietly(name: str) -> None:
         os.unlink(name)
     except OSError:
         pass
+
+
+@dataclass
+class Probe:
+    """One reachability check: the HTTP status when the server answered, else the error."""
+
+    url: str
+    status: int | None
+    error: DownloadError | None
+    seconds: float
+
+
+def probe(url: str, timeout: float = 5.0) -> Probe:
+    """GET `url` once (no retries, no body read) through the system proxy with verified TLS.
+
+    Any HTTP status, even 404, means the host answered; the caller judges the status."""
+    start = time.monotonic()
+    request = urllib.request.Request(url, headers={"User-Agent": "PyCert"})
+    status, error = None, None
+    try:
+        with _opener(True, None).open(request, timeout=timeout) as reply:
+            status = reply.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+        exc.close()
+    except urllib.error.URLError as exc:
+        error = _classify(url, exc.reason)
+    except OSError as exc:  # includes socket.timeout
+        error = _classify(url, exc)
+    return Probe(url, status, error, round(time.monotonic() - start, 3))
