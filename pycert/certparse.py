@@ -49,6 +49,9 @@ def parse_certificates(data: bytes) -> list[ParsedCertificate]:
         # Security Communication RootCA2 has serial number 0, which RFC 5280 forbids and
         # cryptography warns about; it is the real, pinned root, so say nothing.
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        # openssl crl2pkcs7 (and other tools) write the certificate SET unsorted, which is
+        # BER, not DER; cryptography reads it and warns. The bytes are checked by pin anyway.
+        warnings.filterwarnings("ignore", "PKCS#7 certificates could not be parsed as DER")
         certs = _pem(data) if b"-----BEGIN " in data else _der(data)
     seen: dict[str, ParsedCertificate] = {}
     for cert in certs:
