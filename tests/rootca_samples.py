@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import subprocess
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 
 from pycert.config import ROOTCA2_SHA256, Policy, merge_with_builtin
 from pycert.samples import make_certificate, rsa_key
@@ -60,6 +60,7 @@ def one_byte_changed_der() -> bytes:
     return bytes(der)
 
 
+@lru_cache(maxsize=8)
 def extra_pem(cn: str = "Some Other Root") -> bytes:
     sample = make_certificate(
         f"CN={cn}", f"CN={cn}", datetime(2024, 1, 1, tzinfo=timezone.utc), datetime(2034, 1, 1, tzinfo=timezone.utc),
@@ -69,7 +70,7 @@ def extra_pem(cn: str = "Some Other Root") -> bytes:
 
 
 def sha256(der: bytes) -> str:
-    return x509.load_der_x509_certificate(der).fingerprint(hashes.SHA256()).hex().upper()
+    return hashlib.sha256(der).hexdigest().upper()
 
 
 def policy(rootca: dict | None = None, pin: dict | None = None) -> Policy:
