@@ -64,12 +64,6 @@ def remediate(
 
         elevated = is_elevated()
     actions, messages = [], []
-    if selection.refused:
-        first = selection.refused[0]
-        messages.append(
-            f"{len(selection.refused)} certificate(s) from the source were refused because their SHA-256 is not "
-            f"pinned (first: {first.subject}, SHA-256 {first.sha256})."
-        )
     for status in todo:
         pin = pins[status.sha256]
         cert = selection.pinned.get(pin.sha256)
@@ -90,6 +84,14 @@ def remediate(
             action["action"] = _install(backend, store, cert, pin.name, messages)
         actions.append(action)
 
+    if selection.refused and any(a["action"] == "not-in-source" for a in actions):
+        # Extras beside an installed root are only reported (details, line); they are an
+        # error only when they were all the source had to offer.
+        first = selection.refused[0]
+        messages.insert(0, (
+            f"{len(selection.refused)} certificate(s) from the source were refused because their SHA-256 is not "
+            f"pinned (first: {first.subject}, SHA-256 {first.sha256})."
+        ))
     after = before if dry_run else read_status(policy, backend, now)
     changed = sum(1 for a in actions if a["action"] == "installed")
     if dry_run:
