@@ -6,12 +6,14 @@ import base64
 import hashlib
 import subprocess
 from datetime import datetime, timezone
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
 from pycert.config import ROOTCA2_SHA256, Policy, merge_with_builtin
+from pycert.model import StoreReading, StoreRef
 from pycert.samples import make_certificate, rsa_key
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,3 +81,31 @@ def policy(rootca: dict | None = None, pin: dict | None = None) -> Policy:
     if pin is not None:
         section["pins"] = [{"name": "Security Communication RootCA2", "sha256": ROOTCA2_SHA256, **pin}]
     return Policy.model_validate(merge_with_builtin({"rootca": section}))
+
+
+class UserOnlyMachine:
+    """The real Mono backend for CurrentUser stores; LocalMachine stores are stood in for in
+    memory (Mono's are shared by every user of this machine and already hold Debian's roots)."""
+
+    def __init__(self, real):
+        self.real = real
+        self.machine: dict[StoreRef, list] = {}
+        self.machine_adds: list[tuple[StoreRef, bytes]] = []
+
+    def read(self, store: StoreRef) -> StoreReading:
+        if store.location == "LocalMachine":
+            return StoreReading(store, "ok", tuple(self.machine.get(store, [])))
+        return self.real.read(store)
+
+    def read_many(self, stores):
+        return [self.read(s) for s in stores]
+
+    def add_der(self, store: StoreRef, der: bytes) -> None:
+        assert store.location == "LocalMachine", "tests with this backend write only the stand-in"
+        self.machine_adds.append((store, der))
+        # Let the real Mono describe the certificate by reading it back from a user store.
+        scratch = StoreRef("CurrentUser", "TrustedPeople")
+        self.real.add_der(scratch, der)
+        [info] = [c for c in self.real.read(scratch).certificates if c.sha256 == sha256(der)]
+        self.real.remove(scratch, info.thumbprint)
+        self.machine.setdefault(store, []).append(replace(info, store=store))

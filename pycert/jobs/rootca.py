@@ -50,34 +50,36 @@ def remediate(
         return CheckResult("rootca", verdict, code, now, details=details)
 
     pins = {p.sha256: p for p in policy.rootca.pins}
+    targets = {s.sha256: _target(pins[s.sha256], scope) for s in todo}
+    if elevated is None and any(t.location == "LocalMachine" for t in targets.values()):
+        from pycert.platform.elevation import is_elevated
+
+        elevated = is_elevated()
+    # Fetch only for pins that can be written here: an unelevated run downloads nothing.
+    writable = [s for s in todo if rootrules.may_write(targets[s.sha256], bool(elevated))]
     sources: dict[str, rootsource.Source] = {}
-    for status in todo:
+    for status in writable:
         spec = source or pins[status.sha256].source
         if spec not in sources:
             sources[spec] = rootsource.load(spec, timeout=policy.rootca.download_timeout_seconds, cafile=cafile)
     offered = [c for src in sources.values() for c in src.certificates]
     selection = rootrules.select(policy.rootca.pins, offered)
 
-    targets = {s.sha256: _target(pins[s.sha256], scope) for s in todo}
-    if elevated is None and any(t.location == "LocalMachine" for t in targets.values()):
-        from pycert.platform.elevation import is_elevated
-
-        elevated = is_elevated()
     actions, messages = [], []
     for status in todo:
         pin = pins[status.sha256]
         cert = selection.pinned.get(pin.sha256)
         store = targets[pin.sha256]
         action = {"pin": pin.name, "sha256": pin.sha256, "source": source or pin.source, "store": str(store)}
-        if cert is None:
-            action["action"] = "not-in-source"
-            messages.append(f"{pin.name} was not installed: {action['source']} holds no certificate with its SHA-256 {pin.sha256}.")
-        elif not rootrules.may_write(store, bool(elevated)):
+        if status not in writable:
             action["action"] = "needs-elevation"
             messages.append(
-                f"{pin.name} was not installed: LocalMachine\\Root needs administrator rights; "
+                f"{pin.name} was not installed: {store} needs administrator rights; "
                 "run as SYSTEM or elevated, or pass --scope user (Windows then asks the user to confirm)."
             )
+        elif cert is None:
+            action["action"] = "not-in-source"
+            messages.append(f"{pin.name} was not installed: {action['source']} holds no certificate with its SHA-256 {pin.sha256}.")
         elif dry_run:
             action["action"] = "would-install"
         else:

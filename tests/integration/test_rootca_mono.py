@@ -11,10 +11,10 @@ import pytest
 from pycert.config import ROOTCA2_SHA256
 from pycert.errors import PlatformError, UsageError
 from pycert.jobs import rootca
-from pycert.model import StoreReading, StoreRef
+from pycert.model import StoreRef
 from pycert.platform.dotnet import ALLOW_MONO_MACHINE_STORE
 from tests.rootca_samples import (
-    ROOTCA2_SHA1, USER_ONLY, extra_pem, impostor_der, one_byte_changed_der, policy, rootca2_der, rootca2_pem, sha256,
+    ROOTCA2_SHA1, USER_ONLY, UserOnlyMachine, extra_pem, impostor_der, one_byte_changed_der, policy, rootca2_der, rootca2_pem, sha256,
 )
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
@@ -173,33 +173,3 @@ def _der(pem: bytes) -> bytes:
     from pycert.certparse import parse_certificates
 
     return parse_certificates(pem)[0].der
-
-
-class UserOnlyMachine:
-    """The real Mono backend for CurrentUser stores; LocalMachine stores are stood in for in
-    memory (Mono's are shared by every user of this machine and already hold Debian's roots)."""
-
-    def __init__(self, real):
-        self.real = real
-        self.machine: dict[StoreRef, list] = {}
-        self.machine_adds: list[tuple[StoreRef, bytes]] = []
-
-    def read(self, store: StoreRef) -> StoreReading:
-        if store.location == "LocalMachine":
-            return StoreReading(store, "ok", tuple(self.machine.get(store, [])))
-        return self.real.read(store)
-
-    def read_many(self, stores):
-        return [self.read(s) for s in stores]
-
-    def add_der(self, store: StoreRef, der: bytes) -> None:
-        assert store.location == "LocalMachine", "tests with this backend write only the stand-in"
-        self.machine_adds.append((store, der))
-        # Let the real Mono describe the certificate by reading it back from a user store.
-        scratch = StoreRef("CurrentUser", "TrustedPeople")
-        self.real.add_der(scratch, der)
-        [info] = [c for c in self.real.read(scratch).certificates if c.sha256 == sha256(der)]
-        self.real.remove(scratch, info.thumbprint)
-        from dataclasses import replace
-
-        self.machine.setdefault(store, []).append(replace(info, store=store))

@@ -13,7 +13,7 @@ from pycert.model import StoreRef
 from pycert.net import DownloadError
 from pycert.rootsource import MAX_SOURCE_BYTES
 from tests import httpsd
-from tests.rootca_samples import USER_ONLY, extra_pem, impostor_der, policy, rootca2_der, rootca2_pem
+from tests.rootca_samples import USER_ONLY, UserOnlyMachine, extra_pem, impostor_der, policy, rootca2_der, rootca2_pem
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
 FIFTY_MB = 50 * 1024 * 1024
@@ -116,4 +116,14 @@ def test_nothing_is_downloaded_when_the_root_is_already_there(mono_store, server
     before = dict(server.hits)
     result = rootca.remediate(user_policy, mono_store.backend, NOW, source=server.base_url + "/p/cert")
     assert (result.verdict, result.details["changed"]) == ("compliant", 0)
+    assert server.hits == before
+
+
+def test_an_unelevated_run_downloads_nothing(mono_store, server, mocker):
+    mocker.patch("pycert.platform.elevation.is_elevated", return_value=False)
+    before = dict(server.hits)
+    machine_policy = policy(pin={"stores": ["LocalMachine\\Root", "CurrentUser\\Root"]})
+    result = rootca.remediate(machine_policy, UserOnlyMachine(mono_store.backend), NOW, source=server.base_url + "/p/cert")
+    assert (result.verdict, result.exit_code, result.details["actions"][0]["action"]) == ("failed", 1, "needs-elevation")
+    assert result.details["sources"] == []
     assert server.hits == before
