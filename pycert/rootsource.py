@@ -42,6 +42,8 @@ def is_url(spec: str) -> bool:
 
 
 def load(spec: str, *, timeout: float, cafile: str | None = None) -> Source:
+    if cafile is not None and not is_url(spec):
+        raise UsageError(f"--cafile verifies a download; it has no meaning for the source '{spec}', remove it.")
     if spec == BUNDLED:
         return _bundled()
     if is_url(spec):
@@ -90,6 +92,8 @@ def _file(path: Path) -> Source:
 def _url(url: str, timeout: float, cafile: str | None) -> Source:
     from pycert import net
 
+    if cafile is not None and not Path(cafile).is_file():
+        raise UsageError(f"--cafile {cafile} does not exist; give the PEM file of the CA that issued the server's certificate.")
     verify = cafile is not None
     response = net.fetch(
         url,

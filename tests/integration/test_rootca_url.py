@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from pycert.config import ROOTCA2_SHA256
-from pycert.errors import PlatformError
+from pycert.errors import PlatformError, UsageError
 from pycert.jobs import rootca
 from pycert.model import StoreRef
 from pycert.net import DownloadError
@@ -127,3 +127,16 @@ def test_an_unelevated_run_downloads_nothing(mono_store, server, mocker):
     assert (result.verdict, result.exit_code, result.details["actions"][0]["action"]) == ("failed", 1, "needs-elevation")
     assert result.details["sources"] == []
     assert server.hits == before
+
+
+def test_cafile_that_does_not_exist_is_a_usage_error(mono_store, server, user_policy, tmp_path):
+    before = dict(server.hits)
+    with pytest.raises(UsageError, match=r"--cafile .*nope.pem does not exist"):
+        rootca.remediate(user_policy, mono_store.backend, NOW, source=server.base_url + "/p/cert",
+                         cafile=str(tmp_path / "nope.pem"))
+    assert server.hits == before  # refused before connecting
+
+
+def test_cafile_without_a_url_is_a_usage_error(mono_store, user_policy, tmp_path):
+    with pytest.raises(UsageError, match="--cafile verifies a download; it has no meaning for the source 'bundled'"):
+        rootca.remediate(user_policy, mono_store.backend, NOW, cafile=str(tmp_path / "ca.pem"))
