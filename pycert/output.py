@@ -156,6 +156,8 @@ def rootca_line_parts(result: CheckResult) -> tuple[dict, list[lineformat.Item]]
             counters[state] = count
     if "changed" in details:
         counters["changed"] = details["changed"]
+    if details.get("refused"):
+        counters["refused"] = len(details["refused"])
     if details.get("dry_run"):
         counters["dry_run"] = "yes"
     actions = sorted(details.get("actions", []), key=lambda a: a["action"] in ("installed", "would-install"))
@@ -165,15 +167,16 @@ def rootca_line_parts(result: CheckResult) -> tuple[dict, list[lineformat.Item]]
         for s in details.get("sources", [])
         if s["kind"] == "url" and not s["tls_verified"]
     ]
-    items += [
-        lineformat.Item("refused", {"subject": r["subject"], "sha256": r["sha256"][:16]})
-        for r in details.get("refused", [])
-    ]
     for r in roots:
         fields: dict[str, object] = {"state": r["state"], "store": ",".join(r["installed_in"]) or "-"}
         if r["not_after"]:
             fields.update(expires=r["not_after"][:10], days=r["days_left"])
         items.append(lineformat.Item(r["name"], fields))
+    # Last: a whole CA bundle as the source refuses a hundred certificates ("+N more").
+    items += [
+        lineformat.Item("refused", {"subject": r["subject"], "sha256": r["sha256"][:16]})
+        for r in details.get("refused", [])
+    ]
     return counters, items
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from pycert import lineformat
+from pycert.certparse import parse_certificates
 from pycert.config import ROOTCA2_SHA256
 from tests.rootca_samples import extra_pem, sha256
 
@@ -18,6 +21,7 @@ stores = ["CurrentUser\\\\Root"]
 scope = "user"
 '''
 MONO_MACHINE_TRUST = Path("/usr/share/.mono/certs/Trust")
+DEBIAN_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 
 
 def trust(cli_sandbox) -> list[Path]:
@@ -80,11 +84,28 @@ def test_refusal_exits_1_with_the_refused_certificate_on_the_line(cli_sandbox):
     assert run.code == 1
     line = lineformat.parse(run.last_line)
     assert line.verdict == "FAILED"
-    assert [i.word for i in line.items] == ["Security Communication RootCA2", "refused", "Security Communication RootCA2"]
+    assert [i.word for i in line.items] == ["Security Communication RootCA2", "Security Communication RootCA2", "refused"]
     assert line.items[0].fields["action"] == "not-in-source"
-    assert line.items[1].fields == {"subject": "CN=Not The Root", "sha256": sha256(_der(other))[:16]}
+    assert line.items[2].fields == {"subject": "CN=Not The Root", "sha256": sha256(_der(other))[:16]}
     assert "refused because their SHA-256 is not pinned" in run.stderr
     assert trust(cli_sandbox) == []
+
+
+@pytest.mark.skipif(not DEBIAN_BUNDLE.exists(), reason=f"{DEBIAN_BUNDLE} is not installed (Debian package ca-certificates)")
+def test_a_whole_ca_bundle_installs_only_the_pin_and_the_line_stays_short(cli_sandbox):
+    cli_sandbox.write_policy(USER_PIN)
+    run = cli_sandbox.run("remediate", "rootca", "--source", str(DEBIAN_BUNDLE))
+    assert (run.code, run.stderr) == (0, "")
+    assert len(run.last_line) <= lineformat.MAX_LINE
+    line = lineformat.parse(run.last_line)
+    assert line.verdict == "REMEDIATED"
+    assert [i.word for i in line.items[:2]] == ["Security Communication RootCA2"] * 2
+    assert line.items[1].fields["state"] == "installed"
+    others = len(parse_certificates(DEBIAN_BUNDLE.read_bytes())) - 1
+    assert line.counters["refused"] == str(others)
+    assert 0 < line.more < others  # the refused list is cut at the end, never the pin's items
+    [installed] = trust(cli_sandbox)
+    assert sha256(installed.read_bytes()) == ROOTCA2_SHA256
 
 
 def test_bad_pin_in_the_policy_names_the_line(cli_sandbox):
@@ -116,6 +137,4 @@ def test_elevated_on_linux_still_never_writes_monos_machine_store(cli_sandbox):
 
 
 def _der(path: Path) -> bytes:
-    from pycert.certparse import parse_certificates
-
     return parse_certificates(path.read_bytes())[0].der
