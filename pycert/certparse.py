@@ -17,7 +17,7 @@ from datetime import datetime
 PEM_BLOCK = re.compile(
     rb"-----BEGIN ([A-Z0-9 #]+)-----\s*(.*?)\s*-----END \1-----", re.DOTALL
 )
-CERTIFICATE_LABELS = {b"CERTIFICATE", b"X509 CERTIFICATE", b"TRUSTED CERTIFICATE"}
+CERTIFICATE_LABELS = {b"CERTIFICATE", b"X509 CERTIFICATE"}
 PKCS7_LABELS = {b"PKCS7", b"PKCS #7 SIGNED DATA", b"CMS"}
 
 
