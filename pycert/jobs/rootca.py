@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pycert import rootrules
+from pycert import logs, rootrules
 from pycert.config import Policy
 from pycert.errors import UsageError
 from pycert.model import CheckResult, StoreRef
@@ -85,6 +85,9 @@ def remediate(
         else:
             action["action"] = _install(backend, store, cert, pin.name, messages)
         actions.append(action)
+        # Adding a trusted root is a security decision: every attempt goes to the run log.
+        logs.event("rootca", action["action"], pin=pin.name, sha256=pin.sha256, store=action["store"],
+                   source=action["source"], dry_run=dry_run)
 
     if selection.refused and any(a["action"] == "not-in-source" for a in actions):
         # Extras beside an installed root are only reported (details, line); they are an

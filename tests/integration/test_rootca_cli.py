@@ -37,8 +37,14 @@ def test_detect_remediate_detect_remediate_again(cli_sandbox):
     plan = cli_sandbox.run("remediate", "--dry-run", "rootca")  # the group's flag reaches the sub-command
     assert plan.code == 1 and "action=would-install" in plan.last_line and trust(cli_sandbox) == []
 
-    done = cli_sandbox.run("remediate", "rootca")
+    log_dir = cli_sandbox.base / "logs"
+    done = cli_sandbox.run("remediate", "rootca", env={"PYCERT_LOG_DIR": str(log_dir)})
     assert (done.code, done.stderr) == (0, "")
+    [log] = log_dir.glob("*.log")
+    assert (
+        f'action=rootca result=installed pin="Security Communication RootCA2" sha256="{ROOTCA2_SHA256}" '
+        'store="CurrentUser\\Root" source="bundled" dry_run="False"'
+    ) in log.read_text(encoding="utf-8")
     line = lineformat.parse(done.last_line)
     assert (line.verdict, line.counters["changed"]) == ("REMEDIATED", "1")
     assert line.items[0].fields == {"action": "installed", "store": "CurrentUser\\Root"}
