@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pycert.certparse import NotACertificate, ParsedCertificate, parse_certificates
 from pycert.errors import PlatformError, UsageError
+from pycert.paths import shown
 
 BUNDLED = "bundled"
 MAX_SOURCE_BYTES = 1024 * 1024  # a root is ~1.5 KB; even a large PEM bundle is far below this
@@ -31,7 +32,7 @@ class Source:
     def note(self) -> str:
         if self.kind == "url" and not self.tls_verified:
             return (
-                f"The TLS certificate of {self.spec} was not verified (the missing root is what would verify it); "
+                f"The TLS certificate of {shown(self.spec)} was not verified (the missing root is what would verify it); "
                 "its content was accepted only where its SHA-256 matches a pin."
             )
         return ""
@@ -43,7 +44,7 @@ def is_url(spec: str) -> bool:
 
 def load(spec: str, *, timeout: float, cafile: str | None = None) -> Source:
     if cafile is not None and not is_url(spec):
-        raise UsageError(f"--cafile verifies a download; it has no meaning for the source '{spec}', remove it.")
+        raise UsageError(f"--cafile verifies a download; it has no meaning for the source '{shown(spec)}', remove it.")
     if spec == BUNDLED:
         return _bundled()
     if is_url(spec):
@@ -73,27 +74,27 @@ def _bundled() -> Source:
 def _file(path: Path) -> Source:
     try:
         if path.is_dir():
-            raise UsageError(f"--source {path} is a folder; give the certificate file (.cer, .crt, .pem, .p7b).")
+            raise UsageError(f"--source {shown(path)} is a folder; give the certificate file (.cer, .crt, .pem, .p7b).")
         if path.stat().st_size > MAX_SOURCE_BYTES:
-            raise UsageError(f"--source {path} is larger than 1 MiB, too large for a certificate; check the path.")
+            raise UsageError(f"--source {shown(path)} is larger than 1 MiB, too large for a certificate; check the path.")
         data = path.read_bytes()
     except FileNotFoundError:
-        raise UsageError(f"--source {path} does not exist; give the path of the downloaded root certificate.") from None
+        raise UsageError(f"--source {shown(path)} does not exist; give the path of the downloaded root certificate.") from None
     except PermissionError:
-        raise UsageError(f"--source {path} cannot be read (permission denied); check its access rights.") from None
+        raise UsageError(f"--source {shown(path)} cannot be read (permission denied); check its access rights.") from None
     except OSError as exc:
-        raise UsageError(f"--source {path} cannot be read ({exc.strerror}); check the path.") from None
+        raise UsageError(f"--source {shown(path)} cannot be read ({exc.strerror}); check the path.") from None
     try:
         return Source(str(path), "file", tuple(parse_certificates(data)))
     except NotACertificate as exc:
-        raise UsageError(f"--source {path} holds no certificate: {exc}; give a DER, PEM or PKCS#7 file.") from None
+        raise UsageError(f"--source {shown(path)} holds no certificate: {exc}; give a DER, PEM or PKCS#7 file.") from None
 
 
 def _url(url: str, timeout: float, cafile: str | None) -> Source:
     from pycert import net
 
     if cafile is not None and not Path(cafile).is_file():
-        raise UsageError(f"--cafile {cafile} does not exist; give the PEM file of the CA that issued the server's certificate.")
+        raise UsageError(f"--cafile {shown(cafile)} does not exist; give the PEM file of the CA that issued the server's certificate.")
     verify = cafile is not None
     response = net.fetch(
         url,
@@ -107,6 +108,6 @@ def _url(url: str, timeout: float, cafile: str | None) -> Source:
         certificates = parse_certificates(response.body or b"")
     except NotACertificate as exc:
         raise PlatformError(
-            f"{url} did not send a certificate: {exc}; check the URL and the proxy settings."
+            f"{shown(url)} did not send a certificate: {exc}; check the URL and the proxy settings."
         ) from None
     return Source(url, "url", tuple(certificates), tls_verified=verify)

@@ -173,3 +173,12 @@ def _der(pem: bytes) -> bytes:
     from pycert.certparse import parse_certificates
 
     return parse_certificates(pem)[0].der
+
+
+def test_a_hostile_source_name_is_shortened_to_one_line(mono_store, tmp_path):
+    path = str(tmp_path / ("x" * 200 + "\n\x1b[31m" + "y" * 200))
+    with pytest.raises(UsageError) as caught:
+        rootca.remediate(USER_POLICY, mono_store.backend, NOW, source=path)
+    message = caught.value.message
+    assert "\n" not in message and "\x1b" not in message
+    assert "..." in message and len(message) < 250
