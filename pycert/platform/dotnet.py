@@ -232,7 +232,7 @@ def _der_details(der: bytes) -> dict | None:
             # e.g. a negative serial: cryptography warns, Windows accepts; we report, not warn
             warnings.simplefilter("ignore")
             parsed = x509.load_der_x509_certificate(der)
-        extensions = parsed.extensions
+            extensions = parsed.extensions  # warns here too (RootCA2's serial is 0)
         ekus: tuple[str, ...] = ()
         key_usages: tuple[str, ...] = ()
         for ext in extensions:
