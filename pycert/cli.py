@@ -25,6 +25,7 @@ class Context:
         self.log_level = log_level
         self.log_path = None
         self.lock_timeout = 60.0
+        self.result_file: str | None = None
         self._loaded = None
 
     def start_log(self, command: str):
@@ -67,6 +68,33 @@ def parse_as_of(value: str | None) -> datetime:
             f"--as-of '{value}' is not a date; write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+09:00."
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _remember_result_file(click_ctx: click.Context, _param, value: str | None) -> None:
+    if value:
+        click_ctx.find_object(Context).result_file = value
+
+
+# On the detect/remediate groups and on each check's sub-command; the value lands on the
+# shared Context, so run_checks and with_failure_line find it without new parameters.
+result_file_option = click.option(
+    "--result-file",
+    metavar="PATH",
+    expose_value=False,
+    callback=_remember_result_file,
+    help="Also write the full JSON result (with hostname, user, version, time) to PATH; "
+    "if PATH is a folder, to <folder>/<hostname>.json. Written atomically.",
+)
+
+
+def save_result(data: dict) -> None:
+    """Write the run's JSON to --result-file, if one was given (see pycert.resultfile)."""
+    ctx = click.get_current_context(silent=True)
+    holder = ctx.find_object(Context) if ctx else None
+    if holder is not None and holder.result_file:
+        from pycert import resultfile
+
+        resultfile.write(holder.result_file, data)
 
 
 as_of_option = click.option(
@@ -173,7 +201,9 @@ def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, action: 
         logs.event(action, r.verdict, check=r.check, exit=r.exit_code, summary=output.summary_line(r))
     if len(results) == 1:
         result = results[0]
-        click.echo(output.dumps(output.result_json(result)) if fmt == "json" else output.summary_line(result))
+        data = output.result_json(result)
+        save_result(data)
+        click.echo(output.dumps(data) if fmt == "json" else output.summary_line(result))
         for message in result.messages:
             click.echo(f"error: {message}", err=True)
         return result.exit_code
@@ -183,8 +213,10 @@ def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, action: 
         verdict = {0: "remediated", 1: "noncompliant"}.get(exit_code, "failed")
     else:
         verdict = {0: "compliant", 1: "noncompliant"}.get(exit_code, "error")
+    data = output.combined_json(results, verdict, exit_code, now)
+    save_result(data)
     if fmt == "json":
-        click.echo(output.dumps(output.combined_json(results, verdict, exit_code, now)))
+        click.echo(output.dumps(data))
     else:
         click.echo(output.combined_line(results, verdict))
     return exit_code
@@ -193,6 +225,7 @@ def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, action: 
 @cli.group("detect", invoke_without_command=True)
 @click.option("--format", "fmt", type=LINE_FORMATS, default="line", show_default=True)
 @as_of_option
+@result_file_option
 @pass_ctx
 @click.pass_context
 def detect_group(click_ctx: click.Context, ctx: Context, fmt: str, as_of: str | None) -> None:
@@ -208,6 +241,7 @@ def detect_group(click_ctx: click.Context, ctx: Context, fmt: str, as_of: str | 
 @click.option("--profile", metavar="NAME", help="Only this profile (default: every enabled profile).")
 @click.option("--format", "fmt", type=LINE_FORMATS, default="line", show_default=True)
 @as_of_option
+@result_file_option
 @pass_ctx
 @click.pass_context
 def detect_expiry(click_ctx: click.Context, ctx: Context, profile: str | None, fmt: str, as_of: str | None) -> None:
@@ -220,6 +254,7 @@ def detect_expiry(click_ctx: click.Context, ctx: Context, profile: str | None, f
 @detect_group.command("rootca")
 @click.option("--format", "fmt", type=LINE_FORMATS, default="line", show_default=True)
 @as_of_option
+@result_file_option
 @pass_ctx
 @click.pass_context
 def detect_rootca(click_ctx: click.Context, ctx: Context, fmt: str, as_of: str | None) -> None:
@@ -235,13 +270,18 @@ def with_failure_line(check: str, fmt: str, run) -> int:
     except PyCertError as exc:
         from pycert import lineformat
 
+        failure = {"check": check, "verdict": "failed", "exit_code": exc.exit_code, "error": exc.message}
+        try:
+            save_result(failure)
+        except PyCertError:
+            pass  # the run's own error is the one to report
         if fmt == "line":
             line = lineformat.Line("FAILED", check, {"exit": exc.exit_code}, [lineformat.Item("error", {"message": exc.message})])
             click.echo(lineformat.render(line))
         else:
             from pycert import output
 
-            click.echo(output.dumps({"check": check, "verdict": "failed", "exit_code": exc.exit_code, "error": exc.message}))
+            click.echo(output.dumps(failure))
         raise
 
 
@@ -250,6 +290,7 @@ def with_failure_line(check: str, fmt: str, run) -> int:
 @cli.group("remediate", invoke_without_command=True)
 @click.option("--format", "fmt", type=LINE_FORMATS, default="line", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
+@result_file_option
 @pass_ctx
 @click.pass_context
 def remediate_group(click_ctx: click.Context, ctx: Context, fmt: str, dry_run: bool) -> None:
@@ -278,6 +319,7 @@ def remediate_group(click_ctx: click.Context, ctx: Context, fmt: str, dry_run: b
 @click.option("--cafile", metavar="PATH", help="Verify the URL's TLS with this CA file (otherwise only the pin is checked).")
 @click.option("--format", "fmt", type=LINE_FORMATS, default=None, help="line or json (default: line).")
 @click.option("--dry-run", is_flag=True, help="Fetch and check the certificate; install nothing.")
+@result_file_option
 @pass_ctx
 @click.pass_context
 def remediate_rootca(click_ctx, ctx: Context, scope, source, cafile, fmt, dry_run) -> None:
@@ -315,6 +357,27 @@ def rootca_list(ctx: Context, fmt: str, as_of: str | None) -> None:
             click.echo(f"warning: {warning}")
     for message in result.messages:
         click.echo(f"warning: {message}", err=True)
+
+
+# -- report ------------------------------------------------------------------------
+
+@cli.command("report")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--html", "html_path", metavar="FILE", help="Write a self-contained HTML page (works offline).")
+@click.option("--csv", "csv_path", metavar="FILE", help="Write one row per device and certificate, fewest days left first.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True, help="Language of the table and HTML.")
+@as_of_option
+def report_command(inputs: tuple[str, ...], html_path: str | None, csv_path: str | None, fmt: str, lang: str,
+                   as_of: str | None) -> None:
+    """Fleet view from Intune export CSVs, --result-file folders and JSON lines.
+
+    Unreadable rows are counted and listed, never fatal; a device that reported several
+    times counts once (the newest report wins).
+    """
+    from pycert import report
+
+    click.echo(report.run(list(inputs), parse_as_of(as_of), fmt, lang, html_path, csv_path))
 
 
 # -- config ------------------------------------------------------------------------

@@ -50,8 +50,11 @@ def test_detect_remediate_detect_remediate_again(cli_sandbox):
     assert line.items[0].fields == {"action": "installed", "store": "CurrentUser\\Root"}
     [installed] = trust(cli_sandbox)
 
-    second = cli_sandbox.run("detect", "rootca", "--format", "json")
+    result_file = cli_sandbox.base / "results" / "terminal.json"
+    result_file.parent.mkdir()
+    second = cli_sandbox.run("detect", "rootca", "--format", "json", "--result-file", str(result_file))
     data = json.loads(second.stdout)
+    assert json.loads(result_file.read_text(encoding="utf-8"))["roots"] == data["roots"]
     assert (second.code, data["verdict"], data["roots"][0]["installed_in"]) == (0, "compliant", ["CurrentUser\\Root"])
 
     again = cli_sandbox.run("remediate", "rootca")
