@@ -251,12 +251,18 @@ def detect_expiry(click_ctx: click.Context, ctx: Context, profile: str | None, f
     )
 
 
+def detect_options(command):
+    """The options every `detect <check>` takes: --format, --as-of, --result-file."""
+    for decorate in reversed([
+        click.option("--format", "fmt", type=LINE_FORMATS, default="line", show_default=True),
+        as_of_option, result_file_option, pass_ctx, click.pass_context,
+    ]):
+        command = decorate(command)
+    return command
+
+
 @detect_group.command("rootca")
-@click.option("--format", "fmt", type=LINE_FORMATS, default="line", show_default=True)
-@as_of_option
-@result_file_option
-@pass_ctx
-@click.pass_context
+@detect_options
 def detect_rootca(click_ctx: click.Context, ctx: Context, fmt: str, as_of: str | None) -> None:
     """Is every required pinned root in LocalMachine\\Root or CurrentUser\\Root?"""
     click_ctx.exit(with_failure_line("rootca", fmt, lambda: run_checks(ctx, ["rootca"], fmt, parse_as_of(as_of))))
