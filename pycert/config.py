@@ -49,6 +49,11 @@ MAX_POLICY_BYTES = 1024 * 1024
 
 OBN_ISSUER = "Online Billing NW Common Root CA"
 
+# Security Communication RootCA2 (SECOM): the root the OBN sites chain to; shipped in pycert/data.
+ROOTCA2_SHA256 = "513B2CECB810D4CDE5DD85391ADFC6C2DD60D87BB736D2B521484AA47A0EBEF6"
+ROOT_STORES = ("LocalMachine\\Root", "CurrentUser\\Root", "LocalMachine\\AuthRoot")
+SHA256_HEX = re.compile(r"^[0-9A-F]{64}$")
+
 BUILTIN_POLICY: dict[str, Any] = {
     "checks": ["expiry"],
     "profiles": {
@@ -231,9 +236,64 @@ class MpkiPolicy(_Strict):
         return value.replace(" ", "").upper() if value else value
 
 
+class RootPin(_Strict):
+    """A root certificate PyCert may install: only a certificate with exactly this SHA-256."""
+
+    name: str = Field(min_length=1, max_length=64)
+    sha256: str
+    required: bool = True
+    # Where the root counts as installed, and where remediation puts it (auto = machine,
+    # only when elevated; user = CurrentUser\Root, Windows asks the user to confirm).
+    stores: list[str] = Field(default_factory=lambda: list(ROOT_STORES), min_length=1)
+    scope: Literal["auto", "machine", "user"] = "auto"
+    source: str = "bundled"  # bundled | a file path | an https:// URL
+
+    @field_validator("sha256")
+    @classmethod
+    def _hex_digest(cls, value: str) -> str:
+        digest = re.sub(r"[\s:]", "", value).upper()
+        if not SHA256_HEX.match(digest):
+            raise ValueError("a SHA-256 fingerprint is 64 hexadecimal digits (colons and spaces are allowed)")
+        return digest
+
+    @field_validator("stores")
+    @classmethod
+    def _root_stores(cls, value: list[str]) -> list[str]:
+        for store in value:
+            if store not in ROOT_STORES:
+                raise ValueError(f"'{store}' is not a root store; use {', '.join(ROOT_STORES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _installs_where_it_counts(self) -> "RootPin":
+        target = "CurrentUser\\Root" if self.scope == "user" else "LocalMachine\\Root"
+        if target not in self.stores:
+            raise ValueError(f"scope '{self.scope}' installs into {target}, which is not in this pin's stores")
+        return self
+
+
+class RootCA(_Strict):
+    expiry_warning_days: int = Field(365, ge=0, le=3650)
+    download_timeout_seconds: float = Field(30.0, gt=0, le=600)
+    pins: list[RootPin] = Field(
+        default_factory=lambda: [RootPin(name="Security Communication RootCA2", sha256=ROOTCA2_SHA256)]
+    )
+
+    @field_validator("pins")
+    @classmethod
+    def _unique(cls, value: list[RootPin]) -> list[RootPin]:
+        for key in ("name", "sha256"):
+            seen = [getattr(p, key) for p in value]
+            twice = sorted({k for k in seen if seen.count(k) > 1})
+            if twice:
+                raise ValueError(f"two pins have the same {key} ({twice[0]}); each pin must be listed once")
+        return value
+
+
 class Policy(_Strict):
-    checks: list[Literal["expiry", "mpki"]] = Field(default_factory=lambda: ["expiry"])
+    checks: list[Literal["expiry", "rootca", "mpki"]] = Field(default_factory=lambda: ["expiry"])
     profiles: dict[str, Profile]
+    rootca: RootCA = Field(default_factory=RootCA)
     mpki: MpkiPolicy = Field(default_factory=MpkiPolicy)
 
     @field_validator("profiles")

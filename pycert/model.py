@@ -71,6 +71,7 @@ class CertificateInfo:
     friendly_name: str = ""
     key_usages: tuple[str, ...] = ()
     ekus: tuple[str, ...] = ()  # dotted OIDs
+    sha256: str = ""  # of the DER encoding, upper-case hex (what root pins compare)
 
     @property
     def common_name(self) -> str:

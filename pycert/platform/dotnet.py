@@ -6,6 +6,8 @@ $XDG_CONFIG_HOME/.mono/certs and reads that variable once, at first store access
 
 from __future__ import annotations
 
+import hashlib
+import os
 import sys
 import threading
 import warnings
@@ -18,6 +20,10 @@ _lock = threading.Lock()
 _runtime = None  # the loaded namespace objects, once
 
 _EPOCH_TICKS = datetime(1, 1, 1, tzinfo=timezone.utc)
+# X509Store.Add on CurrentUser\Root when the user answers "No" to Windows' root warning (or
+# no one can see it): the HRESULT, or the bare Win32 code .NET Framework sometimes passes on.
+ERROR_CANCELLED = (0x800704C7, 0x4C7)
+ALLOW_MONO_MACHINE_STORE = "PYCERT_ALLOW_MONO_MACHINE_STORE"
 _KU_NAMES = (
     # X509KeyUsageFlags bit -> name, in RFC 5280 order
     (0x80, "digitalSignature"),
@@ -99,6 +105,10 @@ def runtime_loaded() -> bool:
     return _runtime is not None
 
 
+class UserCancelled(PlatformError):
+    """Windows' confirmation dialog for a CurrentUser\\Root add was answered No (or could not be shown)."""
+
+
 class DotNetStores:
     """Read and change X509Stores through .NET. Key presence is only trusted on Windows."""
 
@@ -136,6 +146,7 @@ class DotNetStores:
     # -- changing ------------------------------------------------------------
     def add_der(self, store: StoreRef, *ders: bytes) -> None:
         """Add certificates (no keys) to a store in one open; one already there changes nothing."""
+        self._refuse_mono_machine_write(store)
         rt = load_runtime()
         certs = [rt["X509Certificate2"](rt["Array"][rt["Byte"]](der)) for der in ders]
         handle = self._open(store, rt["OpenFlags"].ReadWrite)
@@ -143,12 +154,15 @@ class DotNetStores:
             for cert in certs:
                 handle.Add(cert)
         except Exception as exc:
+            if ((getattr(exc, "HResult", 0) or 0) & 0xFFFFFFFF) in ERROR_CANCELLED:
+                raise UserCancelled(f"Adding the certificate to {store} was cancelled in the Windows confirmation dialog.") from None
             raise PlatformError(f"Could not add a certificate to {store} ({_clr_message(exc)}).") from None
         finally:
             handle.Close()
 
     def remove(self, store: StoreRef, thumbprint: str) -> bool:
         """Remove the certificate with this thumbprint; False when it was not there."""
+        self._refuse_mono_machine_write(store)
         rt = load_runtime()
         handle = self._open(store, rt["OpenFlags"].ReadWrite)
         try:
@@ -163,6 +177,15 @@ class DotNetStores:
             handle.Close()
 
     # -- helpers -------------------------------------------------------------
+    def _refuse_mono_machine_write(self, store: StoreRef) -> None:
+        """Mono's LocalMachine stores (/usr/share/.mono/certs) are shared by every user and
+        test run on the machine; PyCert only writes there when told to explicitly."""
+        if self.name == "mono" and store.location == "LocalMachine" and os.environ.get(ALLOW_MONO_MACHINE_STORE) != "1":
+            raise PlatformError(
+                f"Refusing to change Mono's machine-wide store {store} (shared by every user of this machine); "
+                f"use the CurrentUser store, or set {ALLOW_MONO_MACHINE_STORE}=1 if you mean it."
+            )
+
     def _open(self, store: StoreRef, flags):
         rt = load_runtime()
         location = getattr(rt["StoreLocation"], store.location)
@@ -178,7 +201,8 @@ class DotNetStores:
         # Names, thumbprint and serial as Windows shows them; dates and extensions parsed
         # from the DER by `cryptography`, which is 4x faster than walking .NET's
         # Extensions collection through pythonnet (benchmarks/expiry_bench.py).
-        details = _der_details(bytes(cert.RawData)) or _dotnet_details(cert)
+        der = bytes(cert.RawData)
+        details = _der_details(der) or _dotnet_details(cert)
         return CertificateInfo(
             store=store,
             subject=cert.Subject,
@@ -187,6 +211,7 @@ class DotNetStores:
             serial=cert.SerialNumber.upper(),
             has_private_key=key,
             friendly_name=cert.FriendlyName or "",
+            sha256=hashlib.sha256(der).hexdigest().upper(),
             **details,
         )
 
@@ -200,7 +225,7 @@ def _der_details(der: bytes) -> dict | None:
             # e.g. a negative serial: cryptography warns, Windows accepts; we report, not warn
             warnings.simplefilter("ignore")
             parsed = x509.load_der_x509_certificate(der)
-        extensions = parsed.extensions
+            extensions = parsed.extensions  # warns here too (RootCA2's serial is 0)
         ekus: tuple[str, ...] = ()
         key_usages: tuple[str, ...] = ()
         for ext in extensions:

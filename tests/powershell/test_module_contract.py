@@ -37,9 +37,6 @@ STATE_CHANGING_COMMANDS = {"remediate", "import", "cleanup"}
 # merging them; a path listed here that exists already fails the test (so it gets removed),
 # and a path missing from the click tree that is NOT listed here fails too.
 EXPECTED_MISSING = {
-    ("detect", "rootca"): "issue 4 (root CA)",
-    ("remediate", "rootca"): "issue 4 (root CA)",
-    ("rootca", "list"): "issue 4 (root CA)",
     ("remediate", "expiry"): "issues 2/3 (expiry remediation)",
     ("pfx", "inspect"): "issue 3 (PFX import)",
     ("import",): "issue 3 (PFX import)",
