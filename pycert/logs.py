@@ -37,9 +37,9 @@ def default_log_dir() -> Path:
     if override:
         return Path(override)
     if sys.platform == "win32":
-        from pycert.platform.windows.account import is_system_or_elevated
+        from pycert.platform.elevation import is_elevated
 
-        if is_system_or_elevated():
+        if is_elevated():
             return Path(os.environ.get("ProgramData", r"C:\ProgramData")) / "PyCert" / "Logs"
         return Path(os.environ.get("LOCALAPPDATA", str(Path.home()))) / "PyCert" / "Logs"
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
