@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -355,7 +356,10 @@ def load(path: Path, password: Secret | None) -> PfxContents:
     """Open and validate a PFX: one leaf with its matching private key, plus its chain."""
     data = read_file(path)
     try:
-        return _load(path, data, password)
+        with warnings.catch_warnings():
+            # cryptography's "parsed as BER" / "negative serial" notes are not the admin's business
+            warnings.simplefilter("ignore")
+            return _load(path, data, password)
     except PfxError as exc:
         exc.message = exc.message.replace("{path}", str(path))
         exc.args = (exc.message,)
@@ -388,7 +392,7 @@ def _load(path: Path, data: bytes, password: Secret | None) -> PfxContents:
         if legacy:
             raise PfxError("unsupported", f"{{path}} is encrypted with {legacy[0]}, which is obsolete and cannot be read; export it again with AES-256 or 3DES.")
         if mac_ok:
-            raise PfxError("corrupt", "{path} is damaged: the password is right but its contents cannot be decrypted; download or export it again.")
+            raise PfxError("corrupt", "{path} is damaged or holds a key type PyCert cannot read: the password is right but the contents cannot be decoded; export it again.")
         if "password" in str(failure).lower() and structure.readable:
             raise _wrong_password(password)
         raise PfxError("corrupt", "{path} could not be read as PKCS#12 (wrong password or a damaged file); check the password, then fetch the file again.")
