@@ -96,7 +96,7 @@ class Crypt32:
         pw = ctypes.create_unicode_buffer(password.reveal() if password is not None else "")
         try:
             store = dll.PFXImportCertStore(ctypes.byref(blob), pw, flags)
-            error = ctypes.get_last_error() if not store else 0
+            error = last_error() if not store else 0
         finally:
             ctypes.memset(pw, 0, ctypes.sizeof(pw))
         if not store:
@@ -143,8 +143,14 @@ class Crypt32:
         handle = ctypes.c_void_p()
         flags = CRYPT_DELETEKEYSET | (info.dwFlags & CRYPT_MACHINE_KEYSET)
         if not self.advapi32.CryptAcquireContextW(ctypes.byref(handle), container, provider, info.dwProvType, flags):
-            raise PlatformError(f"Could not delete the key container {container} (error {ctypes.get_last_error()}).")
+            raise PlatformError(f"Could not delete the key container {container} (error {last_error()}).")
         return "deleted"
+
+
+def last_error() -> int:
+    """GetLastError as saved by ctypes (use_last_error=True); 0 where ctypes has none (tests on Linux)."""
+    getter = getattr(ctypes, "get_last_error", None)
+    return getter() if getter else 0
 
 
 def _import_error(code: int) -> str:
