@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pycert import rules
 from pycert.errors import UsageError
+from pycert.files import read_bounded
 from pycert.model import CertificateInfo, KeyPresence, StoreRef
 from pycert.secret import Secret
 
@@ -335,21 +336,13 @@ class PfxContents:
 
 
 def read_file(path: Path) -> bytes:
-    try:
-        if path.is_dir():
-            raise PfxError("not-a-file", f"{path} is a folder; give the path of the .pfx or .p12 file.")
-        size = path.stat().st_size
-        if size == 0:
-            raise PfxError("empty", f"{path} is empty (0 bytes); the download or copy did not finish, so fetch the PFX again.")
-        if size > MAX_PFX_BYTES:
-            raise PfxError("too-large", f"{path} is larger than 1 MiB, far more than any client-certificate PFX; check that this is the right file.")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise PfxError("missing", f"The PFX file {path} does not exist; check the path.") from None
-    except PermissionError:
-        raise PfxError("unreadable", f"The PFX file {path} cannot be read (permission denied); check its access rights.") from None
-    except OSError as exc:
-        raise PfxError("unreadable", f"The PFX file {path} cannot be read ({exc.strerror}); check the path.") from None
+    data = read_bounded(
+        path, MAX_PFX_BYTES, "The PFX file",
+        "larger than 1 MiB, far more than any client-certificate PFX; check that this is the right file", PfxError,
+    )
+    if not data:
+        raise PfxError("empty", f"{path} is empty (0 bytes); the download or copy did not finish, so fetch the PFX again.")
+    return data
 
 
 def load(path: Path, password: Secret | None) -> PfxContents:

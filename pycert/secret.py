@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from pycert.errors import UsageError
+from pycert.files import read_bounded
 
 MASK = "********"
 MAX_PASSWORD_FILE_BYTES = 4096
@@ -96,18 +97,11 @@ def read_password(
 
 def password_from_file(path: Path) -> Secret:
     """First line of a text file (UTF-8, with or without BOM; Shift-JIS as saved by Notepad on old Windows)."""
-    try:
-        if path.is_dir():
-            raise UsageError(f"The password file {path} is a folder; give the text file that holds the password.")
-        if path.stat().st_size > MAX_PASSWORD_FILE_BYTES:
-            raise UsageError(f"The password file {path} is larger than 4 KiB; give the small text file that holds only the password.")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"The password file {path} does not exist; check the path.") from None
-    except PermissionError:
-        raise UsageError(f"The password file {path} cannot be read (permission denied); check its access rights.") from None
-    except OSError as exc:
-        raise UsageError(f"The password file {path} cannot be read ({exc.strerror}); check the path.") from None
+    raw = read_bounded(
+        path, MAX_PASSWORD_FILE_BYTES, "The password file",
+        "larger than 4 KiB; give the small text file that holds only the password",
+        lambda kind, sentence: UsageError(sentence),
+    )
     for encoding in ("utf-8-sig", "cp932"):
         try:
             text = raw.decode(encoding)

@@ -65,21 +65,20 @@ class Crypt32:
     # Real DLLs are loaded and typed on first use; injected ones are used as they are.
     @property
     def crypt32(self):
-        if self._crypt32 is None:
-            self._crypt32 = _typed_crypt32()
-        return self._crypt32
+        return self._dll("_crypt32", _typed_crypt32)
 
     @property
     def ncrypt(self):
-        if self._ncrypt is None:
-            self._ncrypt = _typed_ncrypt()
-        return self._ncrypt
+        return self._dll("_ncrypt", _typed_ncrypt)
 
     @property
     def advapi32(self):
-        if self._advapi32 is None:
-            self._advapi32 = _typed_advapi32()
-        return self._advapi32
+        return self._dll("_advapi32", _typed_advapi32)
+
+    def _dll(self, attribute: str, load):
+        if getattr(self, attribute) is None:
+            setattr(self, attribute, load())
+        return getattr(self, attribute)
 
     @contextmanager
     def pfx_contexts(self, data: bytes, password: Secret | None, flags: int) -> Iterator[list[int]]:
