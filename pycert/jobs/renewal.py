@@ -44,8 +44,9 @@ def sidecar_password(path: Path) -> Secret | None:
     return None
 
 
-def find_staged(profile: Profile, notes: list[dict]) -> list[Staged]:
-    """Every readable PFX in the profile's staging folders whose leaf the profile matches."""
+def find_staged(profile: Profile, notes: list[dict], reads_aes: bool = True) -> list[Staged]:
+    """Every readable PFX in the profile's staging folders whose leaf the profile matches
+    (and, where the platform cannot import AES-256, that is not AES-encrypted)."""
     found = []
     for folder in staging_folders(profile):
         if not folder.is_dir():
@@ -61,7 +62,9 @@ def find_staged(profile: Profile, notes: list[dict]) -> list[Staged]:
             except PyCertError as exc:
                 notes.append({"file": str(path), "usable": False, "reason": exc.message})
                 continue
-            if profile.match.matches(contents.leaf):
+            if not reads_aes and any(p.aes for p in contents.structure.protections):
+                notes.append({"file": str(path), "usable": False, "reason": "AES-256 encrypted, which this platform cannot import"})
+            elif profile.match.matches(contents.leaf):
                 found.append(Staged(path, contents, password))
                 notes.append({"file": str(path), "usable": True, "thumbprint": contents.leaf.thumbprint})
     return found
@@ -84,7 +87,7 @@ def remediate(
         needing = result.needs_action
         if not needing:
             continue
-        staged = find_staged(profiles[result.profile], staged_notes)
+        staged = find_staged(profiles[result.profile], staged_notes, backend.reads_aes_pfx)
         for finding in needing:
             pick = rules.pick_renewal(finding.certificate, [s.contents.leaf for s in staged], now)
             if pick is None:
@@ -114,6 +117,7 @@ def remediate(
         "notices": [vars(n) for n in notices],
         "imported": sum(1 for a in actions if a["action"] == "import" and a["status"] in ("imported", "incomplete")),
         "removed": sum(1 for a in actions if a["action"] == "remove" and a["status"] == "removed"),
+        "planned": sum(1 for a in actions if a["status"] == "planned"),
         "notified": sum(1 for n in notices if n.channel not in ("already-shown", "failed")),
     }
     return CheckResult("expiry", verdict, code, now, after, messages, details)

@@ -144,6 +144,7 @@ def test_remediate_dry_run_changes_nothing_and_notifies_nobody(mono_store, old, 
     notifier = Notifier()
     result = remediate(mono_store, renewed[0].parent, tmp_path, notifier, dry_run=True)
     assert result.exit_code == 1 and result.details["actions"][0]["status"] == "planned"
+    assert result.details["planned"] == 1
     assert thumbprints(mono_store) == [old.thumbprint] and notifier.shown == []
     assert not (tmp_path / "state").exists()
 
@@ -236,3 +237,13 @@ def test_fault_cleanup_fails(mono_store, old, renewed, tmp_path, monkeypatch):
     assert (result.verdict, result.exit_code) == ("failed", 1)
     assert thumbprints(mono_store) == sorted([old.thumbprint, renewed[1].thumbprint])
     assert any("simulated" in m for m in result.messages)
+
+
+def test_aes_staged_pfx_is_skipped_on_mono(mono_store, old, tmp_path):
+    staging = tmp_path / "aes"
+    staging.mkdir()
+    obn_pfx(staging, "renewed.pfx", 1185, NOW, aes=True)
+    (staging / "renewed.txt").write_text("1234", encoding="utf-8")
+    result = remediate(mono_store, staging, tmp_path)
+    assert result.verdict == "noncompliant" and result.messages == []
+    assert result.details["staged"][0]["reason"] == "AES-256 encrypted, which this platform cannot import"
