@@ -247,3 +247,16 @@ def test_aes_staged_pfx_is_skipped_on_mono(mono_store, old, tmp_path):
     result = remediate(mono_store, staging, tmp_path)
     assert result.verdict == "noncompliant" and result.messages == []
     assert result.details["staged"][0]["reason"] == "AES-256 encrypted, which this platform cannot import"
+
+
+def test_pfx_certificate_info_matches_what_mono_reads(mono_store, renewed):
+    """Profile matching of a PFX uses pfx.certificate_info; it must see what the store will show."""
+    from pycert import pfx
+
+    path, leaf, inter, root = renewed
+    contents = pfx.load(path, PW)
+    pfx_import.run(make_policy(), mono_store.backend, NOW, path, PW)
+    for name, info in (("My", contents.leaf), ("CA", contents.chain[0].info), ("Root", contents.chain[1].info)):
+        [stored] = mono_store.backend.read(StoreRef("CurrentUser", name)).certificates
+        for attribute in ("subject", "issuer", "thumbprint", "serial", "not_before", "not_after", "ekus"):
+            assert getattr(stored, attribute) == getattr(info, attribute), (name, attribute)

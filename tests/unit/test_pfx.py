@@ -200,3 +200,26 @@ def test_openssl_legacy_rc2_is_read_or_refused_cleanly(tmp_path):
         assert pfx.load(out, PW).leaf.thumbprint == leaf.thumbprint
     except pfx.PfxError as exc:
         assert exc.kind == "unsupported" and "RC2" in exc.message
+
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+_FUZZ_LEAF = samples.obn_certificate("0110119153", 60, NOW)
+_FUZZ_PFX = samples.make_pfx(_FUZZ_LEAF, "1234", chain=samples.obn_chain(NOW))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.integers(0, len(_FUZZ_PFX) - 1), st.integers(0, 255)), min_size=1, max_size=4),
+       cut=st.one_of(st.none(), st.integers(1, len(_FUZZ_PFX))))
+def test_damaged_files_give_a_result_or_a_clean_error(tmp_path, edits, cut):
+    data = bytearray(_FUZZ_PFX)
+    for at, value in edits:
+        data[at] = value
+    path = write(tmp_path, "fuzz.pfx", bytes(data[:cut]))
+    try:
+        contents = pfx.load(path, PW)
+    except pfx.PfxError as exc:
+        assert exc.message.endswith(".") and "{path}" not in exc.message
+        return
+    assert contents.leaf.thumbprint  # an edit that changed nothing that matters (e.g. a salt byte of a part not MACed)

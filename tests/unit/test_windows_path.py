@@ -250,3 +250,11 @@ def _prop_info_dll(mocker, info):
     dll.CertGetCertificateContextProperty.side_effect = get
     dll.keep = info
     return dll
+
+
+def test_store_add_fails_half_way_on_windows(windows):
+    windows.stores.fail_add = {"CA"}
+    report = run_import(windows)
+    assert {p.role: p.status for p in report.placements} == {"leaf": "added", "intermediate": "failed", "root": "added"}
+    assert (report.outcome, report.exit_code) == ("incomplete", 1) and "Access is denied" in report.messages[0]
+    assert windows.dll.CertFreeCertificateContext.call_count == 3
