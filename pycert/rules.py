@@ -10,7 +10,7 @@ backend that knows keys (Windows) only a known "yes" will do.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Iterable, Sequence
 
@@ -40,36 +40,42 @@ def is_valid_at(cert: CertificateInfo, now: datetime) -> bool:
     return cert.not_before <= now < cert.not_after
 
 
+def can_succeed(cert: CertificateInfo, now: datetime) -> bool:
+    """A renewed certificate counts only if valid now and its key is not known to be missing."""
+    return cert.has_private_key is not KeyPresence.NO and is_valid_at(cert, now)
+
+
 def find_successor(
     cert: CertificateInfo, peers: Iterable[CertificateInfo], now: datetime
 ) -> CertificateInfo | None:
     """The renewed certificate that replaces `cert`, if one is in the same store.
 
-    A successor has the same subject and issuer, a later not_after, a private key
+    A successor has the same store, subject and issuer, a later not_after, a private key
     (yes or unknown, never a known "no"), and is valid now. Among several, the one
     that lasts longest wins.
     """
-    return _longest_renewal(
-        cert,
-        (p for p in peers if p.store == cert.store and p.has_private_key is not KeyPresence.NO),
-        now,
-    )
+    return successors([cert, *peers], now).get((cert.store, cert.thumbprint))
 
 
-def _longest_renewal(cert: CertificateInfo, others: Iterable[CertificateInfo], now: datetime) -> CertificateInfo | None:
-    """Among `others`, the valid one with cert's subject and issuer that expires last, after cert."""
-    best = None
-    for other in others:
-        if (
-            other.thumbprint != cert.thumbprint
-            and other.subject == cert.subject
-            and other.issuer == cert.issuer
-            and other.not_after > cert.not_after
-            and is_valid_at(other, now)
-            and (best is None or other.not_after > best.not_after)
-        ):
-            best = other
-    return best
+def successors(
+    certificates: Iterable[CertificateInfo], now: datetime
+) -> dict[tuple[StoreRef, str], CertificateInfo]:
+    """For every superseded certificate, (store, thumbprint) -> its successor. Linear time:
+    the longest-lasting eligible certificate of each (store, subject, issuer) group
+    supersedes every certificate of the group that ends before it."""
+    groups: dict[tuple, list[CertificateInfo]] = {}
+    for cert in certificates:
+        groups.setdefault((cert.store, cert.subject, cert.issuer), []).append(cert)
+    found = {}
+    for members in groups.values():
+        eligible = [c for c in members if can_succeed(c, now)]
+        if not eligible:
+            continue
+        best = max(eligible, key=lambda c: c.not_after)
+        for cert in members:
+            if cert.not_after < best.not_after:
+                found[(cert.store, cert.thumbprint)] = best
+    return found
 
 
 def classify(
@@ -79,10 +85,13 @@ def classify(
     renewal_window_days: int,
     urgent_days: int,
     profile: str = "",
+    successor: CertificateInfo | None = None,
 ) -> Finding:
-    """One certificate's state. `peers` are the other certificates of the same profile."""
+    """One certificate's state. `peers` are the other certificates of the same profile;
+    a caller that already knows the successor (see `successors`) passes it instead."""
     left = days_left(cert.not_after, now)
-    successor = find_successor(cert, peers, now)
+    if successor is None and peers:
+        successor = find_successor(cert, peers, now)
     if successor is not None:
         state = State.SUPERSEDED
     elif now < cert.not_before:
@@ -118,8 +127,9 @@ def evaluate_profile(
     Non-compliant when a certificate that is not superseded is due, urgent or expired,
     or when the profile is required and no certificate matched at all.
     """
+    replaced_by = successors(certificates, now)
     findings = [
-        classify(cert, certificates, now, renewal_window_days, urgent_days, profile)
+        classify(cert, (), now, renewal_window_days, urgent_days, profile, replaced_by.get((cert.store, cert.thumbprint)))
         for cert in certificates
     ]
     findings.sort(key=severity_key)
@@ -248,9 +258,10 @@ def cleanup_plan(certificates: Sequence[CertificateInfo], now: datetime, keys_kn
             group = (cert.store, cert.subject, cert.issuer)
             if group not in newest or cert.not_after > newest[group].not_after:
                 newest[group] = cert
+    replaced_by = successors(certificates, now)
     steps = []
     for cert in certificates:
-        successor = find_successor(cert, certificates, now)
+        successor = replaced_by.get((cert.store, cert.thumbprint))
         if newest.get((cert.store, cert.subject, cert.issuer)) is cert:
             steps.append(CleanupStep(cert, False, "newest valid certificate"))
         elif successor is None:
@@ -285,5 +296,9 @@ def pick_renewal(
     expiring: CertificateInfo, candidates: Iterable[CertificateInfo], now: datetime
 ) -> CertificateInfo | None:
     """The staged certificate that renews `expiring`: same subject and issuer, later expiry,
-    valid now; the longest-lived wins."""
-    return _longest_renewal(expiring, candidates, now)
+    valid now; the longest-lived wins. Staged certificates carry their key (they come from
+    a PFX) and are judged as if they were in `expiring`'s store."""
+    staged = {c.thumbprint: c for c in candidates}
+    placed = [replace(c, store=expiring.store, has_private_key=KeyPresence.YES) for c in staged.values()]
+    found = successors([expiring, *placed], now).get((expiring.store, expiring.thumbprint))
+    return staged[found.thumbprint] if found is not None else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pycert import rules
+from pycert import logs, rules
 from pycert.config import Policy
 from pycert.errors import EXIT_OK, EXIT_RUNTIME, PlatformError
 from pycert.model import StoreRef
@@ -64,6 +64,9 @@ def apply(report: CleanupReport, backend, keep_keys: bool = False) -> CleanupRep
             still = any(c.thumbprint == cert.thumbprint for c in backend.read(cert.store).certificates)
             if still:
                 removal.status, removal.detail = "failed", "still in the store when re-read"
+    for r in report.to_remove:
+        cert = r.step.certificate
+        logs.event("remove", r.status, store=cert.store, thumbprint=cert.thumbprint, successor=r.step.successor, key=r.key, detail=r.detail)
     failed = [r for r in report.to_remove if r.status == "failed"]
     report.messages = [
         f"Could not remove {r.step.certificate.thumbprint} from {r.step.certificate.store}: {r.detail.rstrip('.')}."

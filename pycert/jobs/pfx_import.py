@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pycert import pfx, rules
+from pycert import logs, pfx, rules
 from pycert.config import Policy
 from pycert.errors import EXIT_ACTION_NEEDED, EXIT_OK, EXIT_RUNTIME, PlatformError, UsageError
 from pycert.model import KeyPresence, Placement
@@ -71,6 +71,7 @@ def run(
     try:
         backend.import_pfx(contents.data, password, placements, machine=machine, exportable=exportable)
     except PlatformError as exc:
+        logs.event("import", "failed", file=path, error=exc.message)
         raise PlatformError(f"Importing {path} failed ({exc.message.rstrip('.')}); no certificate was removed, so the current one is still in place.") from None
     verify(report, backend)
     return report
@@ -102,6 +103,8 @@ def verify(report: ImportReport, backend) -> None:
             placement.status, placement.detail = "failed", f"not found in {placement.store} when re-read after the import"
         elif placement.role == "leaf" and found.has_private_key is KeyPresence.NO:
             placement.status, placement.detail = "failed", "in the store, but without its private key"
+    for p in report.placements:
+        logs.event("import", p.status, role=p.role, store=p.store, thumbprint=p.thumbprint, detail=p.detail)
     leaf = report.placements[0]
     report.verified = leaf.status in ("added", "present")
     problems = [p for p in report.placements if p.status in ("failed", "cancelled")]

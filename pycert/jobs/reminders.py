@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta, timezone
 from pathlib import Path
 
-from pycert import rules
+from pycert import logs, rules
 from pycert.model import Finding
 
 STATE_FILE = "reminders.json"
@@ -90,6 +90,7 @@ def remind(findings: list[Finding], folder: Path, notify) -> list[Notice]:
             if notice.channel != "failed":
                 seen.append(milestone)
         notices.append(notice)
+        logs.event("notify", notice.channel, thumbprint=notice.thumbprint, milestone=milestone)
     try:
         save_state(folder, shown)
     except OSError:
