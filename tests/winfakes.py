@@ -44,7 +44,7 @@ class FakeCert:
         from pycert.pfx import certificate_info
 
         info = certificate_info(cert)
-        self.der, self.HasPrivateKey, self.Handle = der, has_key, FakeHandle(handle)
+        self.der, self.RawData, self.HasPrivateKey, self.Handle = der, der, has_key, FakeHandle(handle)
         self.Subject, self.Issuer, self.Thumbprint, self.SerialNumber = info.subject, info.issuer, info.thumbprint, info.serial
         self.NotBefore, self.NotAfter = FakeDateTime(info.not_before), FakeDateTime(info.not_after)
         self.FriendlyName, self.Extensions = "", []

@@ -63,7 +63,7 @@ def test_import_then_cleanup_via_cli(cli_sandbox, tmp_path):
     old = samples.obn_certificate("0110119153", 20, NOW, key_seed=1)
     cli_sandbox.seed([old])
     path, new = obn_pfx(tmp_path, "new.pfx", 1185, NOW, password=SECRET)
-    env = {"PFX_PW": SECRET}
+    env = {"PFX_PW": SECRET, "PYCERT_LOG_DIR": str(tmp_path / "logs")}
     run = cli_sandbox.run("import", str(path), "--password-env", "PFX_PW", "--format", "json", env=env)
     assert run.code == 0, run.stderr
     data = json.loads(run.stdout)
@@ -72,12 +72,15 @@ def test_import_then_cleanup_via_cli(cli_sandbox, tmp_path):
     assert plan.code == 0 and "REMOVE" in plan.stdout and "--yes" in plan.stdout
     listed = cli_sandbox.run("list", "--format", "json")
     assert len(json.loads(listed.stdout)["certificates"]) == 2  # the plan removed nothing
-    done = cli_sandbox.run("cleanup", "--yes", "--format", "json")
+    done = cli_sandbox.run("cleanup", "--yes", "--format", "json", env=env)
     assert done.code == 0, done.stderr
     removed = [c for c in json.loads(done.stdout)["certificates"] if c["action"] == "remove"]
     assert [(c["thumbprint"], c["status"]) for c in removed] == [(old.thumbprint, "removed")]
     after = json.loads(cli_sandbox.run("list", "--format", "json").stdout)["certificates"]
     assert [c["thumbprint"] for c in after] == [new.thumbprint]
+    log = (tmp_path / "logs" / "pycert.log").read_text(encoding="utf-8")
+    assert "action=import result=added" in log and f'thumbprint="{old.thumbprint}"' in log
+    assert SECRET not in log
 
 
 def test_import_refuses_foreign_pfx_without_force(cli_sandbox, tmp_path):

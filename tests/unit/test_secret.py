@@ -20,7 +20,7 @@ def test_secret_never_shows_its_value():
 def test_secret_is_masked_in_log_records(caplog):
     caplog.set_level(logging.DEBUG)
     s = Secret("secret-0420", "test")
-    logging.getLogger("pycert").debug("password is %s / %r", s, s)
+    logging.getLogger("secret-test").debug("password is %s / %r", s, s)
     assert caplog.records and all("secret-0420" not in r.getMessage() for r in caplog.records)
 
 
