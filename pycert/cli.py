@@ -207,11 +207,23 @@ def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, action: 
         verdict = {0: "compliant", 1: "noncompliant"}.get(exit_code, "error")
     data = output.combined_json(results, verdict, exit_code, now)
     save_result(data)
+    echo_notices(results, fmt)
     if fmt == "json":
         click.echo(output.dumps(data))
     else:
         click.echo(output.combined_line(results, verdict))
     return exit_code
+
+
+def echo_notices(results, fmt: str) -> None:
+    """Reminders the platform left to us (no toast off Windows): one line each, before the
+    summary line, which must stay last. JSON carries them in `notices` instead."""
+    if fmt == "json":
+        return
+    for result in results:
+        for notice in result.details.get("notices", []):
+            if notice.get("channel") == "stdout":
+                click.echo(f"{notice['title']}: {notice['body']}")
 
 
 @cli.group("detect", invoke_without_command=True)
@@ -241,6 +253,7 @@ def render_result(result, fmt: str) -> int:
 
     data = output.result_json(result)
     save_result(data)
+    echo_notices([result], fmt)
     click.echo(output.dumps(data) if fmt == "json" else output.summary_line(result))
     for message in result.messages:
         click.echo(f"error: {message}", err=True)
@@ -311,31 +324,16 @@ def remediate_group(click_ctx: click.Context, ctx: Context, fmt: str, dry_run: b
 @click.option("--profile", metavar="NAME", help="Only this profile (default: every enabled profile).")
 @click.option("--format", "fmt", type=LINE_FORMATS, default=None, help="line (default) or json.")
 @click.option("--dry-run", "own_dry_run", is_flag=True, help="Print the plan; change nothing, notify nobody.")
+@result_file_option
 @pass_ctx
 @click.pass_context
 def remediate_expiry(click_ctx: click.Context, ctx: Context, profile: str | None, fmt: str | None, own_dry_run: bool) -> None:
     """Import a staged renewed PFX, verify, remove the old one; else remind the user (exit 1)."""
-    from pycert import output
-    from pycert.jobs import expiry
-
     group = click_ctx.parent.params
     fmt = fmt or group["fmt"]
-    dry_run = own_dry_run or group["dry_run"]
-
-    def body() -> int:
-        result = expiry.remediate(ctx.policy, ctx.backend, datetime.now(timezone.utc), dry_run=dry_run, profile=profile)
-        if fmt == "json":
-            click.echo(output.dumps(output.result_json(result)))
-        else:
-            for notice in result.details.get("notices", []):
-                if notice["channel"] == "stdout":
-                    click.echo(f"{notice['title']}: {notice['body']}")
-            click.echo(output.summary_line(result))
-        for message in result.messages:
-            click.echo(f"error: {message}", err=True)
-        return result.exit_code
-
-    click_ctx.exit(with_failure_line("expiry", fmt, body))
+    now = datetime.now(timezone.utc)
+    options = {"dry_run": own_dry_run or group["dry_run"], "profile": profile}
+    click_ctx.exit(with_failure_line("expiry", fmt, lambda: run_checks(ctx, ["expiry"], fmt, now, "remediate", **options)))
 
 
 # -- pfx, import, cleanup --------------------------------------------------------------

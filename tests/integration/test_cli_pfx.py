@@ -115,3 +115,13 @@ def test_remediate_expiry_reminds_on_stdout_and_ends_with_the_summary(cli_sandbo
     data = json.loads(fixed.stdout)
     assert data["verdict"] == "remediated" and data["imported"] == 1 and data["removed"] == 1
     assert SECRET not in fixed.stdout
+
+
+def test_remediate_without_subcommand_shows_the_reminder_too(cli_sandbox, tmp_path):
+    cli_sandbox.seed([samples.obn_certificate("0110119153", 5, NOW, key_seed=1)])
+    cli_sandbox.write_policy(f"[profiles.obn]\nstaging_folders = [{json.dumps(str(tmp_path))}]\n")
+    run = cli_sandbox.run("remediate", env={"PYCERT_STATE_DIR": str(tmp_path / "state")})
+    assert run.code == 1, run.stderr
+    first, last = run.stdout.splitlines()[0], run.last_line
+    assert first.startswith("電子証明書の更新のお知らせ: ") and "あと5日" in first
+    assert last.startswith("NONCOMPLIANT expiry v1") and "state=urgent" in last
