@@ -207,11 +207,23 @@ def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, action: 
         verdict = {0: "compliant", 1: "noncompliant"}.get(exit_code, "error")
     data = output.combined_json(results, verdict, exit_code, now)
     save_result(data)
+    echo_notices(results, fmt)
     if fmt == "json":
         click.echo(output.dumps(data))
     else:
         click.echo(output.combined_line(results, verdict))
     return exit_code
+
+
+def echo_notices(results, fmt: str) -> None:
+    """Reminders the platform left to us (no toast off Windows): one line each, before the
+    summary line, which must stay last. JSON carries them in `notices` instead."""
+    if fmt == "json":
+        return
+    for result in results:
+        for notice in result.details.get("notices", []):
+            if notice.get("channel") == "stdout":
+                click.echo(f"{notice['title']}: {notice['body']}")
 
 
 @cli.group("detect", invoke_without_command=True)
@@ -241,6 +253,7 @@ def render_result(result, fmt: str) -> int:
 
     data = output.result_json(result)
     save_result(data)
+    echo_notices([result], fmt)
     click.echo(output.dumps(data) if fmt == "json" else output.summary_line(result))
     for message in result.messages:
         click.echo(f"error: {message}", err=True)
@@ -373,6 +386,125 @@ def rootca_list(ctx: Context, fmt: str, as_of: str | None) -> None:
             click.echo(f"warning: {warning}")
     for message in result.messages:
         click.echo(f"warning: {message}", err=True)
+
+@remediate_group.command("expiry")
+@click.option("--profile", metavar="NAME", help="Only this profile (default: every enabled profile).")
+@click.option("--format", "fmt", type=LINE_FORMATS, default=None, help="line (default) or json.")
+@click.option("--dry-run", "own_dry_run", is_flag=True, help="Print the plan; change nothing, notify nobody.")
+@result_file_option
+@pass_ctx
+@click.pass_context
+def remediate_expiry(click_ctx: click.Context, ctx: Context, profile: str | None, fmt: str | None, own_dry_run: bool) -> None:
+    """Import a staged renewed PFX, verify, remove the old one; else remind the user (exit 1)."""
+    group = click_ctx.parent.params
+    fmt = fmt or group["fmt"]
+    now = datetime.now(timezone.utc)
+    options = {"dry_run": own_dry_run or group["dry_run"], "profile": profile}
+    click_ctx.exit(with_failure_line("expiry", fmt, lambda: run_checks(ctx, ["expiry"], fmt, now, "remediate", **options)))
+
+
+# -- pfx, import, cleanup --------------------------------------------------------------
+
+def password_options(command):
+    """--password-env / --password-stdin / --password-file; a prompt when stdin is a terminal.
+    There is deliberately no --password: a command line is visible to other processes."""
+    command = click.option("--password-file", metavar="FILE", help="Read the password from the first line of FILE.")(command)
+    command = click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")(command)
+    command = click.option("--password-env", metavar="VAR", help="Read the password from environment variable VAR.")(command)
+    return command
+
+
+def read_password_options(password_env, password_stdin, password_file):
+    from pycert.secret import read_password
+
+    return read_password(env=password_env, stdin=password_stdin, file=password_file)
+
+
+@cli.group("pfx")
+def pfx_group() -> None:
+    """Look inside PFX/P12 files without installing anything."""
+
+
+@pfx_group.command("inspect")
+@click.argument("file", type=click.Path(path_type=str))
+@password_options
+@click.option("--profile", metavar="NAME", help="Judge the PFX against this profile only.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@as_of_option
+@pass_ctx
+def pfx_inspect(ctx: Context, file: str, password_env, password_stdin, password_file, profile, fmt: str, as_of) -> None:
+    """Leaf, key match, chain and target stores, profile, encryption and warnings. Exit 2 if unusable."""
+    from pathlib import Path
+
+    from pycert import output, pfx, pfxview
+
+    password = read_password_options(password_env, password_stdin, password_file)
+    profiles = ctx.policy.select(profile) if profile else ctx.policy.enabled_profiles()
+    inspection = pfx.inspect(pfx.load(Path(file), password), profiles, parse_as_of(as_of), profile)
+    click.echo(output.dumps(pfxview.inspection_json(inspection)) if fmt == "json" else pfxview.inspection_text(inspection))
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(path_type=str))
+@password_options
+@click.option("--profile", metavar="NAME", help="The profile the certificate must match.")
+@click.option("--machine", is_flag=True, help="Import into LocalMachine stores (needs administrator rights).")
+@click.option("--exportable", is_flag=True, help="Mark the private key exportable (the manuals say: do not).")
+@click.option("--force", is_flag=True, help="Import even if no profile matches or the certificate has expired.")
+@click.option("--dry-run", is_flag=True, help="Validate and print where each certificate would go; change nothing.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_ctx
+@click.pass_context
+def import_command(click_ctx, ctx: Context, file: str, password_env, password_stdin, password_file, profile, machine, exportable, force, dry_run, fmt) -> None:
+    """Import a PFX with the manuals' wizard options, then verify it is in the store."""
+    from pathlib import Path
+
+    from pycert import output, pfxview
+    from pycert.jobs import pfx_import
+
+    password = read_password_options(password_env, password_stdin, password_file)
+    if not dry_run:
+        hold_machine_lock(click_ctx, ctx, "import")
+    report = pfx_import.run(
+        ctx.policy, ctx.backend, datetime.now(timezone.utc), Path(file), password,
+        profile=profile, machine=machine, exportable=exportable, force=force, dry_run=dry_run,
+    )
+    click.echo(output.dumps(pfxview.import_json(report)) if fmt == "json" else pfxview.import_text(report))
+    for message in report.messages:
+        click.echo(f"error: {message}", err=True)
+    click_ctx.exit(report.exit_code)
+
+
+@cli.command("cleanup")
+@click.option("--profile", metavar="NAME", help="Only this profile (default: every enabled profile).")
+@click.option("--dry-run", is_flag=True, help="Print the plan only (the default without --yes/--apply).")
+@click.option("--apply", "apply_", is_flag=True, help="Remove; asks first when run at a terminal.")
+@click.option("--yes", is_flag=True, help="Remove without asking.")
+@click.option("--keep-keys", is_flag=True, help="Windows: leave the removed certificates' key containers on disk.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@as_of_option
+@pass_ctx
+@click.pass_context
+def cleanup_command(click_ctx, ctx: Context, profile, dry_run, apply_, yes, keep_keys, fmt, as_of) -> None:
+    """Remove superseded certificates of a profile; never the newest valid one."""
+    from pycert import output, pfxview
+    from pycert.jobs import cleanup
+
+    if dry_run and (apply_ or yes):
+        raise UsageError("--dry-run cannot be combined with --apply or --yes; choose one.")
+    if yes or apply_:
+        hold_machine_lock(click_ctx, ctx, "cleanup")
+    report = cleanup.plan(ctx.policy, ctx.backend, parse_as_of(as_of), profile)
+    go = (yes or apply_) and not dry_run and report.to_remove
+    if go and apply_ and not yes and sys.stdin.isatty():
+        click.echo(pfxview.cleanup_text(report))
+        go = click.confirm(f"Remove {len(report.to_remove)} certificate(s)?", default=False)
+    if go:
+        cleanup.apply(report, ctx.backend, keep_keys=keep_keys)
+    click.echo(output.dumps(pfxview.cleanup_json(report)) if fmt == "json" else pfxview.cleanup_text(report))
+    for message in report.messages:
+        click.echo(f"error: {message}", err=True)
+    click_ctx.exit(report.exit_code)
 
 
 # -- report ------------------------------------------------------------------------

@@ -152,6 +152,10 @@ class Profile(_Strict):
     urgent_days: int = Field(14, ge=0, le=3650)
     expected_lifetime_months: int | None = Field(None, ge=1, le=1200)
     required: bool = False
+    # `remediate expiry`: where a renewed PFX may be staged (empty = the user's Downloads
+    # folder) and the environment variable that holds its password when no sidecar file does.
+    staging_folders: list[str] = Field(default_factory=list)
+    password_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 
     @field_validator("stores")
     @classmethod

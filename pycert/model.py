@@ -161,3 +161,16 @@ class CheckResult:
     profiles: list[ProfileResult] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     details: dict = field(default_factory=dict)
+
+
+@dataclass
+class Placement:
+    """One certificate of an imported PFX and what happened to it in its store."""
+
+    thumbprint: str
+    subject: str
+    role: str  # leaf | intermediate | root | other
+    store: StoreRef
+    status: str = "planned"  # planned | added | present | cancelled | failed
+    detail: str = ""
+    der: bytes = field(default=b"", repr=False)

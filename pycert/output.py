@@ -124,6 +124,9 @@ def expiry_line_parts(result: CheckResult) -> tuple[dict, list[lineformat.Item]]
         count = sum(1 for f in findings if f.state is state)
         if count:
             counters[state.value] = count
+    for key in ("planned", "imported", "removed", "notified"):  # set by `remediate expiry`
+        if result.details.get(key):
+            counters[key] = result.details[key]
     items: list[lineformat.Item] = []
     for p in result.profiles:
         if p.missing:

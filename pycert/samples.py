@@ -85,3 +85,46 @@ def obn_certificate(code: str, days_left: float, now: datetime, *, lifetime: tim
 def utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
+
+
+def make_pfx(
+    leaf: Sample,
+    password: str | None,
+    *,
+    aes: bool = False,
+    iterations: int = 2048,
+    chain: tuple[Sample, ...] = (),
+    key=None,
+) -> bytes:
+    """A PFX the way Windows exports one: 3DES-SHA1 (the default, and all Mono can read)
+    or AES-256-SHA256 with `aes`; `key` pairs the leaf with a foreign key (for mismatch tests)."""
+    from cryptography.hazmat.primitives.serialization import PrivateFormat, pkcs12
+
+    if password is None:
+        encryption = serialization.NoEncryption()
+    else:
+        scheme = pkcs12.PBES.PBESv2SHA256AndAES256CBC if aes else pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC
+        encryption = (
+            PrivateFormat.PKCS12.encryption_builder()
+            .kdf_rounds(iterations)
+            .key_cert_algorithm(scheme)
+            .hmac_hash(hashes.SHA256() if aes else hashes.SHA1())
+            .build(password.encode())
+        )
+    if key is not None:  # cryptography refuses a mismatched pair, so carry the leaf as a CA cert
+        return pkcs12.serialize_key_and_certificates(
+            b"pycert-sample", key, None, [leaf.certificate, *(c.certificate for c in chain)], encryption
+        )
+    return pkcs12.serialize_key_and_certificates(
+        b"pycert-sample", leaf.key, leaf.certificate, [c.certificate for c in chain] or None, encryption
+    )
+
+
+def obn_chain(now: datetime) -> tuple[Sample, Sample]:
+    """A self-signed root and an intermediate that issues OBN certificates (key seeds 90/91)."""
+    root_name = "CN=Sample Root CA,O=PyCert Samples,C=JP"
+    root = make_certificate(root_name, root_name, now - timedelta(days=3650), now + timedelta(days=3650),
+                            key_seed=90, issuer_key=rsa_key(90), ca=True)
+    inter = make_certificate(OBN_CA, root_name, now - timedelta(days=1000), now + timedelta(days=3000),
+                             key_seed=99, issuer_key=rsa_key(90), ca=True)
+    return root, inter

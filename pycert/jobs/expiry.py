@@ -75,3 +75,10 @@ def inventory(
             findings += unmatched.findings
     findings.sort(key=lambda f: (f.days_left, f.certificate.thumbprint))
     return Inventory(findings, sorted(readings.values(), key=lambda s: str(s.store)))
+
+
+def remediate(policy: Policy, backend, now: datetime, dry_run: bool = False, profile: str | None = None, **opts) -> CheckResult:
+    """Import a staged renewal, verify, clean up; else remind the user (jobs/renewal.py)."""
+    from pycert.jobs import renewal
+
+    return renewal.remediate(policy, backend, now, dry_run=dry_run, profile=profile, **opts)

@@ -17,3 +17,26 @@ def store_backend():
     from pycert.platform.dotnet import DotNetStores
 
     return DotNetStores.for_this_machine()
+
+
+def user_state_dir():
+    """Per-user state (which reminders were shown). PYCERT_STATE_DIR overrides, for tests
+    and for admins who redirect profiles."""
+    import os
+    from pathlib import Path
+
+    if os.environ.get("PYCERT_STATE_DIR"):
+        return Path(os.environ["PYCERT_STATE_DIR"])
+    if is_windows():
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "PyCert"
+    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "pycert"
+
+
+def notify_user(title: str, body: str) -> str:
+    """Show a notice to the signed-in user: "toast", "msg" or "failed" on Windows;
+    elsewhere "stdout", meaning the caller prints it as a line."""
+    if not is_windows():
+        return "stdout"
+    from pycert.platform.windows.notify import notify
+
+    return notify(title, body)

@@ -14,7 +14,7 @@ import warnings
 from datetime import datetime, timedelta, timezone
 
 from pycert.errors import PlatformError
-from pycert.model import CertificateInfo, KeyPresence, StoreReading, StoreRef
+from pycert.model import CertificateInfo, KeyPresence, Placement, StoreReading, StoreRef
 
 _lock = threading.Lock()
 _runtime = None  # the loaded namespace objects, once
@@ -68,11 +68,12 @@ def load_runtime():
 
                 pythonnet.load(runtime_name())
                 import clr  # noqa: F401  (registers the CLR import hook)
-            from System import Array, Byte  # type: ignore[import-not-found]
+            from System import Array, Byte, IntPtr  # type: ignore[import-not-found]
             from System.Security.Cryptography.X509Certificates import (  # type: ignore[import-not-found]
                 OpenFlags,
                 StoreLocation,
                 X509Certificate2,
+                X509KeyStorageFlags,
                 X509Store,
             )
         except Exception as exc:  # the runtime's own errors are many and untyped
@@ -85,9 +86,11 @@ def load_runtime():
         _runtime = {
             "Array": Array,
             "Byte": Byte,
+            "IntPtr": IntPtr,
             "OpenFlags": OpenFlags,
             "StoreLocation": StoreLocation,
             "X509Certificate2": X509Certificate2,
+            "X509KeyStorageFlags": X509KeyStorageFlags,
             "X509Store": X509Store,
         }
         return _runtime
@@ -112,9 +115,19 @@ class UserCancelled(PlatformError):
 class DotNetStores:
     """Read and change X509Stores through .NET. Key presence is only trusted on Windows."""
 
-    def __init__(self, name: str, keys_known: bool):
+    def __init__(self, name: str, keys_known: bool, crypt32=None):
         self.name = name
         self.keys_known = keys_known
+        self.crypt32 = crypt32  # platform.windows.crypt32.Crypt32; injectable for tests
+
+    @property
+    def windows(self) -> bool:
+        return self.name == "netfx"
+
+    @property
+    def reads_aes_pfx(self) -> bool:
+        """Mono's PFX loader cannot decrypt PBES2/AES-256; Windows 10 1709+ can."""
+        return self.windows
 
     @classmethod
     def for_this_machine(cls) -> "DotNetStores":
@@ -175,6 +188,124 @@ class DotNetStores:
             raise PlatformError(f"Could not remove {thumbprint} from {store} ({_clr_message(exc)}).") from None
         finally:
             handle.Close()
+
+    def remove_with_key(self, store: StoreRef, thumbprint: str, delete_key: bool) -> tuple[bool, str]:
+        """Remove a certificate, then (Windows, `delete_key`) its key container.
+
+        The certificate leaves the store first: a failed key deletion then leaves an
+        orphaned key (what the manuals' procedure leaves anyway), never a certificate
+        without its key. A key shared with a certificate that stays is kept.
+        Returns (removed, what happened to the key).
+        """
+        rt = load_runtime()
+        handle = self._open(store, rt["OpenFlags"].ReadWrite)
+        target, other_keys = None, set()
+        try:
+            for cert in handle.Certificates:
+                if cert.Thumbprint.upper() == thumbprint.upper():
+                    target = cert
+                else:
+                    other_keys.add(str(cert.GetPublicKeyString()))
+            if target is None:
+                return False, "not found"
+            handle.Remove(target)
+        except Exception as exc:
+            raise PlatformError(f"Could not remove {thumbprint} from {store} ({_clr_message(exc)}).") from None
+        finally:
+            handle.Close()
+        if not self.windows:
+            return True, "not applicable (Mono keeps no keys in its stores)"
+        if not delete_key:
+            return True, "kept (--keep-keys)"
+        if str(target.GetPublicKeyString()) in other_keys:
+            return True, "kept (another certificate in the store uses the same key)"
+        try:
+            return True, self._crypt32().delete_key_container(int(target.Handle.ToInt64()))
+        except PlatformError as exc:
+            return True, f"left behind ({exc.message})"
+
+    # -- PFX import ------------------------------------------------------------
+    def unhonoured_options(self) -> list[str]:
+        """Import-wizard options this platform cannot apply (said plainly in the output)."""
+        if self.windows:
+            return []
+        return [
+            "include all extended properties (Mono's PFX loader has no PKCS12_INCLUDE_EXTENDED_PROPERTIES)",
+            "key persistence and the non-exportable key setting (Mono's stores keep no private keys)",
+        ]
+
+    def is_elevated(self) -> bool:
+        """Windows: an administrator token. Elsewhere False, so an import writes the shared
+        LocalMachine stores only when --machine asks for it."""
+        if not self.windows:
+            return False
+        from pycert.platform.elevation import is_elevated
+
+        return is_elevated()
+
+    def import_pfx(self, data: bytes, password, placements: list[Placement], *, machine: bool, exportable: bool) -> list[Placement]:
+        """Put each planned certificate of a PFX in its store, in the order given (leaf first).
+
+        Windows: PFXImportCertStore with the wizard's flags, each context added through
+        .NET. Mono: the .NET loader with PersistKeySet for the leaf; chain certificates
+        from the DER pfx.py parsed (Mono's loader drops them). A certificate that fails
+        is marked failed (or cancelled, for a declined root dialog) and the rest go on.
+        """
+        rt = load_runtime()
+        if self.windows:
+            from pycert.platform.windows.crypt32 import import_flags
+
+            with self._crypt32().pfx_contexts(data, password, import_flags(machine, exportable)) as contexts:
+                by_thumbprint = {}
+                for context in contexts:
+                    cert = rt["X509Certificate2"](rt["IntPtr"](context))
+                    by_thumbprint[str(cert.Thumbprint).upper()] = cert
+                for placement in placements:
+                    self._place(placement, by_thumbprint.get(placement.thumbprint))
+            return placements
+        flags = rt["X509KeyStorageFlags"]
+        storage = flags.PersistKeySet | (flags.MachineKeySet if machine else flags.UserKeySet)
+        if exportable:
+            storage |= flags.Exportable
+        for placement in placements:
+            if placement.role == "leaf":
+                try:
+                    cert = rt["X509Certificate2"](rt["Array"][rt["Byte"]](data), password.reveal() if password else "", storage)
+                except Exception as exc:
+                    raise PlatformError(f"Mono could not open the PFX ({_clr_message(exc)}); nothing was imported.") from None
+            else:
+                cert = rt["X509Certificate2"](rt["Array"][rt["Byte"]](placement.der))
+            self._place(placement, cert)
+        return placements
+
+    def _place(self, placement: Placement, cert) -> None:
+        if cert is None:
+            placement.status, placement.detail = "failed", "the platform's PFX import did not return this certificate"
+            return
+        rt = load_runtime()
+        before = self.read(placement.store)
+        present = any(c.thumbprint == placement.thumbprint for c in before.certificates)
+        try:
+            handle = self._open(placement.store, rt["OpenFlags"].ReadWrite)
+            try:
+                handle.Add(cert)
+            finally:
+                handle.Close()
+        except Exception as exc:
+            message = _clr_message(exc)
+            if _cancelled(exc, message):
+                placement.status, placement.detail = "cancelled", "the user declined Windows' root certificate warning"
+            else:
+                placement.status, placement.detail = "failed", message
+            return
+        placement.status = "present" if present else "added"
+
+    def _crypt32(self):
+        if self.crypt32 is None:
+            from pycert.platform.windows.crypt32 import Crypt32
+
+            self.crypt32 = Crypt32()
+        return self.crypt32
 
     # -- helpers -------------------------------------------------------------
     def _refuse_mono_machine_write(self, store: StoreRef) -> None:
@@ -289,3 +420,12 @@ def _clr_message(exc: Exception) -> str:
     message = str(getattr(exc, "Message", None) or exc).strip()
     first = message.splitlines()[0] if "\n  at " in message else message
     return " ".join(first.split()).rstrip(".")
+
+
+ERROR_CANCELLED_HRESULT = 0x800704C7
+
+
+def _cancelled(exc: Exception, message: str) -> bool:
+    """The CurrentUser\\Root "Security Warning" was answered No (or could not be shown)."""
+    hresult = getattr(exc, "HResult", None)
+    return (isinstance(hresult, int) and hresult & 0xFFFFFFFF == ERROR_CANCELLED_HRESULT) or "cancel" in message.lower()

@@ -37,10 +37,6 @@ STATE_CHANGING_COMMANDS = {"remediate", "import", "cleanup"}
 # merging them; a path listed here that exists already fails the test (so it gets removed),
 # and a path missing from the click tree that is NOT listed here fails too.
 EXPECTED_MISSING = {
-    ("remediate", "expiry"): "issues 2/3 (expiry remediation)",
-    ("pfx", "inspect"): "issue 3 (PFX import)",
-    ("import",): "issue 3 (PFX import)",
-    ("cleanup",): "issue 3 (PFX import and cleanup)",
 }
 RUNNER = "Invoke-PyCertExe"
 # The runner, and the wrapper public cmdlets use to end with the runner's error.

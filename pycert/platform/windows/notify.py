@@ -1,0 +1,69 @@
+"""Tell the signed-in user something: a Windows toast, else msg.exe.
+
+Both run as child processes with fixed paths; the text is not secret (days left and how
+to renew), but it goes to PowerShell inside -EncodedCommand so no quoting can break it.
+`run` is injectable so tests can assert the exact argv.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+from pathlib import Path
+
+# PowerShell's own AppUserModelID: toasts need a registered app id, and this one exists on every Windows.
+POWERSHELL_APP_ID = r"{1AC14E77-02E7-4E5D-B744-2EB1AE5198B7}\WindowsPowerShell\v1.0\powershell.exe"
+TIMEOUT_SECONDS = 60
+
+TOAST_SCRIPT = """
+$ErrorActionPreference = 'Stop'
+[Windows.UI.Notifications.ToastNotificationManager, Windows.UI.Notifications, ContentType = WindowsRuntime] | Out-Null
+[Windows.Data.Xml.Dom.XmlDocument, Windows.Data.Xml.Dom.XmlDocument, ContentType = WindowsRuntime] | Out-Null
+$t = ConvertFrom-Json @'
+{payload}
+'@
+$xml = New-Object Windows.Data.Xml.Dom.XmlDocument
+$xml.LoadXml('<toast scenario="reminder"><visual><binding template="ToastGeneric"><text/><text/></binding></visual><actions><action content="OK" arguments="dismiss" activationType="system"/></actions></toast>')
+$nodes = $xml.GetElementsByTagName('text')
+$nodes.Item(0).AppendChild($xml.CreateTextNode($t.title)) | Out-Null
+$nodes.Item(1).AppendChild($xml.CreateTextNode($t.body)) | Out-Null
+[Windows.UI.Notifications.ToastNotificationManager]::CreateToastNotifier($t.app).Show([Windows.UI.Notifications.ToastNotification]::new($xml))
+"""
+
+
+def system_tool(name: str) -> str:
+    """A System32 tool's path; through Sysnative when a 32-bit process runs on 64-bit Windows
+    (Intune's default), since msg.exe has no 32-bit copy in SysWOW64."""
+    root = Path(os.environ.get("SystemRoot", r"C:\Windows"))
+    sysnative = root / "Sysnative" / name
+    return str(sysnative if sysnative.exists() else root / "System32" / name)
+
+
+def toast_argv(title: str, body: str) -> list[str]:
+    payload = json.dumps({"title": title, "body": body, "app": POWERSHELL_APP_ID}, ensure_ascii=True)
+    script = TOAST_SCRIPT.replace("{payload}", payload)
+    encoded = base64.b64encode(script.encode("utf-16-le")).decode("ascii")
+    return [
+        system_tool(r"WindowsPowerShell\v1.0\powershell.exe"),
+        "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-EncodedCommand", encoded,
+    ]
+
+
+def msg_argv(title: str, body: str) -> list[str]:
+    session = os.environ.get("USERNAME") or "*"
+    return [system_tool("msg.exe"), session, "/TIME:3600", f"{title}\n{body}"]
+
+
+def notify(title: str, body: str, run=subprocess.run) -> str:
+    """Show the notice; returns "toast", "msg", or "failed" (never raises: a reminder must
+    not turn a remediation into an error)."""
+    for channel, argv in (("toast", toast_argv(title, body)), ("msg", msg_argv(title, body))):
+        try:
+            done = run(argv, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if done.returncode == 0:
+            return channel
+    return "failed"

@@ -1,0 +1,102 @@
+"""Windows notifications (subprocess mocked) and the reminder state."""
+
+import base64
+import json
+import subprocess
+from datetime import timedelta
+
+import pytest
+
+from pycert import rules, samples
+from pycert.jobs import reminders
+from pycert.model import Finding, State
+from pycert.pfx import certificate_info
+from pycert.platform.windows import notify
+
+NOW = samples.utc_now()
+
+
+class Done:
+    def __init__(self, code):
+        self.returncode = code
+
+
+def test_toast_argv_is_encoded_powershell_with_the_japanese_text(monkeypatch):
+    monkeypatch.setenv("SystemRoot", r"C:\Windows")
+    argv = notify.toast_argv("電子証明書の更新のお知らせ", "あと30日です")
+    assert argv[0].endswith(r"WindowsPowerShell\v1.0\powershell.exe")
+    assert argv[1:6] == ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-EncodedCommand"]
+    script = base64.b64decode(argv[6]).decode("utf-16-le")
+    payload = json.loads(script.split("@'\n")[1].split("\n'@")[0])
+    assert payload == {"title": "電子証明書の更新のお知らせ", "body": "あと30日です", "app": notify.POWERSHELL_APP_ID}
+    assert "ToastNotificationManager" in script
+
+
+def test_msg_argv_targets_the_signed_in_user(monkeypatch):
+    monkeypatch.setenv("USERNAME", "clinic")
+    argv = notify.msg_argv("題", "本文")
+    assert argv[0].endswith("msg.exe") and argv[1:] == ["clinic", "/TIME:3600", "題\n本文"]
+
+
+def test_toast_first_then_msg_then_failed():
+    calls = []
+
+    def run(argv, **kw):
+        calls.append(argv[0])
+        return Done(0)
+
+    assert notify.notify("t", "b", run=run) == "toast" and len(calls) == 1
+
+    def toast_fails(argv, **kw):
+        calls.append(argv[0])
+        return Done(1 if "powershell" in argv[0] else 0)
+
+    calls.clear()
+    assert notify.notify("t", "b", run=toast_fails) == "msg" and len(calls) == 2
+
+    def nothing_works(argv, **kw):
+        raise subprocess.TimeoutExpired(argv, 60)
+
+    assert notify.notify("t", "b", run=nothing_works) == "failed"
+
+
+def finding(days_left):
+    sample = samples.obn_certificate("0110119153", days_left, NOW)
+    info = certificate_info(sample.certificate)
+    return Finding("obn", info, State.DUE, rules.days_left(info.not_after, NOW))
+
+
+def test_notice_text_in_japanese():
+    title, body = reminders.notice_text(finding(29.5))
+    assert title == "電子証明書の更新のお知らせ"
+    assert "0110119153" in body and "あと29日" in body and "証明書の更新" in body and reminders.RENEWAL_URL in body
+    _, expired = reminders.notice_text(finding(-2))
+    assert "切れました" in expired and "システム管理者" in expired
+
+
+def test_once_per_milestone_and_state_per_user(tmp_path):
+    shown = []
+
+    def notify_(title, body):
+        shown.append(body)
+        return "toast"
+
+    f30 = finding(29.5)
+    assert [n.channel for n in reminders.remind([f30], tmp_path, notify_)] == ["toast"]
+    assert [n.channel for n in reminders.remind([f30], tmp_path, notify_)] == ["already-shown"]
+    assert len(shown) == 1
+    f14 = Finding("obn", f30.certificate, State.URGENT, 14)
+    assert [n.milestone for n in reminders.remind([f14], tmp_path, notify_)] == ["day-15"]
+    for day in (7, 6):
+        reminders.remind([Finding("obn", f30.certificate, State.URGENT, day)], tmp_path, notify_)
+    assert len(shown) == 4
+    other_user = tmp_path / "other"
+    assert [n.channel for n in reminders.remind([f30], other_user, notify_)] == ["toast"]
+
+
+def test_failed_notice_is_retried_and_broken_state_is_replaced(tmp_path):
+    f = finding(10)
+    assert reminders.remind([f], tmp_path, lambda t, b: "failed")[0].channel == "failed"
+    (tmp_path / reminders.STATE_FILE).write_text("{not json", encoding="utf-8")
+    assert reminders.remind([f], tmp_path, lambda t, b: "msg")[0].channel == "msg"
+    assert json.loads((tmp_path / reminders.STATE_FILE).read_text(encoding="utf-8"))["shown"] == {f.certificate.thumbprint: ["day-15"]}

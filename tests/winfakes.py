@@ -1,0 +1,145 @@
+"""Stand-ins for what cannot run here: the crypt32 DLL and .NET Framework's X509 classes.
+
+Only the Windows-path tests use them; they record every call so the tests can assert the
+exact flags, the store each certificate reaches, and that every handle is released.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from unittest import mock
+
+from cryptography import x509
+
+EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)
+
+
+class FakeDateTime:
+    def __init__(self, moment: datetime):
+        self.moment = moment
+
+    def ToUniversalTime(self):
+        return self
+
+    @property
+    def Ticks(self):
+        delta = self.moment - EPOCH
+        return (delta.days * 86400 + delta.seconds) * 10_000_000 + delta.microseconds * 10
+
+
+class FakeHandle:
+    def __init__(self, value):
+        self.value = value
+
+    def ToInt64(self):
+        return self.value
+
+
+class FakeCert:
+    """X509Certificate2 built from DER; `has_key` says whether the context carries a key."""
+
+    def __init__(self, der: bytes, has_key: bool, handle: int = 0):
+        cert = x509.load_der_x509_certificate(der)
+        from pycert.pfx import certificate_info
+
+        info = certificate_info(cert)
+        self.der, self.RawData, self.HasPrivateKey, self.Handle = der, der, has_key, FakeHandle(handle)
+        self.Subject, self.Issuer, self.Thumbprint, self.SerialNumber = info.subject, info.issuer, info.thumbprint, info.serial
+        self.NotBefore, self.NotAfter = FakeDateTime(info.not_before), FakeDateTime(info.not_after)
+        self.FriendlyName, self.Extensions = "", []
+        self.key_id = cert.public_key().public_numbers().n
+
+    def GetPublicKeyString(self):
+        return format(self.key_id, "X")
+
+
+class CancelledError(Exception):
+    HResult = -2147023673  # 0x800704C7 as .NET reports it (signed)
+
+    def __init__(self):
+        super().__init__("The operation was canceled by the user.")
+        self.Message = "The operation was canceled by the user."
+
+
+@dataclass
+class FakeStores:
+    """Windows' certificate stores: (location, name) -> list of FakeCert."""
+
+    content: dict = field(default_factory=dict)
+    decline_root_dialog: bool = False
+    fail_add: set = field(default_factory=set)  # store names whose Add raises
+    fail_remove: bool = False
+    calls: list = field(default_factory=list)
+
+    def runtime(self, contexts: dict[int, FakeCert]):
+        stores = self
+
+        class X509Store:
+            def __init__(self, name, location):
+                self.key = (location, name)
+
+            def Open(self, flags):
+                stores.calls.append(("Open", self.key, flags))
+                if flags & 4 and self.key not in stores.content:  # OpenExistingOnly
+                    raise Exception("The system cannot find the file specified.")
+                stores.content.setdefault(self.key, [])
+
+            @property
+            def Certificates(self):
+                return list(stores.content[self.key])
+
+            def Add(self, cert):
+                stores.calls.append(("Add", self.key, cert.Thumbprint))
+                if self.key[1] in stores.fail_add:
+                    raise Exception("Access is denied.")
+                if self.key == ("CurrentUser", "Root") and stores.decline_root_dialog:
+                    raise CancelledError()
+                if all(c.Thumbprint != cert.Thumbprint for c in stores.content[self.key]):
+                    stores.content[self.key].append(cert)
+
+            def Remove(self, cert):
+                stores.calls.append(("Remove", self.key, cert.Thumbprint))
+                if stores.fail_remove:
+                    raise Exception("Access is denied.")
+                stores.content[self.key] = [c for c in stores.content[self.key] if c.Thumbprint != cert.Thumbprint]
+
+            def Close(self):
+                stores.calls.append(("Close", self.key))
+
+        def certificate(arg, *rest):
+            if isinstance(arg, int):  # X509Certificate2(IntPtr): a context from PFXImportCertStore
+                return contexts[arg]
+            raise AssertionError("the Windows path must not load PFX bytes through .NET")
+
+        return {
+            "X509Certificate2": certificate,
+            "IntPtr": lambda value: value,
+            "X509Store": X509Store,
+            "OpenFlags": mock.Mock(ReadOnly=0, ReadWrite=1, OpenExistingOnly=4),
+            "StoreLocation": mock.Mock(CurrentUser="CurrentUser", LocalMachine="LocalMachine"),
+        }
+
+
+def fake_crypt32(context_ids: list[int], seen_passwords: list):
+    """A crypt32 whose PFXImportCertStore yields `context_ids`; records the password buffer."""
+    dll = mock.Mock(name="crypt32")
+    buffers = []
+
+    def pfx_import(blob, password, flags):
+        seen_passwords.append(password.value)
+        buffers.append(password)
+        return 0xABC  # the memory store handle
+
+    def enum(store, previous):
+        order = [None, *context_ids]
+        index = order.index(previous) if previous in order else -1
+        return order[index + 1] if index + 1 < len(order) else None
+
+    dll.PFXImportCertStore.side_effect = pfx_import
+    dll.CertEnumCertificatesInStore.side_effect = enum
+    dll.CertDuplicateCertificateContext.side_effect = lambda ctx: ctx + 1000
+    dll.CertFreeCertificateContext.return_value = 1
+    dll.CertCloseStore.return_value = 1
+    dll.password_buffers = buffers
+    return dll
