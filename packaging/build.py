@@ -130,7 +130,7 @@ def build(args: argparse.Namespace) -> Path:
     msi_version(version)
     if version != app_version:
         say(f"note: the MSI says {version} but the frozen pycert says {app_version} (--msi-version is for upgrade tests).")
-    work = ROOT / "build" / "msi"
+    work = Path(args.work).resolve()
     dist = Path(args.dist).resolve()
     work.mkdir(parents=True, exist_ok=True)
     dist.mkdir(parents=True, exist_ok=True)
@@ -143,6 +143,10 @@ def build(args: argparse.Namespace) -> Path:
         say("==> freezing pycert with PyInstaller (onedir)")
         onedir = freeze(work, dist, app_version)
     check_frozen(onedir, app_version)
+    signer = Signer(args.sign_cert, args.sign_key, args.sign_pass_file, args.timestamp_url) if args.sign_cert else None
+    if signer and ON_WINDOWS:
+        say(f"==> signing {EXE_NAME}")
+        sign(onedir / EXE_NAME, signer)
 
     say("==> staging the payload and generating Files.wxs")
     # Everything the compiler reads sits under `work`, named relative to it (wixl rejects
@@ -179,8 +183,7 @@ def build(args: argparse.Namespace) -> Path:
     compile_msi(work, out, defines, [WXS, files_wxs])
     check_msi(out, version, payload)
 
-    if args.sign_cert:
-        signer = Signer(args.sign_cert, args.sign_key, args.sign_pass_file, args.timestamp_url)
+    if signer:
         say(f"==> signing {out.name}")
         sign(out, signer)
         verify(out, args.sign_ca)
@@ -195,6 +198,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--frozen", metavar="DIR", help="use this onedir folder instead of freezing again")
     parser.add_argument("--dist", metavar="DIR", default=str(ROOT / "dist"), help="output folder (default: dist)")
+    parser.add_argument("--work", metavar="DIR", default=str(ROOT / "build" / "msi"),
+                        help="scratch folder for PyInstaller and the staged payload (default: build/msi)")
     parser.add_argument("--msi-version", metavar="X.Y.Z",
                         help="MSI ProductVersion other than pycert.__version__ (upgrade tests only)")
     parser.add_argument("--help-url", metavar="URL", help="Add/Remove Programs help and about link")

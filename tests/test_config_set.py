@@ -10,8 +10,7 @@ import pytest
 from pycert.config import load_policy_file
 from pycert.errors import ConfigError, UsageError
 from pycert.policyedit import set_in_text, set_values
-from conftest import ROOT, run_cli
-
+ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "packaging" / "policy" / "pycert.toml"
 
 
@@ -96,11 +95,11 @@ def test_a_key_written_as_an_inline_table_is_refused_not_duplicated(tmp_path):
     assert policy.read_text(encoding="utf-8") == original
 
 
-def test_cli_uses_config_option_and_reports_each_key(tmp_path):
+def test_cli_uses_config_option_and_reports_each_key(tmp_path, run_pycert):
     policy = tmp_path / "pycert.toml"
     policy.write_bytes(TEMPLATE.read_bytes())
-    run = run_cli(["--config", str(policy), "config", "set", "profiles.obn.renewal_window_days=45",
-                   "profiles.obn.urgent_days=5"], xdg=tmp_path)
+    run = run_pycert("--config", str(policy), "config", "set", "profiles.obn.renewal_window_days=45",
+                     "profiles.obn.urgent_days=5")
     assert (run.code, run.stderr) == (0, "")
     assert run.stdout.splitlines() == [
         f"{policy}: profiles.obn.renewal_window_days = 45",
@@ -108,16 +107,16 @@ def test_cli_uses_config_option_and_reports_each_key(tmp_path):
     ]
 
 
-def test_cli_bad_value_is_one_sentence_exit_2(tmp_path):
+def test_cli_bad_value_is_one_sentence_exit_2(tmp_path, run_pycert):
     policy = tmp_path / "pycert.toml"
     policy.write_bytes(TEMPLATE.read_bytes())
-    run = run_cli(["--config", str(policy), "config", "set", "profiles.obn.renewal_window_days=sixty"], xdg=tmp_path)
+    run = run_pycert("--config", str(policy), "config", "set", "profiles.obn.renewal_window_days=sixty")
     assert run.code == 2
     assert run.stderr == "error: profiles.obn.renewal_window_days takes a whole number, not 'sixty'.\n"
     assert policy.read_bytes() == TEMPLATE.read_bytes()
 
 
-def test_cli_default_target_is_the_standard_policy_path(tmp_path):
-    run = run_cli(["config", "set", "profiles.obn.urgent_days=3"], xdg=tmp_path)
+def test_cli_default_target_is_the_standard_policy_path(tmp_path, run_pycert):
+    run = run_pycert("config", "set", "profiles.obn.urgent_days=3")
     assert run.code == 0, run.stderr
     assert load_policy_file(Path(tmp_path) / "pycert" / "pycert.toml").policy.profiles["obn"].urgent_days == 3
