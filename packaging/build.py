@@ -185,8 +185,12 @@ def build(args: argparse.Namespace) -> Path:
 
     if signer:
         say(f"==> signing {out.name}")
-        sign(out, signer)
-        verify(out, args.sign_ca)
+        try:
+            sign(out, signer)
+            verify(out, args.sign_ca)
+        except BuildError:
+            out.unlink(missing_ok=True)  # never leave an unsigned package where a signed one was asked for
+            raise
     size = out.stat().st_size
     say(f"built {out} ({size / 1e6:.1f} MB), app folder {onedir}")
     if not ON_WINDOWS:

@@ -22,8 +22,11 @@ WIN64 = 256
 
 
 def export_table(msi: Path, table: str) -> list[dict[str, str]]:
-    """Rows of one table as dicts (`msiinfo export`); an absent table is an empty list."""
-    proc = subprocess.run(["msiinfo", "export", str(msi), table], capture_output=True, text=True)
+    """Rows of one table as dicts (`msiinfo export`); an absent table is an empty list.
+    Binary columns come back as stream names (msiinfo writes the streams to its cwd: a temp dir)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        proc = subprocess.run(["msiinfo", "export", str(Path(msi).resolve()), table],
+                              capture_output=True, text=True, cwd=scratch)
     if proc.returncode != 0:
         if "table not found" in proc.stderr:
             return []
@@ -31,11 +34,6 @@ def export_table(msi: Path, table: str) -> list[dict[str, str]]:
     lines = proc.stdout.split("\r\n") if "\r\n" in proc.stdout else proc.stdout.split("\n")
     columns = lines[0].split("\t")
     return [dict(zip(columns, line.split("\t"))) for line in lines[3:] if line]
-
-
-def table_names(msi: Path) -> set[str]:
-    proc = subprocess.run(["msiinfo", "tables", str(msi)], capture_output=True, text=True, check=True)
-    return set(proc.stdout.split())
 
 
 def properties(msi: Path) -> dict[str, str]:
