@@ -50,7 +50,7 @@ def _directory_xml(tree: Tree, base: Path, folder: Path, depth: int, components:
             components.append(comp)
             out.append(
                 f"{pad}<Component Id=\"{comp}\" Guid=\"{component_guid(tree.install_path, relative)}\" Win64=\"yes\">"
-                f"<File Id=\"{file_id}\" Name={quoteattr(entry.name)} Source={quoteattr(entry.relative_to(base).as_posix())}"
+                f"<File Id=\"{file_id}\" Name={quoteattr(entry.name)} Source={quoteattr(str(entry.relative_to(base)))}"
                 " KeyPath=\"yes\"/></Component>"
             )
     return out
