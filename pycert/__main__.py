@@ -1,3 +1,3 @@
-from pycert.cli import main
+from pycert.launcher import main
 
 main()

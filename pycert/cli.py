@@ -19,10 +19,21 @@ LINE_FORMATS = click.Choice(["line", "json"])
 
 
 class Context:
-    def __init__(self, config: str | None, debug: bool):
+    def __init__(self, config: str | None, debug: bool, log_level: str = "info"):
         self.config_path = config
         self.debug = debug
+        self.log_level = log_level
+        self.log_path = None
+        self.lock_timeout = 60.0
         self._loaded = None
+
+    def start_log(self, command: str):
+        """Open the run log (once) for a command that detects or changes something."""
+        if self.log_path is None:
+            from pycert import logs
+
+            self.log_path = logs.setup(command, self.log_level)
+        return self.log_path
 
     @property
     def loaded(self):
@@ -69,10 +80,37 @@ as_of_option = click.option(
 @click.version_option(__version__, "--version", prog_name="pycert", message="%(prog)s %(version)s")
 @click.option("--config", metavar="PATH", help="Policy file (default: PYCERT_CONFIG, then the standard location).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default="info",
+    show_default=True,
+    help="Detail of the run log (PYCERT_LOG_DIR, or %ProgramData%\\PyCert\\Logs / %LOCALAPPDATA%\\PyCert\\Logs).",
+)
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(0, 3600),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a changing command waits for another PyCert run to finish before exiting 3.",
+)
 @click.pass_context
-def cli(ctx: click.Context, config: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, config: str | None, debug: bool, log_level: str, lock_timeout: float) -> None:
     """PyCert: certificate expiry, root CA and MPKI client checks for medical-institution terminals."""
-    ctx.obj = Context(config, debug)
+    ctx.obj = Context(config, debug, log_level)
+    ctx.obj.lock_timeout = lock_timeout
+
+
+def hold_machine_lock(click_ctx: click.Context, ctx: Context, command: str) -> None:
+    """For commands that change stores or software: take the machine-wide lock until the
+    command ends (a second run waits, then exits 3) and open the run log."""
+    from pycert import logs
+    from pycert.platform.lock import machine_lock
+
+    ctx.start_log(command)
+    click_ctx.with_resource(machine_lock(ctx.lock_timeout))
+    logs.event("lock", "acquired")
 
 
 # -- list ------------------------------------------------------------------------
@@ -125,9 +163,14 @@ def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, action: 
     from pycert import output
     from pycert.jobs import CHECKS
 
+    from pycert import logs
+
+    ctx.start_log(f"{action} {' '.join(names)}")
     results = [
         getattr(importlib.import_module(CHECKS[n]), action)(ctx.policy, ctx.backend, now, **options) for n in names
     ]
+    for r in results:
+        logs.event(action, r.verdict, check=r.check, exit=r.exit_code, summary=output.summary_line(r))
     if len(results) == 1:
         result = results[0]
         click.echo(output.dumps(output.result_json(result)) if fmt == "json" else output.summary_line(result))
@@ -204,6 +247,7 @@ def remediate_group(click_ctx: click.Context, ctx: Context, fmt: str, dry_run: b
 
     Without a sub-command, remediates every check the policy's `checks` list enables.
     """
+    hold_machine_lock(click_ctx, ctx, f"remediate {click_ctx.invoked_subcommand or 'all'}")
     if click_ctx.invoked_subcommand is None:
         now = datetime.now(timezone.utc)
         click_ctx.exit(
@@ -323,7 +367,17 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def run(argv: list[str] | None = None) -> int:
+    import warnings
+
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    with warnings.catch_warnings():
+        if not debug:
+            # A library warning on stderr would make Intune mark a good run as failed.
+            warnings.simplefilter("ignore")
+        return _run(argv, debug)
+
+
+def _run(argv: list[str] | None, debug: bool) -> int:
     try:
         result = cli.main(args=argv, prog_name="pycert", standalone_mode=False)
         return result if isinstance(result, int) else 0

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pycert.errors import ConfigError
 from pycert.model import CertificateInfo
+from pycert.paths import shown
 from pycert.tomlpos import locate_line
 
 if sys.version_info >= (3, 11):
@@ -39,6 +40,9 @@ EKU_NAMES = {
     "emailProtection": "1.3.6.1.5.5.7.3.4",
 }
 MAX_PATTERN_LENGTH = 512
+# A pattern that backtracks catastrophically (e.g. "(a|aa)+$") must not hang a detection
+# run: matching uses the `regex` module, whose search takes a timeout.
+REGEX_TIMEOUT_SECONDS = 0.25
 PROFILE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 OID = re.compile(r"^[0-2](\.[0-9]+)+$")
 MAX_POLICY_BYTES = 1024 * 1024
@@ -62,7 +66,7 @@ BUILTIN_POLICY: dict[str, Any] = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class MatchRule(_Strict):
@@ -87,9 +91,11 @@ class MatchRule(_Strict):
             return value
         if len(value) > MAX_PATTERN_LENGTH:
             raise ValueError(f"the pattern is longer than {MAX_PATTERN_LENGTH} characters")
+        import regex
+
         try:
-            re.compile(value)
-        except re.error as exc:
+            regex.compile(value)
+        except regex.error as exc:
             raise ValueError(f"not a valid regular expression ({exc})") from None
         return value
 
@@ -112,12 +118,24 @@ class MatchRule(_Strict):
         issuer = cert.issuer.casefold()
         if self.issuer_contains and not any(s.casefold() in issuer for s in self.issuer_contains):
             return False
-        if self.issuer_regex and not re.search(self.issuer_regex, cert.issuer):
+        if self.issuer_regex and not _search("issuer_regex", self.issuer_regex, cert.issuer):
             return False
-        if self.subject_regex and not re.search(self.subject_regex, cert.subject):
+        if self.subject_regex and not _search("subject_regex", self.subject_regex, cert.subject):
             return False
         wanted = {EKU_NAMES.get(e, e) for e in self.eku}
         return wanted.issubset(cert.ekus)
+
+
+def _search(field: str, pattern: str, text: str) -> bool:
+    import regex
+
+    try:
+        return regex.search(pattern, text, timeout=REGEX_TIMEOUT_SECONDS) is not None
+    except TimeoutError:
+        raise ConfigError(
+            f"The pattern match.{field} = {shown(repr(pattern), 80)} took too long on {shown(repr(text), 60)}; "
+            "simplify it (avoid nested repeats such as (a+)+)."
+        ) from None
 
 
 class Profile(_Strict):
@@ -159,7 +177,7 @@ class Policy(_Strict):
         for name in value:
             if not PROFILE_NAME.match(name):
                 raise ValueError(
-                    f"profile name '{name}' must be 1-32 lower-case letters, digits, '-' or '_'"
+                    f"profile name '{shown(name, 40)}' must be 1-32 lower-case letters, digits, '-' or '_'"
                 )
         return value
 
@@ -172,7 +190,7 @@ class Policy(_Strict):
             return self.enabled_profiles()
         if name not in self.profiles:
             known = ", ".join(sorted(self.profiles)) or "none"
-            raise ConfigError(f"There is no profile '{name}' in the policy; known profiles: {known}.")
+            raise ConfigError(f"There is no profile '{shown(name, 60)}' in the policy; known profiles: {known}.")
         return {name: self.profiles[name]}
 
 
@@ -209,8 +227,10 @@ def load_policy_file(path: Path) -> LoadedPolicy:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
-            f"{path}: the file is not valid TOML ({exc}); fix the syntax at that position."
+            f"{shown(path)}: the file is not valid TOML ({exc}); fix the syntax at that position."
         ) from None
+    except RecursionError:
+        raise ConfigError(f"{shown(path)}: the file nests tables or arrays too deeply; flatten it.") from None
     merged = merge_with_builtin(data)
     try:
         policy = Policy.model_validate(merged)
@@ -241,31 +261,35 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read_policy_text(path: Path) -> str:
+    name = shown(path)
     try:
         if path.is_dir():
-            raise ConfigError(f"{path} is a folder; give the path of the policy file (pycert.toml).")
+            raise ConfigError(f"{name} is a folder; give the path of the policy file (pycert.toml).")
+        if path.exists() and not path.is_file():
+            raise ConfigError(f"{name} is not a regular file; give the path of the policy file (pycert.toml).")
         if path.stat().st_size > MAX_POLICY_BYTES:
-            raise ConfigError(f"{path} is larger than 1 MiB; a policy file is a few kilobytes, check the path.")
+            raise ConfigError(f"{name} is larger than 1 MiB; a policy file is a few kilobytes, check the path.")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(
-            f"The policy file {path} does not exist; create it or pass a correct --config path."
+            f"The policy file {name} does not exist; create it or pass a correct --config path."
         ) from None
     except PermissionError:
-        raise ConfigError(f"The policy file {path} cannot be read (permission denied); check its access rights.") from None
-    except OSError as exc:
-        raise ConfigError(f"The policy file {path} cannot be read ({exc.strerror}); check the path.") from None
+        raise ConfigError(f"The policy file {name} cannot be read (permission denied); check its access rights.") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ConfigError(f"The policy file {name} cannot be read ({reason}); check the path.") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ConfigError(f"{path} is not UTF-8 text; save the policy file as UTF-8.") from None
+        raise ConfigError(f"{name} is not UTF-8 text; save the policy file as UTF-8.") from None
 
 
 def _describe(path: Path, text: str, err: dict[str, Any]) -> str:
     loc = tuple(err["loc"])
-    field = ".".join(str(p) for p in loc) or "(top level)"
+    field = shown(".".join(str(p) for p in loc) or "(top level)", 80)
     line = locate_line(text, loc)
-    where = f"{path}, line {line}" if line else str(path)
+    where = f"{shown(path)}, line {line}" if line else shown(path)
     kind = err["type"]
     if kind == "extra_forbidden":
         what = "unknown key; remove it or correct its spelling"

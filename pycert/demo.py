@@ -80,8 +80,7 @@ def seed(root: Path, backend, now: datetime) -> list[str]:
         ("WebORCA-style certificate, expired 5 days ago", orca),
         ("unrelated certificate (matches no profile)", unrelated),
     ]
-    for _, sample in samples:
-        backend.add_der(my, sample.der)
+    backend.add_der(my, *(sample.der for _, sample in samples))
     stored = list((root / ".mono" / "certs" / "My").glob("*.cer"))
     if len(stored) != len(samples):
         raise PlatformError(

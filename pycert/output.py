@@ -64,7 +64,7 @@ def profile_json(result: ProfileResult) -> dict:
             {"store": str(s.store), "status": s.status, "error": s.error or None}
             for s in result.stores
         ],
-        "certificates": [certificate_json(f) for f in result.findings],
+        "certificate_count": len(result.findings),
     }
 
 

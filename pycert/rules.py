@@ -21,6 +21,7 @@ from pycert.model import (
     ProfileResult,
     State,
     StoreReading,
+    StoreRef,
 )
 
 DAY = timedelta(days=1)
@@ -37,29 +38,42 @@ def is_valid_at(cert: CertificateInfo, now: datetime) -> bool:
     return cert.not_before <= now < cert.not_after
 
 
+def can_succeed(cert: CertificateInfo, now: datetime) -> bool:
+    """A renewed certificate counts only if valid now and its key is not known to be missing."""
+    return cert.has_private_key is not KeyPresence.NO and is_valid_at(cert, now)
+
+
 def find_successor(
     cert: CertificateInfo, peers: Iterable[CertificateInfo], now: datetime
 ) -> CertificateInfo | None:
     """The renewed certificate that replaces `cert`, if one is in the same store.
 
-    A successor has the same subject and issuer, a later not_after, a private key
+    A successor has the same store, subject and issuer, a later not_after, a private key
     (yes or unknown, never a known "no"), and is valid now. Among several, the one
     that lasts longest wins.
     """
-    best = None
-    for other in peers:
-        if (
-            other.thumbprint != cert.thumbprint
-            and other.store == cert.store
-            and other.subject == cert.subject
-            and other.issuer == cert.issuer
-            and other.not_after > cert.not_after
-            and other.has_private_key is not KeyPresence.NO
-            and is_valid_at(other, now)
-            and (best is None or other.not_after > best.not_after)
-        ):
-            best = other
-    return best
+    return successors([cert, *peers], now).get((cert.store, cert.thumbprint))
+
+
+def successors(
+    certificates: Iterable[CertificateInfo], now: datetime
+) -> dict[tuple[StoreRef, str], CertificateInfo]:
+    """For every superseded certificate, (store, thumbprint) -> its successor. Linear time:
+    the longest-lasting eligible certificate of each (store, subject, issuer) group
+    supersedes every certificate of the group that ends before it."""
+    groups: dict[tuple, list[CertificateInfo]] = {}
+    for cert in certificates:
+        groups.setdefault((cert.store, cert.subject, cert.issuer), []).append(cert)
+    found = {}
+    for members in groups.values():
+        eligible = [c for c in members if can_succeed(c, now)]
+        if not eligible:
+            continue
+        best = max(eligible, key=lambda c: c.not_after)
+        for cert in members:
+            if cert.not_after < best.not_after:
+                found[(cert.store, cert.thumbprint)] = best
+    return found
 
 
 def classify(
@@ -69,10 +83,13 @@ def classify(
     renewal_window_days: int,
     urgent_days: int,
     profile: str = "",
+    successor: CertificateInfo | None = None,
 ) -> Finding:
-    """One certificate's state. `peers` are the other certificates of the same profile."""
+    """One certificate's state. `peers` are the other certificates of the same profile;
+    a caller that already knows the successor (see `successors`) passes it instead."""
     left = days_left(cert.not_after, now)
-    successor = find_successor(cert, peers, now)
+    if successor is None and peers:
+        successor = find_successor(cert, peers, now)
     if successor is not None:
         state = State.SUPERSEDED
     elif now < cert.not_before:
@@ -108,8 +125,9 @@ def evaluate_profile(
     Non-compliant when a certificate that is not superseded is due, urgent or expired,
     or when the profile is required and no certificate matched at all.
     """
+    replaced_by = successors(certificates, now)
     findings = [
-        classify(cert, certificates, now, renewal_window_days, urgent_days, profile)
+        classify(cert, (), now, renewal_window_days, urgent_days, profile, replaced_by.get((cert.store, cert.thumbprint)))
         for cert in certificates
     ]
     findings.sort(key=severity_key)

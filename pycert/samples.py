@@ -40,7 +40,7 @@ class Sample:
 
 
 def make_certificate(
-    subject: str,
+    subject: "str | x509.Name",
     issuer: str,
     not_before: datetime,
     not_after: datetime,
@@ -54,7 +54,7 @@ def make_certificate(
     key = rsa_key(key_seed)
     builder = (
         x509.CertificateBuilder()
-        .subject_name(x509.Name.from_rfc4514_string(subject))
+        .subject_name(subject if isinstance(subject, x509.Name) else x509.Name.from_rfc4514_string(subject))
         .issuer_name(x509.Name.from_rfc4514_string(issuer))
         .public_key(key.public_key())
         .serial_number(serial if serial is not None else x509.random_serial_number())

@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SANDBOX = Path(tempfile.mkdtemp(prefix="pycert-tests-"))
 os.environ["XDG_CONFIG_HOME"] = str(SANDBOX)
 os.environ.pop("PYCERT_CONFIG", None)
+# Run logs and the machine lock of every test run stay inside the sandbox too.
+os.environ["PYCERT_LOG_DIR"] = str(SANDBOX / "logs")
+os.environ["PYCERT_LOCK_FILE"] = str(SANDBOX / "pycert.lock")
 
 MONO_AVAILABLE = shutil.which("mono") is not None
 needs_mono = pytest.mark.skipif(
@@ -121,7 +124,7 @@ class CliSandbox:
             "from pycert.platform import store_backend\n"
             "from pycert.model import StoreRef\n"
             "b = store_backend(); s = StoreRef.parse(sys.argv[1])\n"
-            "for p in sys.argv[2:]: b.add_der(s, Path(p).read_bytes())\n"
+            "b.add_der(s, *(Path(p).read_bytes() for p in sys.argv[2:]))\n"
         )
         env = dict(os.environ, XDG_CONFIG_HOME=str(self.base), PYTHONPATH=str(ROOT))
         subprocess.run([sys.executable, "-c", code, store, *paths], check=True, env=env, timeout=120)

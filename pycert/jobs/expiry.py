@@ -69,8 +69,9 @@ def inventory(
         seen = {(f.certificate.store, f.certificate.thumbprint) for f in findings}
         for reading in readings.values():
             others = [c for c in reading.certificates if (c.store, c.thumbprint) not in seen]
-            findings += [
-                rules.classify(c, others, now, DEFAULT_WINDOW_DAYS, DEFAULT_URGENT_DAYS) for c in others
-            ]
+            unmatched = rules.evaluate_profile(
+                "", others, [], now, DEFAULT_WINDOW_DAYS, DEFAULT_URGENT_DAYS, required=False
+            )
+            findings += unmatched.findings
     findings.sort(key=lambda f: (f.days_left, f.certificate.thumbprint))
     return Inventory(findings, sorted(readings.values(), key=lambda s: str(s.store)))

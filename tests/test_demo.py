@@ -1,0 +1,51 @@
+"""`pycert demo` shows the job working and never touches the caller's stores."""
+
+import re
+
+from conftest import needs_mono, run_cli
+from pycert import lineformat
+
+
+@needs_mono
+def test_demo_runs_list_and_detect_in_its_own_sandbox(tmp_path):
+    real = tmp_path / "real-config"
+    real.mkdir()
+    (real / "marker").write_text("x")
+    result = run_cli(["demo"], xdg=real)
+    assert result.code == 0, result.stderr
+    assert result.stderr == ""
+    # the caller's XDG_CONFIG_HOME is untouched: no Mono store appeared there
+    assert sorted(p.name for p in real.rglob("*")) == ["marker"]
+    sandbox = re.search(r"Sandbox store: (\S+)/\.mono/certs", result.stdout).group(1)
+    assert not (tmp_path / sandbox).exists()  # removed afterwards
+    table = result.stdout.split("$ pycert list --all")[1].split("$ pycert detect")[0]
+    rows = [line.split()[:4] for line in table.strip().splitlines()[1:]]
+    assert [r[0] for r in rows] == ["expired", "superseded", "due", "ok"]
+    assert ["due", "45"] == rows[2][:2] and rows[3][3] == "-"
+    summary = lineformat.parse(result.stdout.split("$ pycert detect expiry\n")[1].splitlines()[0])
+    assert summary.verdict == "NONCOMPLIANT"
+    assert [(i.word, i.fields["state"]) for i in summary.items] == [("orca", "expired"), ("obn", "due")]
+
+
+@needs_mono
+def test_demo_keep_leaves_the_sandbox_for_inspection(tmp_path):
+    result = run_cli(["demo", "--keep"], xdg=tmp_path)
+    kept = re.search(r"Sandbox kept at (\S+)", result.stdout).group(1)
+    from pathlib import Path
+
+    try:
+        assert len(list((Path(kept) / ".mono" / "certs" / "My").glob("*.cer"))) == 4
+    finally:
+        import shutil
+
+        shutil.rmtree(kept, ignore_errors=True)
+
+
+def test_demo_refuses_when_the_runtime_is_already_bound(mocker):
+    from pycert import demo
+    from pycert.errors import PlatformError
+    import pytest
+
+    mocker.patch("pycert.platform.dotnet.runtime_loaded", return_value=True)
+    with pytest.raises(PlatformError, match="cannot isolate its store"):
+        demo.prepare_sandbox()

@@ -1,0 +1,193 @@
+"""rules.py: table-driven edges and properties. Pure: every test passes `now`."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, strategies as st
+
+from pycert import rules
+from pycert.model import CertificateInfo, KeyPresence, State, StoreRef
+
+UTC = timezone.utc
+JST = timezone(timedelta(hours=9))
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+MY = StoreRef("CurrentUser", "My")
+OBN = "CN=Online Billing NW Common Root CA - G1, O=Cybertrust, C=JP"
+SUBJECT = "CN=0110119153, OU=medical, O=ReceiptOnline, C=JP"
+
+
+def cert(not_after, *, not_before=None, subject=SUBJECT, issuer=OBN, key=KeyPresence.YES, tp=None, store=MY):
+    not_before = not_before or not_after - timedelta(days=1186)
+    return CertificateInfo(
+        store=store, subject=subject, issuer=issuer,
+        thumbprint=tp or f"{hash((subject, issuer, not_after, store)) & 0xFFFFFFFF:08X}".ljust(40, "0"),
+        serial="01", not_before=not_before, not_after=not_after, has_private_key=key,
+    )
+
+
+def state_of(c, peers=(), now=NOW, window=90, urgent=14):
+    return rules.classify(c, [c, *peers], now, window, urgent).state
+
+
+@pytest.mark.parametrize(
+    "remaining, expected_days, expected_state",
+    [
+        (timedelta(days=91), 91, State.OK),
+        (timedelta(days=90), 90, State.OK),  # exactly 90 days left: not yet "fewer than 90"
+        (timedelta(days=90) - timedelta(seconds=1), 89, State.DUE),
+        (timedelta(days=89), 89, State.DUE),
+        (timedelta(days=14), 14, State.DUE),
+        (timedelta(days=13, hours=23), 13, State.URGENT),
+        (timedelta(hours=1), 0, State.URGENT),  # 0 whole days left, still valid
+        (timedelta(0), 0, State.EXPIRED),  # not_after is exclusive
+        (-timedelta(seconds=1), -1, State.EXPIRED),
+        (-timedelta(days=1), -1, State.EXPIRED),
+        (-timedelta(days=1, seconds=1), -2, State.EXPIRED),
+    ],
+)
+def test_window_edges(remaining, expected_days, expected_state):
+    c = cert(NOW + remaining)
+    assert rules.days_left(c.not_after, NOW) == expected_days
+    assert state_of(c) is expected_state
+
+
+def test_not_yet_valid():
+    c = cert(NOW + timedelta(days=400), not_before=NOW + timedelta(hours=1))
+    assert state_of(c) is State.NOT_YET_VALID
+
+
+def test_days_are_counted_in_utc_whatever_the_viewer_zone():
+    # Expires 15:00 UTC = 00:00 JST the next day; seen at 09:00 JST (00:00 UTC) 10 days before.
+    not_after = datetime(2027, 3, 10, 15, 0, tzinfo=UTC)
+    seen_jst = datetime(2027, 2, 28, 9, 0, tzinfo=JST)
+    assert rules.days_left(not_after, seen_jst) == rules.days_left(not_after, seen_jst.astimezone(UTC)) == 10
+
+
+def test_leap_day_counts_as_a_day():
+    now = datetime(2028, 2, 28, 0, 0, tzinfo=UTC)
+    assert rules.days_left(datetime(2028, 3, 1, 0, 0, tzinfo=UTC), now) == 2
+    assert rules.days_left(datetime(2027, 3, 1, 0, 0, tzinfo=UTC), datetime(2027, 2, 28, tzinfo=UTC)) == 1
+
+
+def test_naive_datetimes_are_refused():
+    with pytest.raises(ValueError, match="timezone-aware"):
+        rules.days_left(datetime(2027, 1, 1), NOW)
+
+
+def test_renewed_certificate_supersedes_the_old_one():
+    old = cert(NOW + timedelta(days=10), tp="A" * 40)
+    new = cert(NOW + timedelta(days=1186), not_before=NOW - timedelta(days=1), tp="B" * 40)
+    found = rules.classify(old, [old, new], NOW, 90, 14)
+    assert found.state is State.SUPERSEDED and found.superseded_by == "B" * 40
+    assert state_of(new, [old]) is State.OK
+
+
+def test_several_renewals_in_a_row_point_at_the_newest():
+    first = cert(NOW - timedelta(days=800), tp="1" * 40)
+    second = cert(NOW + timedelta(days=20), not_before=NOW - timedelta(days=1100), tp="2" * 40)
+    third = cert(NOW + timedelta(days=1180), not_before=NOW - timedelta(days=6), tp="3" * 40)
+    peers = [first, second, third]
+    results = {c.thumbprint[0]: rules.classify(c, peers, NOW, 90, 14) for c in peers}
+    assert results["1"].state is State.SUPERSEDED and results["1"].superseded_by == "3" * 40
+    assert results["2"].state is State.SUPERSEDED and results["2"].superseded_by == "3" * 40
+    assert results["3"].state is State.OK
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"issuer": "CN=Online Billing NW Common Root CA - G2, O=Cybertrust, C=JP"},  # another issuer
+        {"subject": "CN=0110119999, OU=medical, O=ReceiptOnline, C=JP"},  # another institution
+        {"key": KeyPresence.NO},  # renewed but its key is known to be missing
+        {"store": StoreRef("LocalMachine", "My")},  # not where the user's one lives
+    ],
+)
+def test_what_does_not_supersede(change):
+    old = cert(NOW + timedelta(days=10), tp="A" * 40)
+    new = cert(NOW + timedelta(days=1186), not_before=NOW - timedelta(days=1), tp="B" * 40, **change)
+    assert state_of(old, [new]) is State.URGENT
+
+
+def test_unknown_key_still_supersedes_for_detection():
+    old = cert(NOW + timedelta(days=10), tp="A" * 40)
+    new = cert(NOW + timedelta(days=1186), not_before=NOW - timedelta(days=1), key=KeyPresence.UNKNOWN, tp="B" * 40)
+    assert state_of(old, [new]) is State.SUPERSEDED
+
+
+def test_an_expired_or_future_certificate_does_not_supersede():
+    old = cert(NOW + timedelta(days=10), tp="A" * 40)
+    future = cert(NOW + timedelta(days=1500), not_before=NOW + timedelta(days=5), tp="B" * 40)
+    assert state_of(old, [future]) is State.URGENT
+
+
+def _profile(certs, required=True):
+    return rules.evaluate_profile("obn", certs, [], NOW, 90, 14, required)
+
+
+def test_profile_compliance():
+    ok = cert(NOW + timedelta(days=300), tp="A" * 40)
+    due = cert(NOW + timedelta(days=30), subject="CN=2", tp="B" * 40)
+    assert _profile([ok]).compliant
+    assert not _profile([ok, due]).compliant
+    assert not _profile([]).compliant and _profile([]).missing
+    assert _profile([], required=False).compliant
+    # a due certificate that has been renewed does not make the profile non-compliant
+    renewed = cert(NOW + timedelta(days=1180), not_before=NOW - timedelta(days=2), subject="CN=2", tp="C" * 40)
+    assert _profile([ok, due, renewed]).compliant
+
+
+def test_findings_are_worst_first():
+    certs = [
+        cert(NOW + timedelta(days=300), subject="CN=ok", tp="1" * 40),
+        cert(NOW - timedelta(days=3), subject="CN=expired", tp="2" * 40),
+        cert(NOW + timedelta(days=50), subject="CN=due", tp="3" * 40),
+        cert(NOW + timedelta(days=5), subject="CN=urgent", tp="4" * 40),
+    ]
+    assert [f.state for f in _profile(certs).findings] == [State.EXPIRED, State.URGENT, State.DUE, State.OK]
+
+
+aware = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31), timezones=st.sampled_from([UTC, JST])
+)
+
+
+@given(not_after=aware, now=aware, window=st.integers(1, 400), urgent=st.integers(0, 400))
+def test_state_agrees_with_days_left(not_after, now, window, urgent):
+    urgent = min(urgent, window)
+    c = cert(not_after, not_before=not_after - timedelta(days=1186))
+    finding = rules.classify(c, [c], now, window, urgent)
+    left = finding.days_left
+    assert left == rules.days_left(not_after, now)
+    if finding.state is not State.NOT_YET_VALID:
+        assert (finding.state is State.EXPIRED) == (now >= not_after)
+    if left < 0:
+        assert finding.state in (State.EXPIRED, State.NOT_YET_VALID)
+    if finding.state is State.EXPIRED:
+        assert left <= 0  # 0 only at the exact instant of expiry
+    if finding.state is State.OK:
+        assert left >= window
+    if finding.state is State.DUE:
+        assert urgent <= left < window
+    if finding.state is State.URGENT:
+        assert 0 <= left < urgent
+
+
+@given(a=aware, delta=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=3000)), now=aware)
+def test_days_left_is_monotonic(a, delta, now):
+    assert rules.days_left(a + delta, now) >= rules.days_left(a, now)
+
+
+@given(now=aware, days=st.lists(st.integers(-500, 2000), min_size=1, max_size=6))
+def test_exactly_one_unsuperseded_certificate_per_subject_when_all_have_keys(now, days):
+    certs = [
+        cert(now + timedelta(days=d), not_before=now - timedelta(days=1), tp=f"{i:040X}")
+        for i, d in enumerate(days)
+    ]
+    result = rules.evaluate_profile("obn", certs, [], now, 90, 14, True)
+    leaders = [f for f in result.findings if f.state is not State.SUPERSEDED]
+    valid = [c for c in certs if rules.is_valid_at(c, now)]
+    if valid:
+        # the longest-lasting valid certificate supersedes every shorter one
+        assert len(leaders) == len([c for c in certs if c.not_after == max(v.not_after for v in valid)])
+    else:
+        assert len(leaders) == len(certs)
