@@ -312,8 +312,12 @@ def config_set(ctx: Context, assignments: tuple[str, ...]) -> None:
     from pycert.config import default_policy_path
     from pycert.policyedit import set_values
 
+    from pycert import logs
+
     path = Path(ctx.config_path or os.environ.get("PYCERT_CONFIG") or default_policy_path())
+    ctx.start_log("config set")  # the MSI runs this as SYSTEM: the log says who changed the policy
     for line in set_values(path, list(assignments)):
+        logs.event("config set", "changed", file=path, value=line)
         click.echo(f"{path}: {line}")
 
 

@@ -98,13 +98,16 @@ def test_a_key_written_as_an_inline_table_is_refused_not_duplicated(tmp_path):
 def test_cli_uses_config_option_and_reports_each_key(tmp_path, run_pycert):
     policy = tmp_path / "pycert.toml"
     policy.write_bytes(TEMPLATE.read_bytes())
+    logs = tmp_path / "logs"
     run = run_pycert("--config", str(policy), "config", "set", "profiles.obn.renewal_window_days=45",
-                     "profiles.obn.urgent_days=5")
+                     "profiles.obn.urgent_days=5", env={"PYCERT_LOG_DIR": str(logs)})
     assert (run.code, run.stderr) == (0, "")
     assert run.stdout.splitlines() == [
         f"{policy}: profiles.obn.renewal_window_days = 45",
         f"{policy}: profiles.obn.urgent_days = 5",
     ]
+    logged = (logs / "pycert.log").read_text(encoding="utf-8")
+    assert f'action=config set result=changed file="{policy}" value="profiles.obn.urgent_days = 5"' in logged
 
 
 def test_cli_bad_value_is_one_sentence_exit_2(tmp_path, run_pycert):
