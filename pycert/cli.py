@@ -317,7 +317,7 @@ def config_set(ctx: Context, assignments: tuple[str, ...]) -> None:
     path = Path(ctx.config_path or os.environ.get("PYCERT_CONFIG") or default_policy_path())
     ctx.start_log("config set")  # the MSI runs this as SYSTEM: the log says who changed the policy
     for line in set_values(path, list(assignments)):
-        logs.event("config set", "changed", file=path, value=line)
+        logs.event("config set", "changed", file=path.resolve(), value=line)
         click.echo(f"{path}: {line}")
 
 

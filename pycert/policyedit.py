@@ -116,6 +116,8 @@ def set_in_text(text: str, path: list[str], value: Any) -> str:
     insert_at = end
     while insert_at > start and not lines[insert_at - 1].strip():
         insert_at -= 1
+    if insert_at == end < len(lines):  # right above the next table header: keep a blank line between
+        assignment += newline
     lines.insert(insert_at, assignment)
     return "".join(lines)
 

@@ -48,7 +48,7 @@ def test_adds_a_missing_key_at_the_end_of_its_table_before_blank_lines():
 
 def test_top_level_keys_go_before_the_first_table_and_lists_stay_on_one_line():
     text = "# c\n[profiles.obn]\nurgent_days = 7\n"
-    assert set_in_text(text, ["checks"], ["expiry"]) == '# c\nchecks = ["expiry"]\n[profiles.obn]\nurgent_days = 7\n'
+    assert set_in_text(text, ["checks"], ["expiry"]) == '# c\nchecks = ["expiry"]\n\n[profiles.obn]\nurgent_days = 7\n'
 
 
 def test_crlf_files_stay_crlf(tmp_path):
