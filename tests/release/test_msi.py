@@ -175,3 +175,27 @@ def test_property_actions_run_the_installed_exe_deferred_as_system(release_build
     sequence = {r["Action"]: r for r in rows(release_build.msi, "InstallExecuteSequence")}
     assert sequence[action]["Condition"] == f'{prop} AND NOT REMOVE~="ALL"'
     assert int(sequence["InstallFiles"]["Sequence"]) < int(sequence[action]["Sequence"])
+
+
+def test_build_check_catches_a_package_that_is_not_what_was_staged(release_build, tmp_path):
+    import importlib.util
+    import shutil
+
+    from buildlib.versions import ROOT, BuildError
+
+    spec = importlib.util.spec_from_file_location("pycert_build_script", ROOT / "packaging" / "build.py")
+    build_script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_script)
+    copy = tmp_path / "changed.msi"
+    shutil.copy(release_build.msi, copy)
+    staged = len(rows(copy, "File"))
+    build_script.check_msi(copy, release_build.version, staged)  # the untouched copy passes
+    subprocess.run(["msibuild", str(copy), "-q", "UPDATE Property SET Value = '9.9.9' WHERE Property = 'ProductVersion'"],
+                   check=True, capture_output=True)
+    subprocess.run(["msibuild", str(copy), "-q", "DELETE FROM Environment"], check=True, capture_output=True)
+    with pytest.raises(BuildError) as caught:
+        build_script.check_msi(copy, release_build.version, staged + 1)
+    assert str(caught.value) == (
+        f"changed.msi is not what was staged: ProductVersion is 9.9.9, not {release_build.version}; "
+        f"{staged} files in the File table, {staged + 1} staged; no PATH row in the Environment table."
+    )
