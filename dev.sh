@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Mono: the real .NET X509Store on Linux. wixl/msitools/osslsigncode: real MSIs for tests.
-DEB_PACKAGES=(mono-devel ca-certificates openssl wixl msitools osslsigncode)
+# chromium: the fleet report's HTML is tested in headless Chromium; fonts-noto-cjk renders its Japanese.
+DEB_PACKAGES=(mono-devel ca-certificates openssl wixl msitools osslsigncode chromium fonts-noto-cjk)
 
 sudo_if_needed() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -25,6 +25,7 @@ class Context:
         self.log_level = log_level
         self.log_path = None
         self.lock_timeout = 60.0
+        self.result_file: str | None = None
         self._loaded = None
 
     def start_log(self, command: str):
@@ -67,6 +68,33 @@ def parse_as_of(value: str | None) -> datetime:
             f"--as-of '{value}' is not a date; write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+09:00."
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _remember_result_file(click_ctx: click.Context, _param, value: str | None) -> None:
+    if value:
+        click_ctx.find_object(Context).result_file = value
+
+
+# On the detect/remediate groups and on each check's sub-command; the value lands on the
+# shared Context, so run_checks and with_failure_line find it without new parameters.
+result_file_option = click.option(
+    "--result-file",
+    metavar="PATH",
+    expose_value=False,
+    callback=_remember_result_file,
+    help="Also write the full JSON result (with hostname, user, version, time) to PATH; "
+    "if PATH is a folder, to <folder>/<hostname>.json. Written atomically.",
+)
+
+
+def save_result(data: dict) -> None:
+    """Write the run's JSON to --result-file, if one was given (see pycert.resultfile)."""
+    ctx = click.get_current_context(silent=True)
+    holder = ctx.find_object(Context) if ctx else None
+    if holder is not None and holder.result_file:
+        from pycert import resultfile
+
+        resultfile.write(holder.result_file, data)
 
 
 as_of_option = click.option(
@@ -163,28 +191,24 @@ def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, action: 
     from pycert import output
     from pycert.jobs import CHECKS
 
-    from pycert import logs
-
     ctx.start_log(f"{action} {' '.join(names)}")
     results = [
         getattr(importlib.import_module(CHECKS[n]), action)(ctx.policy, ctx.backend, now, **options) for n in names
     ]
     for r in results:
-        logs.event(action, r.verdict, check=r.check, exit=r.exit_code, summary=output.summary_line(r))
+        log_result(action, r)
     if len(results) == 1:
-        result = results[0]
-        click.echo(output.dumps(output.result_json(result)) if fmt == "json" else output.summary_line(result))
-        for message in result.messages:
-            click.echo(f"error: {message}", err=True)
-        return result.exit_code
+        return render_result(results[0], fmt)
     codes = [r.exit_code for r in results]
     exit_code = 1 if 1 in codes else max(codes)
     if action == "remediate":
         verdict = {0: "remediated", 1: "noncompliant"}.get(exit_code, "failed")
     else:
         verdict = {0: "compliant", 1: "noncompliant"}.get(exit_code, "error")
+    data = output.combined_json(results, verdict, exit_code, now)
+    save_result(data)
     if fmt == "json":
-        click.echo(output.dumps(output.combined_json(results, verdict, exit_code, now)))
+        click.echo(output.dumps(data))
     else:
         click.echo(output.combined_line(results, verdict))
     return exit_code
@@ -193,6 +217,7 @@ def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, action: 
 @cli.group("detect", invoke_without_command=True)
 @click.option("--format", "fmt", type=LINE_FORMATS, default="line", show_default=True)
 @as_of_option
+@result_file_option
 @pass_ctx
 @click.pass_context
 def detect_group(click_ctx: click.Context, ctx: Context, fmt: str, as_of: str | None) -> None:
@@ -204,10 +229,29 @@ def detect_group(click_ctx: click.Context, ctx: Context, fmt: str, as_of: str | 
         click_ctx.exit(with_failure_line("all", fmt, lambda: run_checks(ctx, list(ctx.policy.checks), fmt, parse_as_of(as_of))))
 
 
+def log_result(action: str, result) -> None:
+    from pycert import logs, output
+
+    logs.event(action, result.verdict, check=result.check, exit=result.exit_code, summary=output.summary_line(result))
+
+
+def render_result(result, fmt: str) -> int:
+    """One check's result: JSON, or the summary line last; failures as `error:` on stderr."""
+    from pycert import output
+
+    data = output.result_json(result)
+    save_result(data)
+    click.echo(output.dumps(data) if fmt == "json" else output.summary_line(result))
+    for message in result.messages:
+        click.echo(f"error: {message}", err=True)
+    return result.exit_code
+
+
 @detect_group.command("expiry")
 @click.option("--profile", metavar="NAME", help="Only this profile (default: every enabled profile).")
 @click.option("--format", "fmt", type=LINE_FORMATS, default="line", show_default=True)
 @as_of_option
+@result_file_option
 @pass_ctx
 @click.pass_context
 def detect_expiry(click_ctx: click.Context, ctx: Context, profile: str | None, fmt: str, as_of: str | None) -> None:
@@ -225,13 +269,18 @@ def with_failure_line(check: str, fmt: str, run) -> int:
     except PyCertError as exc:
         from pycert import lineformat
 
+        failure = {"check": check, "verdict": "failed", "exit_code": exc.exit_code, "error": exc.message}
+        try:
+            save_result(failure)
+        except PyCertError:
+            pass  # the run's own error is the one to report
         if fmt == "line":
             line = lineformat.Line("FAILED", check, {"exit": exc.exit_code}, [lineformat.Item("error", {"message": exc.message})])
             click.echo(lineformat.render(line))
         else:
             from pycert import output
 
-            click.echo(output.dumps({"check": check, "verdict": "failed", "exit_code": exc.exit_code, "error": exc.message}))
+            click.echo(output.dumps(failure))
         raise
 
 
@@ -240,6 +289,7 @@ def with_failure_line(check: str, fmt: str, run) -> int:
 @cli.group("remediate", invoke_without_command=True)
 @click.option("--format", "fmt", type=LINE_FORMATS, default="line", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
+@result_file_option
 @pass_ctx
 @click.pass_context
 def remediate_group(click_ctx: click.Context, ctx: Context, fmt: str, dry_run: bool) -> None:
@@ -255,6 +305,134 @@ def remediate_group(click_ctx: click.Context, ctx: Context, fmt: str, dry_run: b
                 "all", fmt, lambda: run_checks(ctx, list(ctx.policy.checks), fmt, now, "remediate", dry_run=dry_run)
             )
         )
+
+
+# -- report ------------------------------------------------------------------------
+
+@cli.command("report")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--html", "html_path", metavar="FILE", help="Write a self-contained HTML page (works offline).")
+@click.option("--csv", "csv_path", metavar="FILE", help="Write one row per device and certificate, fewest days left first.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True, help="Language of the table and HTML.")
+@as_of_option
+def report_command(inputs: tuple[str, ...], html_path: str | None, csv_path: str | None, fmt: str, lang: str,
+                   as_of: str | None) -> None:
+    """Fleet view from Intune export CSVs, --result-file folders and JSON lines.
+
+    Unreadable rows are counted and listed, never fatal; a device that reported several
+    times counts once (the newest report wins).
+    """
+    from pycert import report
+
+    click.echo(report.run(list(inputs), parse_as_of(as_of), fmt, lang, html_path, csv_path))
+
+# -- mpki ------------------------------------------------------------------------
+
+def group_format(click_ctx: click.Context, fmt: str) -> str:
+    """`pycert detect --format json mpki` means the same as `pycert detect mpki --format json`."""
+    from click.core import ParameterSource
+
+    if click_ctx.get_parameter_source("fmt") is ParameterSource.DEFAULT and click_ctx.parent is not None:
+        return click_ctx.parent.params.get("fmt") or fmt
+    return fmt
+
+
+cache_dir_option = click.option("--cache-dir", metavar="DIR", help="Cache folder (default: [mpki] cache_dir, then %ProgramData%\\PyCert\\cache).")
+
+
+@detect_group.command("mpki")
+@click.option("--format", "fmt", type=LINE_FORMATS, default="line", show_default=True)
+@click.option("--offline", is_flag=True, help="Do not ask the portal; use the cached answer for `latest`.")
+@cache_dir_option
+@pass_ctx
+@click.pass_context
+def detect_mpki(click_ctx: click.Context, ctx: Context, fmt: str, offline: bool, cache_dir: str | None) -> None:
+    """Is Cybertrust Managed PKI Client at the required version?"""
+    from pycert.jobs import mpki
+
+    fmt = group_format(click_ctx, fmt)
+
+    def body() -> int:
+        ctx.start_log("detect mpki")
+        result = mpki.detect(ctx.policy, None, datetime.now(timezone.utc), cache_dir, offline)
+        log_result("detect", result)
+        return render_result(result, fmt)
+
+    raise SystemExit(with_failure_line("mpki", fmt, body))
+
+
+@remediate_group.command("mpki")
+@click.option("--msi", "msi", metavar="FILE", help="Install this MSI instead of downloading one.")
+@click.option("--url", metavar="URL", help="Download the MSI from this URL instead of [mpki] url.")
+@click.option("--dry-run", is_flag=True, help="Verify the MSI and print the plan; change nothing.")
+@click.option("--format", "fmt", type=LINE_FORMATS, default="line", show_default=True)
+@cache_dir_option
+@pass_ctx
+@click.pass_context
+def remediate_mpki(click_ctx: click.Context, ctx: Context, msi: str | None, url: str | None, dry_run: bool,
+                   fmt: str, cache_dir: str | None) -> None:
+    """Verify the new MSI, then uninstall the old client and install the new one."""
+    from pycert.jobs import mpki
+
+    dry_run = dry_run or bool(click_ctx.parent and click_ctx.parent.params.get("dry_run"))
+    fmt = group_format(click_ctx, fmt)
+
+    def body() -> int:
+        result = mpki.remediate(ctx.policy, None, datetime.now(timezone.utc), dry_run=dry_run, msi=msi, url=url,
+                                cache_dir=cache_dir)
+        from pycert import logs
+
+        for run in result.details.get("runs", []):
+            logs.event(f"msiexec-{run['action']}", run["result"], target=run["target"], exit=run["exit_codes"], log=run["log"])
+        log_result("remediate", result)
+        if fmt == "line":
+            for step in result.details.get("plan", []) if dry_run else []:
+                click.echo(f"plan: {step['command']}")
+            for run in result.details.get("runs", []):
+                click.echo(f"ran: msiexec {'/x' if run['action'] == 'uninstall' else '/i'} {run['target']} "
+                           f"-> exit {', '.join(map(str, run['exit_codes']))} ({run['result']}); log {run['log']}")
+        return render_result(result, fmt)
+
+    raise SystemExit(with_failure_line("mpki", fmt, body))
+
+
+@cli.group("mpki")
+def mpki_group() -> None:
+    """Cybertrust Managed PKI Client: status and MSI inspection."""
+
+
+@mpki_group.command("status")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--offline", is_flag=True, help="Do not ask the portal; use the cached answer for `latest`.")
+@cache_dir_option
+@pass_ctx
+def mpki_status(ctx: Context, fmt: str, offline: bool, cache_dir: str | None) -> None:
+    """Installed versions against the required one, and how old the cached answer is."""
+    from pycert import output
+    from pycert.jobs import mpki
+
+    result = mpki.detect(ctx.policy, None, datetime.now(timezone.utc), cache_dir, offline)
+    if fmt == "json":
+        click.echo(output.dumps(output.result_json(result)))
+    else:
+        click.echo(output.render_mpki_status(result))
+    raise SystemExit(result.exit_code)
+
+
+@mpki_group.command("inspect-msi")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@pass_ctx
+def mpki_inspect(ctx: Context, file: str) -> None:
+    """Print an MSI's Property table facts, SHA-256, signature and policy problems as JSON (exit 1 if any)."""
+    from pathlib import Path
+
+    from pycert import output
+    from pycert.jobs import mpki
+
+    data, code = mpki.inspect_report(ctx.policy, Path(file))
+    click.echo(output.dumps(data))
+    raise SystemExit(code)
 
 
 # -- config ------------------------------------------------------------------------
@@ -310,15 +488,33 @@ def config_set(ctx: Context, assignments: tuple[str, ...]) -> None:
     from pathlib import Path
 
     from pycert.config import default_policy_path
-    from pycert.policyedit import set_values
-
     from pycert import logs
+    from pycert.policyedit import set_values
 
     path = Path(ctx.config_path or os.environ.get("PYCERT_CONFIG") or default_policy_path())
     ctx.start_log("config set")  # the MSI runs this as SYSTEM: the log says who changed the policy
     for line in set_values(path, list(assignments)):
         logs.event("config set", "changed", file=path.resolve(), value=line)
         click.echo(f"{path}: {line}")
+
+
+# -- doctor ------------------------------------------------------------------------
+
+@cli.command("doctor")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_ctx
+@click.pass_context
+def doctor_command(click_ctx: click.Context, ctx: Context, fmt: str) -> None:
+    """Check this terminal: Windows build, .NET, bitness, account, policy, proxy, OBN reachability, root CA.
+
+    One line per check (ok/warn/fail) with what to do. Exit 0 when nothing failed, 1 otherwise.
+    """
+    from pycert import output
+    from pycert.jobs import doctor
+
+    report = doctor.run(ctx.config_path, lambda: ctx.backend, datetime.now(timezone.utc))
+    click.echo(output.dumps(output.doctor_json(report)) if fmt == "json" else output.doctor_text(report))
+    click_ctx.exit(report.exit_code)
 
 
 # -- demo ------------------------------------------------------------------------

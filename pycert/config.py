@@ -167,9 +167,74 @@ class Profile(_Strict):
         return self
 
 
+MPKI_DISPLAY_NAME = "Cybertrust Managed PKI Client"
+MPKI_URL = "https://cert.obn.managedpki.ne.jp/p/s"
+HEX40 = re.compile(r"^[0-9A-Fa-f]{40}$")
+HEX64 = re.compile(r"^[0-9A-Fa-f]{64}$")
+
+
+class MpkiPolicy(_Strict):
+    """`[mpki]`: which client version a terminal must have and how to get it."""
+
+    display_name: str = Field(MPKI_DISPLAY_NAME, min_length=1, max_length=256)
+    required_version: str = "latest"
+    url: str = MPKI_URL
+    install_if_missing: bool = False
+    signer_subject: str | None = Field(None, min_length=1, max_length=1024)
+    signer_thumbprint: str | None = None
+    sha256: str | None = None
+    cache_dir: str | None = None
+    max_bytes: int = Field(100 * 1024 * 1024, ge=1024, le=2 * 1024 * 1024 * 1024)
+    connect_timeout: float = Field(15.0, gt=0, le=600)
+    read_timeout: float = Field(60.0, gt=0, le=3600)
+    retries: int = Field(2, ge=0, le=10)
+    proxy: str | None = None
+    proxy_user: str | None = None
+    mutex_wait_seconds: int = Field(600, ge=0, le=3600)
+    busy_retries: int = Field(3, ge=0, le=20)
+    tray_processes: list[str] = Field(default_factory=list, max_length=32)
+
+    @field_validator("required_version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        if value == "latest":
+            return value
+        from pycert.mpkirules import VersionError, parse_version
+
+        try:
+            parse_version(value)
+        except VersionError as exc:
+            raise ValueError(f"{exc}, or \"latest\"") from None
+        return value
+
+    @field_validator("url", "proxy")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("https://", "http://")):
+            raise ValueError(f"'{shown(value, 80)}' is not an http(s) URL; write it as https://host/path")
+        return value
+
+    @field_validator("signer_thumbprint")
+    @classmethod
+    def _thumbprint(cls, value: str | None) -> str | None:
+        if value is not None:
+            value = value.replace(" ", "").replace(":", "")
+            if not HEX40.match(value):
+                raise ValueError("a thumbprint is 40 hexadecimal digits (SHA-1), as certmgr shows it")
+        return value.upper() if value else value
+
+    @field_validator("sha256")
+    @classmethod
+    def _sha256(cls, value: str | None) -> str | None:
+        if value is not None and not HEX64.match(value.replace(" ", "")):
+            raise ValueError("a SHA-256 is 64 hexadecimal digits (Get-FileHash prints it)")
+        return value.replace(" ", "").upper() if value else value
+
+
 class Policy(_Strict):
-    checks: list[Literal["expiry"]] = Field(default_factory=lambda: ["expiry"])
+    checks: list[Literal["expiry", "mpki"]] = Field(default_factory=lambda: ["expiry"])
     profiles: dict[str, Profile]
+    mpki: MpkiPolicy = Field(default_factory=MpkiPolicy)
 
     @field_validator("profiles")
     @classmethod

@@ -143,8 +143,33 @@ def expiry_line_parts(result: CheckResult) -> tuple[dict, list[lineformat.Item]]
     return counters, items
 
 
+def mpki_line_parts(result: CheckResult) -> tuple[dict, list[lineformat.Item]]:
+    d = result.details
+    counters: dict[str, object] = {"required": d.get("required_version", "?"), "installed": len(d.get("installed", []))}
+    latest = d.get("latest")
+    if latest:
+        counters["latest"] = latest["source"]
+        if latest["source"] == "cache-offline":
+            counters["age_h"] = latest["age_seconds"] // 3600
+    if d.get("dry_run"):
+        counters["dry_run"] = "yes"
+    if d.get("reboot_required"):
+        counters["reboot"] = "yes"
+    items: list[lineformat.Item] = []
+    if d.get("terminal_without_client"):
+        items.append(lineformat.Item("client", {"state": "not-installed", "action": "install-by-hand"}))
+    for message in result.messages[:1]:
+        items.append(lineformat.Item("error", {"message": message}))
+    if d.get("missing"):
+        items.append(lineformat.Item("client", {"state": "missing"}))
+    for p in d.get("installed", []):
+        items.append(lineformat.Item("client", {"version": p["version"], "state": p["state"], "code": p["product_code"]}))
+    return counters, items
+
+
 LINE_PARTS: dict[str, Callable[[CheckResult], tuple[dict, list[lineformat.Item]]]] = {
     "expiry": expiry_line_parts,
+    "mpki": mpki_line_parts,
 }
 
 
@@ -161,6 +186,27 @@ def combined_line(results: list[CheckResult], verdict: str) -> str:
         for item in LINE_PARTS[r.check](r)[1]:
             items.append(lineformat.Item(item.word, {"check": r.check, **item.fields}))
     return lineformat.render(lineformat.Line(VERDICT_WORDS[verdict], "all", counters, items))
+
+
+def render_mpki_status(result: CheckResult) -> str:
+    d = result.details
+    lines = [f"Client      : {d['display_name']}"]
+    for p in d["installed"]:
+        where = "/".join(p["registry"])
+        lines.append(f"Installed   : {p['version']}  {p['product_code']}  [{where}]  {p['state']}")
+    if not d["installed"]:
+        lines.append("Installed   : none" + ("  (the policy requires it: install_if_missing = true)" if d["missing"] else ""))
+    lines.append(f"Required    : {d['required_version']} ({d['required_source']})")
+    latest = d.get("latest")
+    if latest:
+        hours = latest["age_seconds"] / 3600
+        lines.append(f"Portal      : {latest['url']}")
+        lines.append(f"Cache       : {latest['cached_msi']} (downloaded {latest['downloaded_at']}, "
+                     f"confirmed {latest['checked_at']}, {hours:.1f} h ago, answer: {latest['source']})")
+        if latest.get("offline_reason"):
+            lines.append(f"Offline     : {latest['offline_reason']}")
+    lines.append(f"Verdict     : {result.verdict}")
+    return "\n".join(lines)
 
 
 # -- tables and CSV --------------------------------------------------------------
@@ -234,3 +280,30 @@ def _display_width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - _display_width(text))
+
+
+# -- pycert doctor ---------------------------------------------------------------
+
+def doctor_text(report) -> str:
+    """One line per check: status, name, what was found, and what to do."""
+    width = max((len(c.name) for c in report.checks), default=0)
+    lines = []
+    for c in report.checks:
+        line = f"{c.status.upper():<4}  {c.name:<{width}}  {c.message}"
+        lines.append(f"{line} -> {c.action}" if c.action else line)
+    counts = {s: sum(1 for c in report.checks if c.status == s) for s in ("ok", "warn", "fail")}
+    lines.append(f"doctor: {counts['ok']} ok, {counts['warn']} warn, {counts['fail']} fail (exit {report.exit_code})")
+    return "\n".join(lines)
+
+
+def doctor_json(report) -> dict:
+    return {
+        "generated_at": iso(report.generated_at),
+        "pycert_version": __version__,
+        "verdict": report.verdict,
+        "exit_code": report.exit_code,
+        "checks": [
+            {"name": c.name, "status": c.status, "message": c.message, "action": c.action or None, "details": c.details}
+            for c in report.checks
+        ],
+    }

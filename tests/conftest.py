@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SANDBOX = Path(tempfile.mkdtemp(prefix="pycert-tests-"))
+# setdefault: a test module that imports `tests.conftest` (for run_cli) loads this file a
+# second time; it must not point XDG_CONFIG_HOME at a new folder the fixtures don't clear.
+SANDBOX = Path(os.environ.setdefault("PYCERT_TEST_SANDBOX", tempfile.mkdtemp(prefix="pycert-tests-")))
 os.environ["XDG_CONFIG_HOME"] = str(SANDBOX)
 os.environ.pop("PYCERT_CONFIG", None)
 # Run logs and the machine lock of every test run stay inside the sandbox too.

@@ -6,4 +6,5 @@ only when their check runs, so one check never pays for another's imports.
 
 CHECKS = {
     "expiry": "pycert.jobs.expiry",
+    "mpki": "pycert.jobs.mpki",
 }

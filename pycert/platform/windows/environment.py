@@ -1,0 +1,178 @@
+"""Facts about this Windows machine for `pycert doctor`: OS build, .NET Framework release,
+the process token (account SID, elevation) and the proxy settings in the registry.
+
+Everything goes through `_winreg()` / `_advapi32()` so tests can hand in a mock and assert
+the exact keys and calls. Nothing here decides anything; jobs/doctor.py judges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pycert.errors import PlatformError
+
+CURRENT_VERSION = r"SOFTWARE\Microsoft\Windows NT\CurrentVersion"
+NDP_V4_FULL = r"SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full"
+INTERNET_SETTINGS = r"Software\Microsoft\Windows\CurrentVersion\Internet Settings"
+WINHTTP_CONNECTIONS = r"SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
+
+TOKEN_QUERY = 0x0008
+TOKEN_USER = 1
+TOKEN_ELEVATION = 20
+
+
+@dataclass(frozen=True)
+class OsBuild:
+    product_name: str
+    display_version: str  # "23H2"; "" on builds before 20H2 (they have ReleaseId)
+    build: int
+    ubr: int  # update build revision: the number after the dot in winver
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    sid: str
+    elevated: bool
+
+
+@dataclass(frozen=True)
+class InternetSettings:
+    """The user's (HKCU) proxy: what browsers and Python's urllib use."""
+
+    proxy_enable: bool
+    proxy_server: str
+    proxy_override: str
+    auto_config_url: str
+
+
+@dataclass(frozen=True)
+class WinHttpProxy:
+    """`netsh winhttp show proxy`: what SYSTEM services use; urllib does not read it."""
+
+    proxy_server: str
+    bypass_list: str
+
+
+def _winreg():
+    try:
+        import winreg
+    except ImportError:
+        raise PlatformError("This probe reads the Windows registry; run it on the Windows terminal.") from None
+    return winreg
+
+
+def _advapi32():
+    import ctypes
+
+    return ctypes.WinDLL("advapi32", use_last_error=True)
+
+
+def _read_values(hive_name: str, path: str, names: tuple[str, ...], wow64_64: bool = True) -> dict:
+    """The named values of one key; absent values are left out. KEY_WOW64_64KEY so a
+    32-bit process is not redirected to WOW6432Node."""
+    reg = _winreg()
+    access = reg.KEY_READ | (reg.KEY_WOW64_64KEY if wow64_64 else 0)
+    values = {}
+    try:
+        key = reg.OpenKey(getattr(reg, hive_name), path, 0, access)
+    except FileNotFoundError:
+        return values
+    except OSError as exc:
+        raise PlatformError(f"The registry key {path} could not be read ({exc.strerror or exc}).") from None
+    with key:
+        for name in names:
+            try:
+                values[name] = reg.QueryValueEx(key, name)[0]
+            except OSError:
+                pass
+    return values
+
+
+def os_build() -> OsBuild:
+    v = _read_values(
+        "HKEY_LOCAL_MACHINE", CURRENT_VERSION, ("ProductName", "DisplayVersion", "ReleaseId", "CurrentBuildNumber", "UBR")
+    )
+    try:
+        build = int(v.get("CurrentBuildNumber", ""))
+    except ValueError:
+        raise PlatformError(f"HKLM\\{CURRENT_VERSION} has no CurrentBuildNumber; the registry looks damaged.") from None
+    return OsBuild(
+        product_name=str(v.get("ProductName", "Windows")),
+        display_version=str(v.get("DisplayVersion") or v.get("ReleaseId") or ""),
+        build=build,
+        ubr=int(v.get("UBR", 0) or 0),
+    )
+
+
+def dotnet_release() -> int | None:
+    """The .NET Framework 4.x `Release` DWORD, or None when 4.5+ is not installed."""
+    value = _read_values("HKEY_LOCAL_MACHINE", NDP_V4_FULL, ("Release",)).get("Release")
+    return int(value) if value is not None else None
+
+
+def internet_settings() -> InternetSettings:
+    v = _read_values(
+        "HKEY_CURRENT_USER", INTERNET_SETTINGS, ("ProxyEnable", "ProxyServer", "ProxyOverride", "AutoConfigURL")
+    )
+    return InternetSettings(
+        proxy_enable=bool(v.get("ProxyEnable", 0)),
+        proxy_server=str(v.get("ProxyServer", "")),
+        proxy_override=str(v.get("ProxyOverride", "")),
+        auto_config_url=str(v.get("AutoConfigURL", "")),
+    )
+
+
+def winhttp_proxy() -> WinHttpProxy:
+    blob = _read_values("HKEY_LOCAL_MACHINE", WINHTTP_CONNECTIONS, ("WinHttpSettings",)).get("WinHttpSettings")
+    return parse_winhttp_settings(bytes(blob) if blob else b"")
+
+
+def parse_winhttp_settings(blob: bytes) -> WinHttpProxy:
+    """Decode the WinHttpSettings REG_BINARY: DWORD version, DWORD counter, DWORD flags,
+    then two length-prefixed ASCII strings (proxy server, bypass list). Flags 1 = direct."""
+    if len(blob) < 16:
+        return WinHttpProxy("", "")
+    flags = int.from_bytes(blob[8:12], "little")
+    strings, pos = [], 12
+    for _ in range(2):
+        if pos + 4 > len(blob):
+            strings.append("")
+            continue
+        size = int.from_bytes(blob[pos : pos + 4], "little")
+        strings.append(blob[pos + 4 : pos + 4 + size].decode("ascii", "replace"))
+        pos += 4 + size
+    if not flags & 0x2:  # PROXY_TYPE_PROXY not set: direct access
+        return WinHttpProxy("", "")
+    return WinHttpProxy(strings[0], strings[1])
+
+
+def token_info() -> TokenInfo:
+    """The SID of the account this process runs as, and whether its token is elevated."""
+    import ctypes
+    from ctypes import wintypes as wt
+
+    advapi = _advapi32()
+    kernel = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel.GetCurrentProcess.restype = wt.HANDLE
+    token = wt.HANDLE()
+    if not advapi.OpenProcessToken(kernel.GetCurrentProcess(), TOKEN_QUERY, ctypes.byref(token)):
+        raise PlatformError(f"OpenProcessToken failed (Windows error {ctypes.get_last_error()}).")
+    try:
+        size = wt.DWORD(0)
+        advapi.GetTokenInformation(token, TOKEN_USER, None, 0, ctypes.byref(size))
+        buffer = ctypes.create_string_buffer(size.value)
+        if not advapi.GetTokenInformation(token, TOKEN_USER, buffer, size, ctypes.byref(size)):
+            raise PlatformError(f"GetTokenInformation(TokenUser) failed (Windows error {ctypes.get_last_error()}).")
+        sid_pointer = ctypes.cast(buffer, ctypes.POINTER(ctypes.c_void_p))[0]  # TOKEN_USER.User.Sid
+        text = ctypes.c_wchar_p()
+        if not advapi.ConvertSidToStringSidW(ctypes.c_void_p(sid_pointer), ctypes.byref(text)):
+            raise PlatformError(f"ConvertSidToStringSidW failed (Windows error {ctypes.get_last_error()}).")
+        sid = text.value
+        kernel.LocalFree(text)
+        elevation = wt.DWORD(0)
+        advapi.GetTokenInformation(
+            token, TOKEN_ELEVATION, ctypes.byref(elevation), ctypes.sizeof(elevation), ctypes.byref(size)
+        )
+        return TokenInfo(sid=sid, elevated=bool(elevation.value))
+    finally:
+        kernel.CloseHandle(token)

@@ -1,0 +1,124 @@
+"""The self-contained HTML page: inline CSS, JS and SVG, no network access, so it works
+from a file share on a closed network. Everything from the inputs is escaped (HTML text)
+or embedded as JSON that the script inserts with textContent."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from html import escape
+from importlib import resources
+from typing import TextIO
+
+from pycert.report.labels import LABELS, labels, word
+from pycert.report.views import COLUMNS, WEEKS, Row
+
+TABLE_LIMIT = 2000  # rows drawn at once; sorting and filtering still cover every row
+
+
+def _asset(name: str) -> str:
+    return resources.files("pycert").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def _cards(counts: dict[str, int], lang: str, kind: str) -> str:
+    if not counts:
+        return f'<p class="note">{escape(labels(lang)["none"])}</p>'
+    return "".join(
+        f'<div class="card k-{escape(k)}" data-{kind}="{escape(k)}"><div class="n">{n}</div>'
+        f'<div class="l">{escape(word(lang, kind[0], k))}</div></div>'
+        for k, n in counts.items()
+    )
+
+
+def chart_svg(weeks: list[int], start: datetime, lang: str) -> str:
+    """Bars per week for the next WEEKS weeks; weeks inside the 90-day renewal window are orange."""
+    width, height, left, bottom, top = 780, 220, 36, 28, 16
+    plot_w, plot_h = width - left - 8, height - bottom - top
+    peak = max(weeks) or 1
+    step = plot_w / WEEKS
+    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             f'xmlns="http://www.w3.org/2000/svg"><title>{escape(labels(lang)["chart"])}</title>']
+    for tick in (0, peak // 2, peak) if peak > 1 else (0, 1):
+        y = top + plot_h - plot_h * tick / peak
+        parts.append(f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e6eb"/>'
+                     f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')
+    for i, count in enumerate(weeks):
+        x = left + i * step + 2
+        h = plot_h * count / peak
+        y = top + plot_h - h
+        week_start = (start + timedelta(days=7 * i)).strftime("%m/%d")
+        soon = " soon" if i * 7 < 90 else ""
+        parts.append(f'<rect class="bar{soon}" data-week="{i}" data-count="{count}" x="{x:.1f}" y="{y:.1f}" '
+                     f'width="{step - 4:.1f}" height="{h:.1f}"><title>{week_start}: {count}</title></rect>')
+        if count:
+            parts.append(f'<text class="v" x="{x + (step - 4) / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle">{count}</text>')
+        if i % 4 == 0:
+            parts.append(f'<text x="{x:.1f}" y="{height - 10}">{week_start}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _script_json(data: object) -> str:
+    # "<" escaped so that no value can close the <script> element.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def write_html(summary: dict, table: list[Row], now: datetime, lang: str, handle: TextIO) -> None:
+    t = labels(lang)
+    meta = " · ".join(
+        f"{escape(t[key])}: {escape(str(summary[field]))}"
+        for key, field in (("generated", "generated_at"), ("devices", "devices"), ("rows_read", "rows_read"),
+                           ("duplicates", "duplicates_ignored"), ("unparseable", "unparseable"))
+    )
+    verdicts = sorted({r.verdict for r in table})
+    states = sorted({r.state for r in table if r.state})
+
+    def options(values: list[str], kind: str) -> str:
+        return "".join(f'<option value="{escape(v)}">{escape(word(lang, kind, v))}</option>' for v in values)
+
+    header = "".join(f'<th data-key="{c}" aria-sort="none">{escape(t[c])}</th>' for c in COLUMNS)
+    data = {
+        "columns": list(COLUMNS),
+        "limit": TABLE_LIMIT,
+        "showing": t["showing"],
+        "words": {"v": {k[2:]: v for k, v in LABELS[lang].items() if k.startswith("v.")},
+                  "s": {k[2:]: v for k, v in LABELS[lang].items() if k.startswith("s.")}},
+    }
+    head = _script_json(data)[:-1] + ',"rows":['
+    handle.write(
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(t['title'])}</title><style>{_asset('report.css')}</style></head><body>"
+        f"<h1>{escape(t['title'])}</h1><p class=\"meta\">{meta}</p>"
+        f"<h2>{escape(t['by_verdict'])}</h2><div class=\"cards\" id=\"pycert-verdicts\">"
+        f"{_cards(summary['devices_by_verdict'], lang, 'verdict')}</div>"
+        f"<h2>{escape(t['by_state'])}</h2><div class=\"cards\" id=\"pycert-states\">"
+        f"{_cards(summary['certificates_by_state'], lang, 'state')}</div>"
+        f"<h2>{escape(t['chart'])}</h2>{chart_svg(summary['expiries_per_week'], now, lang)}"
+        f"<p class=\"note\">{escape(t['chart_note'])}</p>"
+        f"<h2>{escape(t['table'])}</h2><div class=\"controls\">"
+        f"<input id=\"pycert-q\" type=\"search\" placeholder=\"{escape(t['filter'])}\" aria-label=\"{escape(t['filter'])}\">"
+        f"<select id=\"pycert-verdict\" aria-label=\"{escape(t['verdict'])}\"><option value=\"\">{escape(t['verdict'])}: "
+        f"{escape(t['all'])}</option>{options(verdicts, 'v')}</select>"
+        f"<select id=\"pycert-state\" aria-label=\"{escape(t['state'])}\"><option value=\"\">{escape(t['state'])}: "
+        f"{escape(t['all'])}</option>{options(states, 's')}</select><span id=\"pycert-count\" class=\"note\"></span></div>"
+        f"<div class=\"scroll\"><table id=\"pycert-table\"><thead><tr>{header}</tr></thead><tbody></tbody></table></div>"
+    )
+    handle.write(_rejected(summary, lang))
+    handle.write(f'<script type="application/json" id="pycert-data">{head}')
+    for i, row in enumerate(table):
+        handle.write(("," if i else "") + _script_json([getattr(row, c) for c in COLUMNS]))
+    handle.write(f"]}}</script><script>{_asset('report.js')}</script></body></html>\n")
+
+
+def _rejected(summary: dict, lang: str) -> str:
+    t = labels(lang)
+    if not summary["unparseable"]:
+        return ""
+    body = "".join(
+        f"<tr><td>{escape(r['source'])}</td><td>{escape(r['reason'])}</td><td class=\"mono\">{escape(r['text'])}</td></tr>"
+        for r in summary["unparseable_rows"]
+    )
+    return (f"<details id=\"pycert-rejected\"><summary>{escape(t['rejected'])} ({summary['unparseable']})</summary>"
+            f"<table><thead><tr><th>{escape(t['source'])}</th><th>{escape(t['reason'])}</th><th>{escape(t['text'])}</th>"
+            f"</tr></thead><tbody>{body}</tbody></table></details>")

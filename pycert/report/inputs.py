@@ -1,0 +1,263 @@
+"""Turn report inputs into DeviceReports, streaming: Intune Remediations device-status CSV
+exports, folders of `--result-file` JSON files, and JSON lines.
+
+Nothing in an input is fatal: a row that cannot be read becomes a Rejected entry with
+its file and line, and reading goes on. Only a path that does not exist is a usage error.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import re
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from pycert.errors import UsageError
+from pycert.report.model import Fleet, Rejected
+from pycert.report.parse import ParseError, from_json, parse_output, parse_time
+
+SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson", ".txt")
+SNIPPET = 120
+
+# Column roles. Exact names (compared without case, spaces, '-', '_') come from the Intune
+# Export API schema (DeviceRunStatesByProactiveRemediation), the older portal export
+# ("Device name", "Pre-remediation detection output", ...) and Japanese portal labels;
+# KEYWORDS catch the variants nobody has written down.
+ALIASES = {
+    "device": ("devicename", "device", "hostname", "computername", "デバイス名", "コンピューター名"),
+    "user": ("upn", "userprincipalname", "primaryuserupn", "username", "primaryuser", "useremail", "user",
+             "ユーザープリンシパル名", "ユーザー名", "プライマリユーザーupn", "upnユーザー"),
+    "pre": ("preremediationdetectionscriptoutput", "preremediationdetectionoutput", "修復前の検出出力",
+            "修復前の検出スクリプトの出力", "修復前検出出力", "修復前の検出の出力"),
+    "post": ("postremediationdetectionscriptoutput", "postremediationdetectionoutput", "修復後の検出出力",
+             "修復後の検出スクリプトの出力", "修復後検出出力", "修復後の検出の出力"),
+    "time": ("modifiedtime", "lastupdatetime", "laststateupdatedatetime", "lastupdate", "lastmodified",
+             "writtenat", "reportedat", "generatedat", "最終更新時刻", "最終更新日時", "最終更新", "更新日時"),
+}
+KEYWORDS = {
+    "pre": (("pre", "output"), ("修復前", "出力")),
+    "post": (("post", "output"), ("修復後", "出力")),
+    "device": (("device", "name"), ("デバイス",)),
+    "time": (("modified",), ("update",), ("更新",)),
+}
+_NOT_OUTPUT = ("error", "エラー")
+
+
+def normalise(header: str) -> str:
+    return re.sub(r"[\s\-_\u3000.:()（）]", "", header.lstrip("\ufeff")).lower()
+
+
+def map_columns(headers: list[str]) -> dict[str, int]:
+    names = [normalise(h) for h in headers]
+    roles: dict[str, int] = {}
+    for role, aliases in ALIASES.items():
+        for index, name in enumerate(names):
+            if name in aliases:
+                roles[role] = index
+                break
+    for role, rules in KEYWORDS.items():
+        if role in roles:
+            continue
+        for index, name in enumerate(names):
+            if index in roles.values() or (role in ("pre", "post") and any(w in name for w in _NOT_OUTPUT)):
+                continue
+            if any(all(word in name for word in rule) for rule in rules):
+                roles[role] = index
+                break
+    return roles
+
+
+# -- files and encodings ------------------------------------------------------------
+
+def detect_encoding(path: Path, chunk: int = 1 << 20) -> str:
+    """utf-8-sig / utf-16 by BOM; else utf-8 if the whole file decodes as UTF-8 (one
+    streaming pass), else cp932 (Shift_JIS as Windows writes it)."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        sample = head + handle.read(4096)
+        if sample[1::2].count(0) > len(sample) // 4:
+            return "utf-16-le"
+        if sample[0::2].count(0) > len(sample) // 4:
+            return "utf-16-be"
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while block := handle.read(chunk):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp932"
+    return "utf-8"
+
+
+def iter_files(paths: Iterable[str]) -> Iterator[Path]:
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        elif path.is_file():
+            yield path
+        else:
+            raise UsageError(f"report input '{raw}' does not exist; give Intune CSV exports, JSON lines files or result-file folders.")
+
+
+def read_into(fleet: Fleet, paths: Iterable[str]) -> Fleet:
+    for path in iter_files(paths):
+        fleet.sources.append(str(path))
+        read_file(fleet, path)
+    return fleet
+
+
+def read_file(fleet: Fleet, path: Path) -> None:
+    try:
+        encoding = detect_encoding(path)
+        with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
+            first = _peek(handle)
+            if first is None:
+                fleet.reject(Rejected(f"{path}", "empty file"))
+            elif first in "{[":
+                _read_json(fleet, path, handle)
+            else:
+                _read_csv(fleet, path, handle)
+    except OSError as exc:
+        fleet.reject(Rejected(str(path), f"cannot read the file: {exc.strerror or exc}"))
+
+
+def _peek(handle) -> str | None:
+    """The first non-blank character, leaving the handle at the start of the file."""
+    while block := handle.read(4096):
+        stripped = block.lstrip()
+        if stripped:
+            handle.seek(0)
+            return stripped[0]
+    return None
+
+
+# -- CSV ---------------------------------------------------------------------------
+
+def _read_csv(fleet: Fleet, path: Path, handle) -> None:
+    header_line = handle.readline()
+    handle.seek(0)
+    delimiter = max(",;\t", key=header_line.count)
+    reader = csv.reader(handle, delimiter=delimiter)
+    try:
+        headers = next(reader)
+    except (csv.Error, StopIteration) as exc:
+        fleet.reject(Rejected(f"{path}:1", f"unreadable CSV header ({exc})"))
+        return
+    roles = map_columns(headers)
+    if "pre" not in roles and "post" not in roles:
+        fleet.reject(Rejected(f"{path}:1", "no detection output column (expected e.g. PreRemediationDetectionScriptOutput)",
+                              _snip(delimiter.join(headers))))
+        return
+    if "device" not in roles:
+        fleet.reject(Rejected(f"{path}:1", "no device name column (expected e.g. DeviceName)", _snip(delimiter.join(headers))))
+        return
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            fleet.reject(Rejected(f"{path}:{reader.line_num}", f"broken CSV row ({exc})"))
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = {role: (row[i] if i < len(row) else "") for role, i in roles.items()}
+        _add_record(fleet, f"{path}:{reader.line_num}", cells)
+
+
+def _add_record(fleet: Fleet, source: str, cells: dict[str, str]) -> None:
+    """One export row (or JSON row object) with the roles device/user/pre/post/time."""
+    device = (cells.get("device") or "").strip()
+    output = (cells.get("post") or "").strip() or (cells.get("pre") or "").strip()
+    if not device:
+        fleet.reject(Rejected(source, "no device name", _snip(output)))
+        return
+    try:
+        report = parse_output(output)
+    except ParseError as exc:
+        fleet.reject(Rejected(source, f"{device}: {exc}", _snip(output)))
+        return
+    report.device = device
+    report.user = (cells.get("user") or "").strip()
+    report.reported_at = parse_time(cells.get("time"))
+    report.source = source
+    fleet.add(report)
+
+
+# -- JSON and JSON lines ---------------------------------------------------------------
+
+def _read_json(fleet: Fleet, path: Path, handle) -> None:
+    """JSON lines (streamed) when the first line is a whole JSON value; otherwise one JSON
+    document (a result file, or an array of objects)."""
+    try:
+        json.loads(handle.readline())
+        streamed = True
+    except json.JSONDecodeError:
+        streamed = False
+    handle.seek(0)
+    if not streamed:
+        try:
+            whole = json.loads(handle.read())
+        except json.JSONDecodeError as exc:
+            fleet.reject(Rejected(f"{path}:{exc.lineno}", f"not JSON and not JSON lines ({exc.msg})"))
+            return
+        objects = whole if isinstance(whole, list) else [whole]
+        for index, obj in enumerate(objects, start=1):
+            _add_object(fleet, f"{path}" if len(objects) == 1 else f"{path}[{index}]", obj)
+        return
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            fleet.reject(Rejected(f"{path}:{number}", f"not JSON ({exc.msg})", _snip(line)))
+            continue
+        _add_object(fleet, f"{path}:{number}", obj)
+
+
+def _add_object(fleet: Fleet, source: str, obj) -> None:
+    if not isinstance(obj, dict):
+        fleet.reject(Rejected(source, "JSON value is not an object", _snip(json.dumps(obj)[:SNIPPET])))
+        return
+    if "check" in obj and "verdict" in obj:
+        device = str(obj.get("hostname") or obj.get("device") or "").strip()
+        if not device:
+            fleet.reject(Rejected(source, "PyCert result without a hostname (write it with --result-file)"))
+            return
+        try:
+            report = from_json(obj)
+        except ParseError as exc:
+            fleet.reject(Rejected(source, f"{device}: {exc}"))
+            return
+        report.device = device
+        report.user = str(obj.get("user") or "")
+        report.reported_at = parse_time(obj.get("written_at") or obj.get("generated_at"))
+        report.source = source
+        fleet.add(report)
+        return
+    flat = dict(obj)
+    nested = obj.get("managedDevice")
+    if isinstance(nested, dict):  # Graph deviceRunStates with $expand=managedDevice
+        flat.setdefault("deviceName", nested.get("deviceName"))
+        flat.setdefault("userPrincipalName", nested.get("userPrincipalName"))
+    keys = list(flat)
+    roles = map_columns(keys)
+    cells = {role: str(flat[keys[i]] or "") for role, i in roles.items()}
+    if "pre" not in cells and "post" not in cells:
+        fleet.reject(Rejected(source, "JSON object is neither a PyCert result nor an export row", _snip(json.dumps(obj))))
+        return
+    _add_record(fleet, source, cells)
+
+
+def _snip(text: str) -> str:
+    text = text.replace("\r", " ").replace("\n", " ")
+    return text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…"

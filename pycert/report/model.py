@@ -1,0 +1,95 @@
+"""What the fleet report is made of: one DeviceReport per device (the newest wins), the
+certificates each one named, and the inputs that could not be read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# How the report ranks verdicts and states, worst first. States other checks add
+# (rootca, mpki, ...) sort after these and keep their own names.
+VERDICT_ORDER = ("failed", "noncompliant", "remediated", "compliant")
+STATE_ORDER = ("expired", "urgent", "due", "missing", "error", "not-yet-valid", "ok", "superseded")
+
+
+def verdict_of(text: str) -> str:
+    """One fleet verdict from a line word (NONCOMPLIANT) or a JSON verdict (error, failed...)."""
+    word = text.strip().lower()
+    return "failed" if word == "error" else word
+
+
+@dataclass(frozen=True, slots=True)
+class CertRow:
+    """One item a device named: a certificate, or a missing/error marker of a profile."""
+
+    check: str
+    profile: str
+    state: str
+    cn: str = ""
+    days: int | None = None  # as the device reported it
+    expires: str = ""  # YYYY-MM-DD (UTC)
+    thumbprint: str = ""  # as much as the source gave (8 hex in a line, 40 in JSON)
+
+
+@dataclass(slots=True)
+class DeviceReport:
+    device: str
+    verdict: str
+    reported_at: datetime | None
+    check: str = ""
+    user: str = ""
+    source: str = ""  # file:line the report came from
+    certs: list[CertRow] = field(default_factory=list)
+    state_counts: dict[str, int] = field(default_factory=dict)  # every certificate, listed or not
+    more: int = 0  # items the line left out (`| +N more`)
+    truncated: bool = False  # the line was cut short and only its first part was read
+
+    @property
+    def key(self) -> str:
+        return self.device.strip().upper()
+
+
+@dataclass(frozen=True)
+class Rejected:
+    source: str  # file:line
+    reason: str
+    text: str = ""  # the start of the offending input, for people
+
+
+@dataclass
+class Fleet:
+    """Reports folded per device as they stream in: memory grows with devices, not rows."""
+
+    devices: dict[str, DeviceReport] = field(default_factory=dict)
+    rejected: list[Rejected] = field(default_factory=list)
+    rejected_count: int = 0
+    rows: int = 0
+    duplicates: int = 0
+    sources: list[str] = field(default_factory=list)
+
+    MAX_REJECTED_KEPT = 1000
+
+    def add(self, report: DeviceReport) -> None:
+        self.rows += 1
+        old = self.devices.get(report.key)
+        if old is not None:
+            self.duplicates += 1
+            if _older(report, old):
+                return
+        self.devices[report.key] = report
+
+    def reject(self, item: Rejected) -> None:
+        self.rows += 1
+        self.rejected_count += 1
+        if len(self.rejected) < self.MAX_REJECTED_KEPT:
+            self.rejected.append(item)
+
+
+def _older(new: DeviceReport, old: DeviceReport) -> bool:
+    """True when `new` lost to `old`: it is older, or undated while `old` is dated. With equal
+    times the later input wins."""
+    if new.reported_at is None:
+        return old.reported_at is not None
+    if old.reported_at is None:
+        return False
+    return new.reported_at < old.reported_at

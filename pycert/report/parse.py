@@ -1,0 +1,189 @@
+"""Read what one detect/remediate run said — a v1 summary line or its JSON — into a
+DeviceReport (without device name and time, which the input around it supplies).
+
+Lines are read generically: any item with a `state=` key becomes a CertRow, so checks
+added later (rootca, mpki, ...) appear in the report without changes here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+
+from pycert import lineformat
+from pycert.model import State
+from pycert.report.model import CertRow, DeviceReport, verdict_of
+
+
+_FRACTION = re.compile(r"\.\d{7,}")
+
+
+class ParseError(ValueError):
+    pass
+
+
+def parse_output(text: str) -> DeviceReport:
+    """The last non-empty line of a script's output: a v1 line, or one JSON object."""
+    text = text.strip()
+    if not text:
+        raise ParseError("no detection output")
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            raise ParseError("output starts with { but is not complete JSON (cut short?)") from None
+        return from_json(data)
+    return from_line(text.splitlines()[-1])
+
+
+def from_line(text: str) -> DeviceReport:
+    """Parse a v1 line. A line cut short (Intune, a copy-paste) keeps its complete sections."""
+    truncated = False
+    try:
+        line = lineformat.parse(text)
+    except lineformat.LineFormatError as exc:
+        line = _salvage(text)
+        if line is None:
+            raise ParseError(f"not a PyCert v1 line ({exc})") from None
+        truncated = True
+    if line.items and not _complete(line.items[-1], line.check):
+        line.items.pop()  # the last item was cut inside its fields
+        truncated = True
+    if line.version != lineformat.VERSION:
+        raise ParseError(f"line format {line.version} is not supported (this PyCert reads {lineformat.VERSION})")
+    report = DeviceReport(device="", verdict=verdict_of(line.verdict), reported_at=None, check=line.check)
+    report.more = line.more
+    report.truncated = truncated
+    for item in line.items:
+        fields = item.fields
+        if "state" not in fields:
+            continue  # e.g. the `error message=...` item of a FAILED line
+        report.certs.append(
+            CertRow(
+                check=fields.get("check", line.check),
+                profile=item.word,
+                state=fields["state"],
+                cn=fields.get("cn", ""),
+                days=_int(fields.get("days")),
+                expires=fields.get("expires", ""),
+                thumbprint=fields.get("tp", ""),
+            )
+        )
+    report.state_counts = _line_counts(line, report.certs)
+    return report
+
+
+KNOWN_STATES = frozenset(s.value for s in State) | {"missing", "error"}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_HEX8 = re.compile(r"^[0-9A-F]{8}$")
+
+
+def _complete(item: lineformat.Item, check: str) -> bool:
+    """Whether a line's last item is whole. A cut can leave a valid-looking token
+    (`state=du`), so: a state that is only the start of a known one is cut, and an expiry
+    certificate item needs all of days, expires (a date) and tp (8 hex digits)."""
+    state = item.fields.get("state")
+    if state is None:
+        return True
+    if state not in KNOWN_STATES and any(k.startswith(state) for k in KNOWN_STATES):
+        return False
+    if item.fields.get("check", check) == "expiry" and state in KNOWN_STATES - {"missing", "error"}:
+        return (_int(item.fields.get("days")) is not None and bool(_DATE.match(item.fields.get("expires", "")))
+                and bool(_HEX8.match(item.fields.get("tp", ""))))
+    return True
+
+
+def _salvage(text: str) -> lineformat.Line | None:
+    """The longest prefix of whole `|` sections that parses, or None."""
+    cut = text
+    while " | " in cut:
+        cut = cut.rsplit(" | ", 1)[0]
+        try:
+            return lineformat.parse(cut)
+        except lineformat.LineFormatError:
+            continue
+    return None
+
+
+def _line_counts(line: lineformat.Line, certs: list[CertRow]) -> dict[str, int]:
+    """Per-state certificate counts. A line lists only the worst certificates, so where the
+    head carries counters (`certs=N ok=3 due=1`) those are the truth; otherwise count items."""
+    counts: dict[str, int] = {}
+    if "certs" in line.counters:
+        for key, value in line.counters.items():
+            number = _int(value)
+            if key != "certs" and number is not None:
+                counts[key] = number
+    listed: dict[str, int] = {}
+    for cert in certs:
+        listed[cert.state] = listed.get(cert.state, 0) + 1
+    for state, number in listed.items():
+        counts[state] = max(counts.get(state, 0), number)  # missing/error are items, not counters
+    return counts
+
+
+def from_json(data: object) -> DeviceReport:
+    """A result_json / combined_json object (with or without the result-file envelope)."""
+    if not isinstance(data, dict) or "verdict" not in data or "check" not in data:
+        raise ParseError("JSON is not a PyCert result (no check/verdict)")
+    parts = data["checks"] if data.get("check") == "all" and isinstance(data.get("checks"), list) else [data]
+    report = DeviceReport(device="", verdict=verdict_of(str(data["verdict"])), reported_at=None, check=str(data["check"]))
+    for part in parts:
+        if not isinstance(part, dict):
+            raise ParseError("JSON `checks` holds something other than results")
+        report.certs.extend(_json_certs(part))
+    for cert in report.certs:
+        report.state_counts[cert.state] = report.state_counts.get(cert.state, 0) + 1
+    return report
+
+
+def _json_certs(part: dict) -> list[CertRow]:
+    check = str(part.get("check", ""))
+    rows = []
+    for profile in part.get("profiles") or []:
+        if profile.get("missing"):
+            rows.append(CertRow(check, str(profile.get("name", "")), "missing"))
+        for store in profile.get("stores") or []:
+            if store.get("status") == "error":
+                rows.append(CertRow(check, str(profile.get("name", "")), "error", cn=str(store.get("store", ""))))
+    for cert in part.get("certificates") or []:
+        rows.append(
+            CertRow(
+                check=check,
+                profile=str(cert.get("profile") or ""),
+                state=str(cert.get("state", "")),
+                cn=str(cert.get("common_name") or cert.get("subject") or ""),
+                days=_int(cert.get("days_left")),
+                expires=str(cert.get("not_after") or "")[:10],
+                thumbprint=str(cert.get("thumbprint") or ""),
+            )
+        )
+    return rows
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """ISO 8601 (with Z or an offset; naive means UTC) or the portal's 'M/D/YYYY h:mm:ss AM'."""
+    if not text:
+        return None
+    text = _FRACTION.sub(lambda m: m.group(0)[:7], text.strip())  # .1234567 -> .123456 (3.10)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+        for fmt in ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M"):
+            try:
+                moment = datetime.strptime(text, fmt)
+                break
+            except ValueError:
+                continue
+        if moment is None:
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

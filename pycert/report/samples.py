@@ -1,0 +1,139 @@
+"""Sample fleets for tests, the benchmark and the docs' screenshot.
+
+Each device's output is what PyCert itself would print: CheckResults come from the real
+expiry.detect over an in-memory list of certificates, lines from output.summary_line.
+Only the certificate store is replaced (by MemoryStores), because no real terminal is here.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from pycert.model import CertificateInfo, CheckResult, KeyPresence, StoreReading, StoreRef
+
+OBN_ISSUER_DN = "CN=Online Billing NW Common Root CA - G1, O=\"Cybertrust Japan Co., Ltd.\", C=JP"
+LIFETIME = timedelta(days=365 * 3 + 91)
+MY = StoreRef("CurrentUser", "My")
+
+# Column headers of a Remediations "Device status" export, by source:
+# api     - the Intune Export API schema (DeviceRunStatesByProactiveRemediation), which the
+#           admin center's export now uses as well;
+# portal  - the older admin-center export with display names;
+# ja      - Japanese display names (not verified against a real export; see docs/ja/report.md).
+EXPORT_COLUMNS = {
+    "api": ("DeviceId", "DeviceName", "UPN", "UserName", "DetectionStatus", "RemediationStatus",
+            "PreRemediationDetectionScriptOutput", "PreRemediationDetectionScriptError",
+            "PostRemediationDetectionScriptOutput", "PostRemediationDetectionScriptError", "ModifiedTime"),
+    "portal": ("Device name", "UPN", "Detection status", "Remediation status", "Pre-remediation detection output",
+               "Pre-remediation detection error", "Post-remediation detection output", "Last update time"),
+    "ja": ("デバイス名", "UPN", "検出状態", "修復状態", "修復前の検出出力", "修復前の検出エラー", "修復後の検出出力",
+           "最終更新時刻"),
+}
+TIME_FORMATS = {"api": "%Y-%m-%dT%H:%M:%S.0000000Z", "portal": "%m/%d/%Y %I:%M:%S %p", "ja": "%Y/%m/%d %H:%M:%S"}
+
+
+class MemoryStores:
+    """A store backend over a fixed list of certificates (same interface as DotNetStores.read_many)."""
+
+    def __init__(self, certificates: Iterable[CertificateInfo], status: str = "ok"):
+        self.certificates = tuple(certificates)
+        self.status = status
+
+    def read_many(self, stores):
+        if self.status == "error":
+            return [StoreReading(s, "error", (), "Access is denied.") for s in stores]
+        return [StoreReading(s, "ok", tuple(c for c in self.certificates if c.store == s)) for s in stores]
+
+
+def certificate(code: str, not_after: datetime, rng: random.Random) -> CertificateInfo:
+    return CertificateInfo(
+        store=MY,
+        subject=f"CN={code}, OU=medical, OU=hokkaido, O=ReceiptOnline, C=JP",
+        issuer=OBN_ISSUER_DN,
+        thumbprint="".join(rng.choice("0123456789ABCDEF") for _ in range(40)),
+        serial=format(rng.getrandbits(64), "X"),
+        not_before=not_after - LIFETIME,
+        not_after=not_after,
+        has_private_key=KeyPresence.YES,
+    )
+
+
+def random_result(rng: random.Random, now: datetime, policy, optional_policy) -> CheckResult:
+    """One terminal's expiry result: mostly healthy, some due/urgent/expired, a renewed pair,
+    a few without a certificate or with an unreadable store."""
+    from pycert.jobs import expiry
+
+    roll = rng.random()
+    if roll < 0.03:  # unreadable store; with an optional profile that is a FAILED line
+        return expiry.detect(optional_policy if roll < 0.015 else policy, MemoryStores((), status="error"), now)
+    if roll < 0.08:
+        return expiry.detect(policy, MemoryStores(()), now)
+    code = f"{rng.randrange(1, 48):02d}{rng.randrange(10**8):08d}"
+    bucket = rng.random()
+    if bucket < 0.08:
+        days = rng.uniform(-60, 0)
+    elif bucket < 0.18:
+        days = rng.uniform(0, 14)
+    elif bucket < 0.45:
+        days = rng.uniform(14, 90)
+    else:
+        days = rng.uniform(90, 1180)
+    certs = [certificate(code, now + timedelta(days=days), rng)]
+    if rng.random() < 0.1:  # renewed, old one still in the store
+        certs.append(certificate(code, now + timedelta(days=rng.uniform(900, 1180)), rng))
+    return expiry.detect(policy, MemoryStores(certs), now)
+
+
+@dataclass(frozen=True)
+class SampleDevice:
+    name: str
+    user: str
+    reported_at: datetime
+    result: CheckResult
+
+
+def fleet(devices: int, now: datetime, seed: int = 1, pool: int = 256) -> Iterator[SampleDevice]:
+    """`devices` terminals; their results are drawn from a pool of `pool` distinct ones
+    (lines carry no device name, so reusing them is what a real fleet looks like)."""
+    from pycert.config import BUILTIN_POLICY, Policy
+
+    policy = Policy.model_validate(BUILTIN_POLICY)
+    optional = Policy.model_validate({**BUILTIN_POLICY, "profiles": {"obn": {**BUILTIN_POLICY["profiles"]["obn"], "required": False}}})
+    rng = random.Random(seed)
+    results = [random_result(rng, now, policy, optional) for _ in range(min(pool, max(devices, 1)))]
+    for index in range(devices):
+        yield SampleDevice(
+            name=f"CLINIC{index // 20:04d}-PC{index % 20:02d}",
+            user=f"user{index:06d}@clinic.example.jp",
+            reported_at=now - timedelta(minutes=rng.randrange(1, 7 * 24 * 60)),
+            result=results[index % len(results)],
+        )
+
+
+def export_row(device: SampleDevice, style: str, output: str) -> list[str]:
+    when = device.reported_at.strftime(TIME_FORMATS[style])
+    status = "Without issues" if device.result.exit_code == 0 else "With issues"
+    if style == "api":
+        return [str(uuid.uuid5(uuid.NAMESPACE_DNS, device.name)), device.name, device.user, device.user.split("@")[0],
+                status, "Not run", output, "", "", "", when]
+    return [device.name, device.user, status, "Not run", output, "", "", when]
+
+
+def write_export(path: Path, devices: Iterable[SampleDevice], style: str = "api", encoding: str = "utf-8-sig",
+                 delimiter: str = ",", extra_rows: Iterable[list[str]] = ()) -> None:
+    """An Intune Remediations device-status export of `devices` (plus raw `extra_rows`)."""
+    from pycert.output import summary_line
+
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
+        writer.writerow(EXPORT_COLUMNS[style])
+        for device in devices:
+            writer.writerow(export_row(device, style, summary_line(device.result)))
+        for row in extra_rows:
+            writer.writerow(row)

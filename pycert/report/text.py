@@ -1,0 +1,71 @@
+"""The terminal summary and the CSV of `pycert report`."""
+
+from __future__ import annotations
+
+import csv
+from typing import TextIO
+
+from pycert.output import _display_width, _pad
+from pycert.report.labels import labels, word
+from pycert.report.views import COLUMNS, Row
+
+MAX_REJECTED_SHOWN = 20
+
+
+def _table(header: list[str], body: list[list[str]]) -> list[str]:
+    widths = [max([_display_width(h)] + [_display_width(r[i]) for r in body]) for i, h in enumerate(header)]
+    return ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in [header, *body]]
+
+
+def render_summary(data: dict, lang: str) -> str:
+    t = labels(lang)
+    out = [
+        f"{t['title']}  ({t['generated']} {data['generated_at']})",
+        f"{t['rows_read']}: {data['rows_read']}  {t['devices']}: {data['devices']}  "
+        f"{t['duplicates']}: {data['duplicates_ignored']}  {t['unparseable']}: {data['unparseable']}",
+        "",
+        f"{t['by_verdict']}:",
+    ]
+    out += [f"  {_pad(word(lang, 'v', k), 14)} {v:>8}" for k, v in data["devices_by_verdict"].items()] or [f"  {t['none']}"]
+    out += ["", f"{t['by_state']}:"]
+    out += [f"  {_pad(word(lang, 's', k), 14)} {v:>8}" for k, v in data["certificates_by_state"].items()] or [f"  {t['none']}"]
+    if data["devices_with_cut_lists"]:
+        out.append(f"  ({t['cut']}: {data['devices_with_cut_lists']})")
+    out += ["", f"{t['soonest']}:"]
+    if data["soonest"]:
+        keys = ["days_left", "expires", "device", "profile", "cn", "state"]
+        body = [[_cell(r[k]) if k != "state" else word(lang, "s", r[k]) for k in keys] for r in data["soonest"]]
+        out += ["  " + line for line in _table([t[k] for k in keys], body)]
+    else:
+        out.append(f"  {t['none']}")
+    if data["unparseable"]:
+        shown = data["unparseable_rows"][:MAX_REJECTED_SHOWN]
+        out += ["", f"{t['rejected']} ({len(shown)}/{data['unparseable']}):"]
+        out += [f"  {r['source']}: {r['reason']}" for r in shown]
+    return "\n".join(out)
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    """A CSV cell Excel will not run as a formula: text from terminals and shares (a device
+    name "=HYPERLINK(...)") gets a leading apostrophe; numbers such as -52 stay numbers."""
+    text = _cell(value)
+    if isinstance(value, str) and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def write_csv(table: list[Row], handle: TextIO) -> None:
+    """One row per device and certificate, fewest days left first. Column names are stable
+    English keys (scripts read them); the file is written with a BOM so Excel on Japanese
+    Windows opens it as UTF-8."""
+    writer = csv.writer(handle, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in table:
+        writer.writerow([_csv_cell(getattr(row, c)) for c in COLUMNS])

@@ -1,0 +1,183 @@
+"""msiexec, the installer mutex and the tray process: exact argv, flags and call order (mocked)."""
+
+from unittest.mock import MagicMock, call
+
+import pytest
+
+from pycert.mpkirules import Step
+from pycert.platform.windows import msiexec
+
+MSIEXEC = r"C:\Windows\System32\msiexec.exe"
+A = "{11111111-2222-3333-4444-555555555555}"
+
+
+@pytest.fixture(autouse=True)
+def windows_env(monkeypatch):
+    monkeypatch.setenv("SystemRoot", r"C:\Windows")
+
+
+@pytest.fixture
+def os_calls(mocker):
+    """_spawn, _sleep, _kernel32 and _processes replaced; one parent mock records the order."""
+    parent = MagicMock()
+    parent.spawn.return_value = 0
+    parent.kernel32.OpenMutexW.return_value = 0  # no installer transaction exists
+    parent.processes.return_value = []
+    mocker.patch.object(msiexec, "_spawn", parent.spawn)
+    mocker.patch.object(msiexec, "_sleep", parent.sleep)
+    mocker.patch.object(msiexec, "_kernel32", return_value=parent.kernel32)
+    mocker.patch.object(msiexec, "_processes", parent.processes)
+    return parent
+
+
+def test_exact_argv():
+    assert msiexec.uninstall_argv(A, r"C:\ProgramData\PyCert\Logs\u.log") == [
+        MSIEXEC, "/x", A, "/qn", "/norestart", "/L*v", r"C:\ProgramData\PyCert\Logs\u.log"]
+    assert msiexec.install_argv(r"C:\cache\new.msi", "i.log") == [
+        MSIEXEC, "/i", r"C:\cache\new.msi", "/qn", "/norestart", "/L*v", "i.log"]
+
+
+def test_mutex_absent_means_free(os_calls):
+    assert msiexec.wait_for_mutex(60) is True
+    os_calls.kernel32.OpenMutexW.assert_called_once_with(0x00100001, False, "Global\\_MSIExecute")
+    os_calls.kernel32.WaitForSingleObject.assert_not_called()
+
+
+def test_mutex_acquired_is_released_at_once(os_calls):
+    os_calls.kernel32.OpenMutexW.return_value = 0x1234
+    os_calls.kernel32.WaitForSingleObject.return_value = msiexec.WAIT_OBJECT_0
+    assert msiexec.wait_for_mutex(90) is True
+    assert os_calls.kernel32.mock_calls[1:] == [
+        call.WaitForSingleObject(0x1234, 90000), call.ReleaseMutex(0x1234), call.CloseHandle(0x1234)]
+
+
+def test_mutex_timeout(os_calls):
+    os_calls.kernel32.OpenMutexW.return_value = 0x1234
+    os_calls.kernel32.WaitForSingleObject.return_value = msiexec.WAIT_TIMEOUT
+    assert msiexec.wait_for_mutex(5) is False
+    os_calls.kernel32.ReleaseMutex.assert_not_called()
+    os_calls.kernel32.CloseHandle.assert_called_once_with(0x1234)
+
+
+def test_1618_is_retried_with_backoff(os_calls):
+    os_calls.spawn.side_effect = [1618, 1618, 0]
+    run = msiexec.run_msiexec(Step("install", "new.msi", "i.log"), busy_retries=3)
+    assert run.codes == [1618, 1618, 0] and run.meaning == "ok"
+    assert os_calls.mock_calls == [
+        call.spawn(msiexec.install_argv("new.msi", "i.log")), call.sleep(30),
+        call.spawn(msiexec.install_argv("new.msi", "i.log")), call.sleep(60),
+        call.spawn(msiexec.install_argv("new.msi", "i.log"))]
+
+
+def test_1618_gives_up_after_the_retries(os_calls):
+    os_calls.spawn.return_value = 1618
+    run = msiexec.run_msiexec(Step("uninstall", A, "u.log"), busy_retries=2)
+    assert run.codes == [1618] * 3 and run.meaning == "busy"
+
+
+def test_tray_processes_under_the_install_folder_or_named_are_closed(os_calls):
+    os_calls.processes.return_value = [
+        (10, r"C:\Program Files\Cybertrust\MPKI Client\MPKIClientTray.exe"),
+        (11, r"C:\Program Files\Cybertrust\MPKI Client Other\x.exe"),
+        (12, r"C:\Windows\explorer.exe"),
+        (13, r"C:\Tools\MpkiHelper.EXE"),
+    ]
+    closed = msiexec.close_processes("C:\\Program Files\\Cybertrust\\MPKI Client\\", ["mpkihelper.exe"])
+    assert os_calls.spawn.call_args_list == [
+        call(["taskkill.exe", "/PID", "10", "/T", "/F"]), call(["taskkill.exe", "/PID", "13", "/T", "/F"])]
+    assert closed == ["mpkiclienttray.exe (pid 10)", "mpkihelper.exe (pid 13)"]
+
+
+PLAN = [Step("wait-mutex"), Step("close-tray", r"C:\MPKI"), Step("uninstall", A, "u.log"),
+        Step("install", "new.msi", "i.log"), Step("confirm", "2.1.0")]
+
+
+def run_plan():
+    return msiexec.execute(PLAN, mutex_wait_seconds=60, busy_retries=1, tray_processes=[])
+
+
+def test_execute_in_order_with_reboot_flag(os_calls):
+    os_calls.spawn.side_effect = [0, 3010]
+    done = run_plan()
+    assert not done.stopped and done.reboot and done.install_ok
+    assert [c for c in os_calls.mock_calls if c[0] in ("spawn", "processes", "kernel32.OpenMutexW")] == [
+        call.kernel32.OpenMutexW(0x00100001, False, "Global\\_MSIExecute"),
+        call.processes(),
+        call.spawn(msiexec.uninstall_argv(A, "u.log")),
+        call.spawn(msiexec.install_argv("new.msi", "i.log"))]
+
+
+def test_install_failure_after_uninstall_is_retried_once_then_reported(os_calls):
+    os_calls.spawn.side_effect = [0, 1603, 1603]
+    done = run_plan()
+    assert [r.log for r in done.runs] == ["u.log", "i.log", "i-retry.log"]
+    assert done.removed_any and not done.install_ok
+    assert done.stopped == "installing new.msi ended with msiexec exit code 1603"
+    assert os_calls.spawn.call_count == 3
+
+
+def test_install_retry_can_succeed(os_calls):
+    os_calls.spawn.side_effect = [0, 1603, 0]
+    done = run_plan()
+    assert not done.stopped and done.install_ok
+
+
+def test_uninstall_failure_stops_before_install(os_calls):
+    os_calls.spawn.side_effect = [1603]
+    done = run_plan()
+    assert done.stopped.startswith("uninstalling " + A) and not done.removed_any
+    os_calls.spawn.assert_called_once_with(msiexec.uninstall_argv(A, "u.log"))
+
+
+def test_busy_mutex_changes_nothing(os_calls):
+    os_calls.kernel32.OpenMutexW.return_value = 7
+    os_calls.kernel32.WaitForSingleObject.return_value = msiexec.WAIT_TIMEOUT
+    done = run_plan()
+    assert "Global\\_MSIExecute" in done.stopped
+    os_calls.spawn.assert_not_called()
+    os_calls.processes.assert_not_called()
+
+
+def test_1605_on_uninstall_counts_as_already_gone(os_calls):
+    os_calls.spawn.side_effect = [1605, 0]
+    done = run_plan()
+    assert not done.stopped and not done.removed_any
+
+
+def test_held_file_refuses_when_it_cannot_lock(os_calls):
+    from pycert.errors import PlatformError
+
+    os_calls.kernel32.CreateFileW.return_value = 0xFFFFFFFFFFFFFFFF
+    with pytest.raises(PlatformError, match="could not be opened exclusively"):
+        with msiexec.HeldFile(r"C:\cache\x.msi"):
+            pass
+    os_calls.kernel32.CreateFileW.assert_called_once_with(r"C:\cache\x.msi", 0x80000000, 0x1, None, 3, 0, None)
+    os_calls.kernel32.CloseHandle.assert_not_called()
+
+
+def test_kernel32_prototypes_keep_handles_pointer_sized(monkeypatch):
+    """Without restype/argtypes, ctypes truncates 64-bit handles to int (a Windows-only crash)."""
+    import ctypes
+    from ctypes import wintypes
+    from types import SimpleNamespace
+
+    class FakeDll:
+        def __init__(self, name, use_last_error=False):
+            self.name = name
+
+        def __getattr__(self, attr):
+            function = SimpleNamespace(restype=ctypes.c_int, argtypes=None)
+            setattr(self, attr, function)
+            return function
+
+    monkeypatch.setattr(ctypes, "WinDLL", FakeDll, raising=False)
+    k32 = msiexec._kernel32()
+    for name in ("OpenMutexW", "CreateFileW", "CreateToolhelp32Snapshot", "OpenProcess"):
+        assert getattr(k32, name).restype is wintypes.HANDLE, name
+    assert k32.WaitForSingleObject.argtypes == [wintypes.HANDLE, wintypes.DWORD]
+    assert k32.CloseHandle.argtypes == [wintypes.HANDLE]
+    from pycert.platform.windows import wintrust
+
+    dll = wintrust._wintrust()
+    assert dll.WinVerifyTrust.restype is wintypes.LONG and dll.WinVerifyTrust.argtypes[0] is wintypes.HANDLE
+    assert dll.WTHelperGetProvCertFromChain.restype._type_ is wintrust.CRYPT_PROVIDER_CERT

@@ -1,0 +1,85 @@
+"""WinVerifyTrust through ctypes, with wintrust.dll replaced: the exact structure we pass,
+the close call, the signer read back, and each failure code's sentence."""
+
+import ctypes
+from unittest.mock import MagicMock
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from pycert.platform.windows import wintrust as wt
+
+
+def fake_dll(status, signer_der=None):
+    dll = MagicMock()
+    seen = []
+
+    def verify(handle, action, data):
+        d = data._obj
+        seen.append({
+            "handle": handle, "action": bytes(action._obj), "cbStruct": d.cbStruct, "ui": d.dwUIChoice,
+            "revocation": d.fdwRevocationChecks, "union": d.dwUnionChoice, "state": d.dwStateAction,
+            "prov": d.dwProvFlags, "path": d.pFile.contents.pcwszFilePath, "file_cb": d.pFile.contents.cbStruct,
+        })
+        if d.dwStateAction == wt.WTD_STATEACTION_VERIFY:
+            d.hWVTStateData = 0x5150
+            return status
+        return 0
+
+    dll.WinVerifyTrust.side_effect = verify
+    if signer_der:
+        buf = (ctypes.c_ubyte * len(signer_der)).from_buffer_copy(signer_der)
+        ctx = wt.CERT_CONTEXT(1, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ubyte)), len(signer_der), None, None)
+        cert = wt.CRYPT_PROVIDER_CERT(ctypes.sizeof(wt.CRYPT_PROVIDER_CERT), ctypes.pointer(ctx))
+        dll.keep = (buf, ctx, cert)
+        dll.WTHelperProvDataFromStateData.return_value = 0x1000
+        dll.WTHelperGetProvSignerFromChain.return_value = 0x2000
+        dll.WTHelperGetProvCertFromChain.return_value = ctypes.pointer(cert)
+    else:
+        dll.WTHelperProvDataFromStateData.return_value = 0
+    return dll, seen
+
+
+def test_verify_passes_no_ui_file_choice_and_closes_the_state(mocker, pki):
+    der = pki.signer.cert.public_bytes(serialization.Encoding.DER)
+    dll, seen = fake_dll(0, der)
+    mocker.patch.object(wt, "_wintrust", return_value=dll)
+    sig = wt.verify(r"C:\cache\CybertrustManagedPKIClient.msi")
+    assert sig.valid and sig.engine == "WinVerifyTrust"
+    assert sig.signer_thumbprint == pki.signer.thumbprint
+    assert sig.signer_subject == "CN=Cybertrust Japan Co., Ltd., O=Cybertrust Japan Co., Ltd., C=JP"
+    first, second = seen
+    assert first["action"] == bytes(wt.WINTRUST_ACTION_GENERIC_VERIFY_V2)
+    assert bytes(wt.WINTRUST_ACTION_GENERIC_VERIFY_V2)[:4] == (0x00AAC56B).to_bytes(4, "little")
+    assert first["handle"] == wt.INVALID_HANDLE_VALUE
+    assert (first["ui"], first["revocation"], first["union"], first["state"], first["prov"]) == (
+        2, 0, 1, wt.WTD_STATEACTION_VERIFY, wt.WTD_CACHE_ONLY_URL_RETRIEVAL)
+    assert first["path"] == r"C:\cache\CybertrustManagedPKIClient.msi"
+    assert first["cbStruct"] == ctypes.sizeof(wt.WINTRUST_DATA) and first["file_cb"] == ctypes.sizeof(wt.WINTRUST_FILE_INFO)
+    assert second["state"] == wt.WTD_STATEACTION_CLOSE
+    dll.WTHelperGetProvSignerFromChain.assert_called_once()
+    assert dll.WTHelperGetProvSignerFromChain.call_args.args[1:] == (0, False, 0)
+
+
+@pytest.mark.parametrize("status,reason", [
+    (0x800B0100, "the file is not signed"),
+    (0x80096010, "the file was changed after it was signed"),
+    (0x800B0109, "the signer's certificate does not chain to a trusted root"),
+    (0x800B0111, "the publisher is in Untrusted Certificates (Disallowed)"),
+    (0x80001234, "WinVerifyTrust returned 0x80001234"),
+])
+def test_failure_codes(mocker, status, reason):
+    dll, seen = fake_dll(status - (1 << 32))  # WinVerifyTrust returns a signed LONG
+    mocker.patch.object(wt, "_wintrust", return_value=dll)
+    sig = wt.verify("x.msi")
+    assert not sig.valid and sig.reason == reason
+    assert [s["state"] for s in seen] == [wt.WTD_STATEACTION_VERIFY, wt.WTD_STATEACTION_CLOSE]
+
+
+def test_authenticode_uses_wintrust_on_windows(mocker):
+    from pycert.platform import authenticode
+
+    mocker.patch.object(authenticode, "is_windows", return_value=True)
+    dll, seen = fake_dll(0x800B0100 - (1 << 32))
+    mocker.patch.object(wt, "_wintrust", return_value=dll)
+    assert authenticode.verify("x.msi").engine == "WinVerifyTrust" and len(seen) == 2

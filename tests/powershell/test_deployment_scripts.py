@@ -1,0 +1,162 @@
+"""The Intune, GPO and SCCM scripts: rendered from one core, ASCII without BOM, one
+summary line and nothing else on the output streams, no reboots, and only pycert
+commands that exist."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import pycert
+from tests.powershell import pwsh
+from tests.powershell.test_module_contract import EXPECTED_MISSING, click_tree
+
+PACKAGING = pwsh.ROOT / "packaging"
+SCRIPTS = sorted(p for p in PACKAGING.rglob("*.ps1"))
+IDS = [p.relative_to(PACKAGING).as_posix() for p in SCRIPTS]
+TASK_NS = {"t": "http://schemas.microsoft.com/windows/2004/02/mit/task"}
+TASKS = sorted((PACKAGING / "gpo").glob("*.xml"))
+# Anything that writes to a stream other than stdout, or to the console around it, would
+# replace or spoil the summary line Intune shows (it keeps only the last line).
+OTHER_OUTPUT = {
+    "write-host", "write-warning", "write-verbose", "write-information", "write-error", "write-debug",
+    "write-progress", "out-host", "out-default",
+}
+REBOOTS = re.compile(r"Restart-Computer|Stop-Computer|shutdown(\.exe)?\s|/forcerestart|REBOOT=Force", re.IGNORECASE)
+
+
+def render_module():
+    spec = importlib.util.spec_from_file_location("pycert_render", PACKAGING / "scripts" / "render.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pycert_render"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_rendered_scripts_are_up_to_date_and_complete():
+    render = render_module()
+    assert render.main(["--check"]) == 0
+    rendered = {s.path for s in render.scripts()}
+    on_disk = {p.relative_to(PACKAGING).as_posix() for p in SCRIPTS if p.parent.name != "scripts"}
+    assert rendered == on_disk
+
+
+def test_the_up_to_date_check_can_fail(tmp_path, monkeypatch):
+    render = render_module()
+    monkeypatch.setattr(render, "PACKAGING", tmp_path)
+    assert render.main(["--check"]) == 1
+    assert render.main([]) == 0 and render.main(["--check"]) == 0
+    (tmp_path / "intune" / "PyCert-Expiry-Detect.ps1").write_text("# edited by hand\n")
+    assert render.main(["--check"]) == 1
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=IDS)
+def test_ascii_without_bom(path):
+    data = path.read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf")
+    data.decode("ascii")  # Windows PowerShell 5.1 reads BOM-less files in the ANSI code page
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=IDS)
+def test_no_other_output_streams_and_no_reboots(path):
+    source = pwsh.load(path)
+    used = {source.text(c.children[0]).lower() for c in pwsh.walk(source.tree.root_node) if c.type == "command"}
+    assert not used & OTHER_OUTPUT
+    assert not REBOOTS.search(source.data.decode("ascii"))
+    assert "[Console]::Error" not in source.data.decode("ascii")
+
+
+def script_arguments(path) -> tuple[str, ...]:
+    text = path.read_text(encoding="ascii")
+    match = re.search(r"^\$PyCertArguments = @\((.*)\)$", text, re.MULTILINE)
+    return tuple(re.findall(r"'([^']*)'", match.group(1))) if match else ()
+
+
+RUN_SCRIPTS = [p for p in SCRIPTS if script_arguments(p)]
+
+
+@pytest.mark.parametrize("path", RUN_SCRIPTS, ids=[p.name for p in RUN_SCRIPTS])
+def test_run_scripts_call_real_commands_and_pass_exit_codes_as_documented(path):
+    args = script_arguments(path)
+    name = path.name
+    assert args[0] == ("detect" if name.endswith(("-Detect.ps1", "-Discovery.ps1")) else "remediate")
+    assert args[1] in name.lower()
+    text = path.read_text(encoding="ascii")
+    assert f"$Check = '{args[1]}'" in text
+    # SCCM discovery always exits 0 (its rule reads the line); the others pass pycert's code on
+    assert ("$PassExitCode = $false" in text) == name.endswith("-Discovery.ps1")
+    assert "PyCert not installed" in text
+    tree = click_tree()
+    if args not in tree:
+        assert args in EXPECTED_MISSING, f"{name} calls pycert {' '.join(args)}, which does not exist"
+        pytest.xfail(f"pycert {' '.join(args)} comes with {EXPECTED_MISSING[args]}")
+    assert args not in EXPECTED_MISSING
+
+
+@pytest.mark.parametrize("path", RUN_SCRIPTS, ids=[p.name for p in RUN_SCRIPTS])
+def test_context_is_stated_per_check(path):
+    text = path.read_text(encoding="ascii")
+    user = "expiry" in script_arguments(path)
+    assert ("logged-on credentials = Yes" in text or "logged on user credentials = Yes" in text) == user
+    if path.parent.name == "intune":
+        assert "Run script in 64-bit PowerShell = Yes" in text
+
+
+def test_app_detection_wants_this_version():
+    for name in ("intune/PyCert-App-Detection.ps1", "sccm/PyCert-DetectionMethod.ps1"):
+        text = (PACKAGING / name).read_text(encoding="ascii")
+        assert f"$MinimumVersion = [version]'{pycert.__version__}'" in text
+        # "not detected" must print nothing at all: the only output is the detected line
+        assert text.count("Write-Output") == 1
+        assert "Write-Output \"PyCert $found detected at $exe\"" in text
+
+
+def test_the_exe_is_found_in_the_64_bit_program_files():
+    core = (PACKAGING / "scripts" / "core.ps1").read_text(encoding="ascii")
+    assert "$env:ProgramW6432" in core and "'PyCert\\pycert.exe'" in core
+
+
+def test_gpo_startup_registers_the_task_files_that_exist_and_logs_under_programdata():
+    text = (PACKAGING / "gpo" / "PyCert-Startup.ps1").read_text(encoding="ascii")
+    listed = re.search(r"\$TaskFiles = @\((.*)\)", text).group(1)
+    assert sorted(re.findall(r"'([^']*)'", listed)) == [p.name for p in TASKS]
+    assert "Join-Path $env:ProgramData 'PyCert\\Logs'" in text
+    assert "$Checks = @('rootca', 'mpki')" in text
+
+
+@pytest.mark.parametrize("path", TASKS, ids=[p.name for p in TASKS])
+def test_scheduled_tasks_run_remediate_daily_and_at_logon_with_a_log(path):
+    task = ET.parse(path).getroot()
+    triggers = task.find("t:Triggers", TASK_NS)
+    assert triggers.find("t:LogonTrigger", TASK_NS) is not None
+    assert triggers.find("t:CalendarTrigger/t:ScheduleByDay/t:DaysInterval", TASK_NS).text == "1"
+    principal = task.find("t:Principals/t:Principal", TASK_NS)
+    machine = "Machine" in path.name
+    if machine:
+        assert principal.find("t:UserId", TASK_NS).text == "S-1-5-18"
+    else:
+        assert principal.find("t:GroupId", TASK_NS).text == "S-1-5-32-545"
+        assert principal.find("t:RunLevel", TASK_NS).text == "LeastPrivilege"
+    arguments = task.find("t:Actions/t:Exec/t:Arguments", TASK_NS).text
+    runs = re.findall(r'"%ProgramFiles%\\PyCert\\pycert\.exe" (remediate \w+) >> "%ProgramData%\\PyCert\\Logs\\[^"]+\.log" 2>&1', arguments)
+    assert runs == (["remediate rootca", "remediate mpki"] if machine else ["remediate expiry"])
+    assert task.find("t:Settings/t:ExecutionTimeLimit", TASK_NS).text == "PT1H"
+    assert not REBOOTS.search(path.read_text(encoding="ascii"))
+
+
+def test_the_not_installed_line_is_a_whole_v1_line():
+    """ConvertTo-PyCertLineValue writes an ASCII message as a JSON string and cuts it at 96
+    characters; the not-installed message must fit whole and parse as a v1 line."""
+    import json
+
+    from pycert import lineformat
+
+    core = (PACKAGING / "scripts" / "core.ps1").read_text(encoding="ascii")
+    message = re.search(r"^\$NotInstalled = '([^']*)'$", core, re.MULTILINE).group(1)
+    assert message.startswith("PyCert not installed") and len(message) <= lineformat.MAX_VALUE
+    line = lineformat.parse(f"FAILED expiry v1 exit=3 | error message={json.dumps(message)}")
+    assert (line.verdict, line.counters, line.items[0].fields) == ("FAILED", {"exit": "3"}, {"message": message})

@@ -1,0 +1,112 @@
+"""--result-file: safe names, atomic writes, and real `pycert detect` runs whose files
+`pycert report` reads back."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from pycert import __version__, resultfile
+from pycert.errors import PlatformError, UsageError
+from pycert.samples import obn_certificate, utc_now
+
+
+@pytest.mark.parametrize("name, stem", [
+    ("TERM-01", "TERM-01"),
+    ("../../etc/passwd", "_.._etc_passwd"),
+    ("..\\..\\Windows\\win.ini", "_.._Windows_win.ini"),
+    ("CON", "_CON"),
+    ("nul.txt", "_nul.txt"),
+    ("", "unknown-host"),
+    ("...", "unknown-host"),
+    ("受付PC", "__PC"),
+    ("A" * 100, "A" * 64),
+])
+def test_device_names_become_safe_file_names(name, stem):
+    assert resultfile.safe_file_stem(name) == stem
+
+
+def test_folder_target_stays_inside_the_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPUTERNAME", "..\\..\\evil/../x")
+    written = resultfile.write(str(tmp_path) + os.sep, {"check": "expiry", "verdict": "compliant"})
+    assert written.parent == tmp_path
+    assert written.name == "_.._evil_.._x.json"
+    data = json.loads(written.read_text(encoding="utf-8"))
+    assert data["hostname"] == "..\\..\\evil/../x"  # the real name is kept inside the file
+    assert data["schema"] == resultfile.SCHEMA and data["pycert_version"] == __version__
+    assert data["written_at"].endswith("Z")
+
+
+def test_missing_folders_are_usage_errors_and_nothing_is_written(tmp_path):
+    with pytest.raises(UsageError, match="does not exist"):
+        resultfile.target_path(str(tmp_path / "nope") + "/", "PC")
+    with pytest.raises(UsageError, match="does not exist"):
+        resultfile.target_path(str(tmp_path / "nope" / "r.json"), "PC")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_write_replaces_whole_or_not_at_all(tmp_path):
+    target = tmp_path / "r.json"
+    target.write_text("old", encoding="utf-8")
+
+    def half_then_fail(handle):
+        handle.write("new but incomp")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(PlatformError, match="No space left on device"):
+        resultfile.atomic_write(target, half_then_fail)
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]  # no temporary file left behind
+    resultfile.atomic_write(target, lambda h: h.write("new"))
+    assert target.read_text(encoding="utf-8") == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_detect_writes_a_result_file_that_report_reads(cli_sandbox, tmp_path):
+    now = utc_now()
+    cli_sandbox.seed([obn_certificate("0110119153", 30.5, now)])
+    share = tmp_path / "share"
+    share.mkdir()
+    env = {"COMPUTERNAME": "CLINIC-A-PC01"}
+    run = cli_sandbox.run("detect", "expiry", "--result-file", str(share), env=env)
+    assert run.code == 1, run.stderr
+    written = json.loads((share / "CLINIC-A-PC01.json").read_text(encoding="utf-8"))
+    assert written["summary"] == run.last_line
+    assert written["hostname"] == "CLINIC-A-PC01" and written["verdict"] == "noncompliant"
+    assert [c["days_left"] for c in written["certificates"]] == [30]
+
+    # The group form (every enabled check; only expiry by default) writes for another device.
+    run = cli_sandbox.run("detect", "--result-file", str(share), env={"COMPUTERNAME": "CLINIC-A-PC02"})
+    assert run.code == 1, run.stderr
+    assert json.loads((share / "CLINIC-A-PC02.json").read_text(encoding="utf-8"))["summary"] == run.last_line
+
+    # A failing run still leaves a result file saying so.
+    bad = cli_sandbox.run("--config", str(tmp_path / "missing.toml"), "detect", "expiry", "--result-file",
+                          str(share), env={"COMPUTERNAME": "CLINIC-A-PC03"})
+    assert bad.code == 2 and bad.last_line.startswith("FAILED expiry v1 exit=2")
+    assert json.loads((share / "CLINIC-A-PC03.json").read_text(encoding="utf-8"))["verdict"] == "failed"
+
+    report = cli_sandbox.run("report", str(share), "--format", "json")
+    assert report.code == 0, report.stderr
+    summary = json.loads(report.stdout)
+    assert summary["devices"] == 3 and summary["unparseable"] == 0
+    assert summary["devices_by_verdict"] == {"failed": 1, "noncompliant": 2}
+    assert summary["certificates_by_state"] == {"due": 2}
+    assert {r["device"] for r in summary["soonest"]} == {"CLINIC-A-PC01", "CLINIC-A-PC02"}
+
+
+def test_result_file_in_a_missing_folder_fails_with_one_sentence(cli_sandbox, tmp_path):
+    run = cli_sandbox.run("detect", "expiry", "--result-file", str(tmp_path / "gone") + "/")
+    assert run.code == 2
+    assert run.last_line.startswith("FAILED expiry v1 exit=2 | error message=")
+    assert run.stderr.strip().splitlines() == [
+        f"error: --result-file folder '{tmp_path / 'gone'}/' does not exist; create it or give a file name."]
