@@ -75,6 +75,11 @@ def typed_value(path: list[str], raw: str) -> Any:
             return int(raw)
         except ValueError:
             raise UsageError(f"{name} takes a whole number, not '{raw}'.") from None
+    if annotation is float:
+        try:
+            return float(raw)
+        except ValueError:
+            raise UsageError(f"{name} takes a number, not '{raw}'.") from None
     if typing.get_origin(annotation) is list:
         return [item.strip() for item in raw.split(",") if item.strip()]
     if isinstance(annotation, type) and issubclass(annotation, BaseModel) or typing.get_origin(annotation) is dict:

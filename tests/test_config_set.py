@@ -58,6 +58,16 @@ def test_crlf_files_stay_crlf(tmp_path):
     assert policy.read_bytes() == b"# windows\r\n[profiles.obn]\r\nurgent_days = 7\r\nrenewal_window_days = 60\r\n"
 
 
+def test_values_take_the_type_the_policy_declares(tmp_path):
+    policy = tmp_path / "pycert.toml"
+    set_values(policy, ["mpki.display_name=2024", "mpki.connect_timeout=2.5", "mpki.install_if_missing=yes",
+                        "mpki.tray_processes=a.exe, b.exe"])
+    assert policy.read_text(encoding="utf-8") == (
+        '[mpki]\ndisplay_name = "2024"\nconnect_timeout = 2.5\ninstall_if_missing = true\n'
+        'tray_processes = ["a.exe", "b.exe"]\n'
+    )
+
+
 def test_a_missing_file_is_created(tmp_path):
     policy = tmp_path / "new" / "pycert.toml"
     set_values(policy, ["profiles.obn.urgent_days=7"])
