@@ -37,7 +37,7 @@ install_python_packages() {
   # Re-install only when pyproject.toml changed since the last install.
   if [ ! -f .venv/.pycert-installed ] || [ pyproject.toml -nt .venv/.pycert-installed ]; then
     .venv/bin/python -m pip install -q --upgrade pip >&2
-    .venv/bin/python -m pip install -q -e '.[test]' >&2
+    .venv/bin/python -m pip install -q -e '.[test,build]' >&2
     touch .venv/.pycert-installed
   fi
 }

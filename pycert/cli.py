@@ -679,6 +679,25 @@ def config_validate(file: str) -> None:
     click.echo(f"{file} is valid: profiles {names}; checks {', '.join(loaded.policy.checks)}.")
 
 
+@config_group.command("set")
+@click.argument("assignments", nargs=-1, metavar="KEY=VALUE...")
+@pass_ctx
+def config_set(ctx: Context, assignments: tuple[str, ...]) -> None:
+    """Change keys of the policy file in place, keeping its comments; nothing is written
+    unless the result is a valid policy. Example: profiles.obn.renewal_window_days=60"""
+    from pathlib import Path
+
+    from pycert.config import default_policy_path
+    from pycert import logs
+    from pycert.policyedit import set_values
+
+    path = Path(ctx.config_path or os.environ.get("PYCERT_CONFIG") or default_policy_path())
+    ctx.start_log("config set")  # the MSI runs this as SYSTEM: the log says who changed the policy
+    for line in set_values(path, list(assignments)):
+        logs.event("config set", "changed", file=path.resolve(), value=line)
+        click.echo(f"{path}: {line}")
+
+
 # -- doctor ------------------------------------------------------------------------
 
 @cli.command("doctor")

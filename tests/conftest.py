@@ -93,6 +93,12 @@ def run_cli(args: list[str], *, xdg: Path, env: dict | None = None, stdin: str |
 
 
 @pytest.fixture
+def run_pycert(tmp_path):
+    """Run `python -m pycert ARGS` with XDG_CONFIG_HOME=tmp_path, for commands that read no store."""
+    return lambda *args, **kwargs: run_cli(list(args), xdg=tmp_path, **kwargs)
+
+
+@pytest.fixture
 def cli_sandbox(tmp_path):
     """A fresh XDG_CONFIG_HOME for one CLI subprocess run, with a helper to seed its store.
 

@@ -1,0 +1,1 @@
+"""Pieces of the release build (`packaging/build.py`), one job per module, importable by tests."""

@@ -1,0 +1,107 @@
+"""Read MSI tables with msitools, and add to a wixl-built MSI what wixl does not author.
+
+wixl (msitools 0.101) rejects <Environment> and silently ignores Component
+NeverOverwrite/Permanent, Property Secure and MajorUpgrade Schedule. The WiX source stays the
+single description of the package: `complete_wixl_msi` reads those elements from it and writes
+the rows WiX's compiler would have written."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from buildlib.versions import BuildError
+
+WIX = "{http://schemas.microsoft.com/wix/2006/wi}"
+# msidbComponentAttributes
+PERMANENT = 16
+NEVER_OVERWRITE = 128
+WIN64 = 256
+
+
+def export_table(msi: Path, table: str) -> list[dict[str, str]]:
+    """Rows of one table as dicts (`msiinfo export`); an absent table is an empty list.
+    Binary columns come back as stream names (msiinfo writes the streams to its cwd: a temp dir)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        proc = subprocess.run(["msiinfo", "export", str(Path(msi).resolve()), table],
+                              capture_output=True, text=True, cwd=scratch)
+    if proc.returncode != 0:
+        if "table not found" in proc.stderr:
+            return []
+        raise BuildError(f"msiinfo could not read table {table} of {msi} ({proc.stderr.strip()[:200]}).")
+    lines = proc.stdout.split("\r\n") if "\r\n" in proc.stdout else proc.stdout.split("\n")
+    columns = lines[0].split("\t")
+    return [dict(zip(columns, line.split("\t"))) for line in lines[3:] if line]
+
+
+def properties(msi: Path) -> dict[str, str]:
+    return {row["Property"]: row["Value"] for row in export_table(msi, "Property")}
+
+
+def _msibuild(msi: Path, *args: str) -> None:
+    proc = subprocess.run(["msibuild", str(msi), *args], capture_output=True, text=True)
+    if proc.returncode != 0 or "failed" in proc.stderr.lower():
+        raise BuildError(f"msibuild {' '.join(args)[:120]} failed on {msi} ({proc.stderr.strip()[:200]}).")
+
+
+def _sql(msi: Path, query: str) -> None:
+    _msibuild(msi, "-q", query)
+
+
+def environment_row(element: ET.Element, component: str) -> tuple[str, str, str, str]:
+    """The Environment table row WiX v3 compiles an <Environment> element into."""
+    prefix = {"set": "=", "create": "+", "remove": "!"}[element.get("Action", "set")]
+    if element.get("Permanent", "no") != "yes":
+        prefix += "-"
+    if element.get("System", "no") == "yes":
+        prefix += "*"
+    value = element.get("Value", "")
+    separator = element.get("Separator", ";")
+    part = element.get("Part", "all")
+    if part == "last":
+        value = f"[~]{separator}{value}"
+    elif part == "first":
+        value = f"{value}{separator}[~]"
+    return element.get("Id"), prefix + element.get("Name"), value, component
+
+
+def complete_wixl_msi(msi: Path, wxs: Path) -> None:
+    root = ET.parse(wxs).getroot()
+    for comp in root.iter(f"{WIX}Component"):
+        extra = (PERMANENT if comp.get("Permanent") == "yes" else 0) | (
+            NEVER_OVERWRITE if comp.get("NeverOverwrite") == "yes" else 0
+        )
+        if extra:
+            _sql(msi, f"UPDATE Component SET Attributes = {WIN64 | extra} WHERE Component = '{comp.get('Id')}'")
+
+    secure = [p.get("Id") for p in root.iter(f"{WIX}Property") if p.get("Secure") == "yes"]
+    if secure:
+        current = properties(msi).get("SecureCustomProperties", "")
+        names = [n for n in current.split(";") if n] + secure
+        _sql(msi, f"UPDATE Property SET Value = '{';'.join(names)}' WHERE Property = 'SecureCustomProperties'")
+
+    rows = [
+        environment_row(env, comp.get("Id"))
+        for comp in root.iter(f"{WIX}Component")
+        for env in comp.iter(f"{WIX}Environment")
+    ]
+    if rows:
+        with tempfile.TemporaryDirectory() as tmp:
+            idt = Path(tmp) / "Environment.idt"
+            body = "".join("\t".join(r) + "\r\n" for r in rows)
+            idt.write_text("Environment\tName\tValue\tComponent_\r\ns72\tl255\tL255\ts72\r\nEnvironment\tEnvironment\r\n" + body)
+            _msibuild(msi, "-i", str(idt))
+        # Standard sequence numbers, as WiX schedules them.
+        _sql(msi, "INSERT INTO InstallExecuteSequence (Action, Sequence) VALUES ('RemoveEnvironmentStrings', 3300)")
+        _sql(msi, "INSERT INTO InstallExecuteSequence (Action, Sequence) VALUES ('WriteEnvironmentStrings', 5200)")
+
+    upgrade = root.find(f".//{WIX}MajorUpgrade")
+    if upgrade is not None and upgrade.get("Schedule") == "afterInstallValidate":
+        sequence = {r["Action"]: int(r["Sequence"]) for r in export_table(msi, "InstallExecuteSequence")}
+        _sql(
+            msi,
+            f"UPDATE InstallExecuteSequence SET Sequence = {sequence['InstallValidate'] + 1} "
+            "WHERE Action = 'RemoveExistingProducts'",
+        )
