@@ -292,20 +292,22 @@ def detect_rootca(click_ctx: click.Context, ctx: Context, fmt: str, as_of: str |
 
 
 def with_failure_line(check: str, fmt: str, run) -> int:
-    """Run a detect/remediate body; on a PyCert error still end stdout with a FAILED line,
-    because Intune shows only the last stdout line."""
+    """Run a detect/remediate body; on any error still end stdout with a FAILED line,
+    because Intune shows only the last stdout line. The error itself is re-raised for
+    `run()` to report on stderr with its exit code."""
     try:
         return run()
-    except PyCertError as exc:
+    except (PyCertError, OSError, KeyboardInterrupt) as exc:
         from pycert import lineformat
 
-        failure = {"check": check, "verdict": "failed", "exit_code": exc.exit_code, "error": exc.message}
+        code, message = describe_failure(exc)
+        failure = {"check": check, "verdict": "failed", "exit_code": code, "error": message}
         try:
             save_result(failure)
         except PyCertError:
             pass  # the run's own error is the one to report
         if fmt == "line":
-            line = lineformat.Line("FAILED", check, {"exit": exc.exit_code}, [lineformat.Item("error", {"message": exc.message})])
+            line = lineformat.Line("FAILED", check, {"exit": code}, [lineformat.Item("error", {"message": message})])
             click.echo(lineformat.render(line))
         else:
             from pycert import output
@@ -758,6 +760,19 @@ def demo_command(keep: bool) -> None:
 
 # -- entry point ---------------------------------------------------------------------
 
+def describe_failure(exc: BaseException) -> tuple[int, str]:
+    """Exit code and one sentence for an error that stopped a run."""
+    if isinstance(exc, PyCertError):
+        return exc.exit_code, exc.message
+    if isinstance(exc, KeyboardInterrupt):
+        return EXIT_RUNTIME, "The run was interrupted part-way; run PyCert again to finish (every step is safe to repeat)."
+    if isinstance(exc, OSError):
+        reason = exc.strerror or str(exc)
+        where = f" ({exc.filename})" if exc.filename else ""
+        return EXIT_RUNTIME, f"A file or store operation failed: {reason}{where}; free disk space or fix the access rights, then run PyCert again."
+    return EXIT_RUNTIME, f"unexpected {type(exc).__name__}: {exc}; rerun with --debug and report it."
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, then leave with os._exit: pythonnet's runtime shutdown costs up to a second."""
     code = run(argv)
@@ -784,8 +799,9 @@ def _run(argv: list[str] | None, debug: bool) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        return EXIT_USAGE
+        # click turns Ctrl+C (or a kill that Python sees as one) into Abort.
+        click.echo(f"error: {describe_failure(KeyboardInterrupt())[1]}", err=True)
+        return EXIT_RUNTIME
     except click.ClickException as exc:
         exc.show()
         return EXIT_USAGE
@@ -798,9 +814,10 @@ def _run(argv: list[str] | None, debug: bool) -> int:
         return exc.exit_code
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_RUNTIME
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        return EXIT_RUNTIME
+    except (KeyboardInterrupt, OSError) as exc:
+        code, message = describe_failure(exc)
+        click.echo(f"error: {message}", err=True)
+        return code
     except Exception as exc:  # last resort: one sentence, no traceback unless --debug
         if debug:
             import traceback

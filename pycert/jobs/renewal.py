@@ -16,7 +16,7 @@ from pycert import pfx, rules
 from pycert.config import Policy, Profile
 from pycert.errors import EXIT_ACTION_NEEDED, EXIT_OK, EXIT_RUNTIME, PyCertError
 from pycert.jobs import cleanup, pfx_import, reminders
-from pycert.model import CheckResult
+from pycert.model import CheckResult, State
 from pycert.secret import Secret, password_from_file
 
 PFX_SUFFIXES = (".pfx", ".p12")
@@ -94,7 +94,13 @@ def remediate(
                 continue
             item = next(s for s in staged if s.contents.leaf.thumbprint == pick.thumbprint)
             outcomes.append(_renew(policy, backend, now, result.profile, finding.certificate.thumbprint, item, dry_run, actions, messages))
-    changed = any(o != "planned" for o in outcomes)
+    renewed = {a["profile"] for a in actions}
+    for result in before:
+        # Finish what an earlier run (or a renewal by hand) left: superseded certificates
+        # whose cleanup failed or never happened. cleanup.plan applies the same safety rules.
+        if result.profile not in renewed and any(f.state is State.SUPERSEDED for f in result.findings):
+            outcomes.append(_clean_up(policy, backend, now, result.profile, dry_run, actions, messages))
+    changed = any(o in ("done", "import-failed", "cleanup-failed") for o in outcomes)
     after = scan(profiles, backend, now) if changed else before
     still = [f for r in after for f in r.needs_action]
     notices = []
@@ -139,7 +145,20 @@ def _renew(policy, backend, now, profile, old_thumbprint, item: Staged, dry_run,
     messages.extend(report.messages)
     if not report.verified:
         return "import-failed"  # a chain certificate may have gone in; the old leaf stays
+    outcome = _clean_up(policy, backend, now, profile, False, actions, messages)
+    return "done" if outcome == "nothing" else outcome
+
+
+def _clean_up(policy, backend, now, profile, dry_run, actions, messages) -> str:
+    """Remove the profile's superseded certificates: "planned", "nothing", "cleanup-failed" or "done"."""
     plan = cleanup.plan(policy, backend, now, profile)
+    if not plan.to_remove:
+        return "nothing"
+    if dry_run:
+        for removal in plan.to_remove:
+            actions.append({"profile": profile, "action": "remove", "thumbprint": removal.step.certificate.thumbprint,
+                            "status": "planned"})
+        return "planned"
     cleanup.apply(plan, backend)
     for removal in plan.to_remove:
         actions.append({
