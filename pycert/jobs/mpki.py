@@ -14,6 +14,44 @@ from pycert.model import CheckResult
 from pycert.mpkirules import Assessment, MsiFacts, Pins
 
 CHECK = "mpki"
+# Written just before the first msiexec of an upgrade and removed once the new client is
+# confirmed: if the run dies between uninstall and install, the next run sees it and
+# installs the client even where the policy does not otherwise require one.
+PENDING_NAME = "upgrade-pending.json"
+
+
+def upgrade_pending(folder: Path) -> dict | None:
+    import json
+
+    try:
+        return json.loads((folder / PENDING_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _mark_pending(folder: Path, products, msi: Path, now: datetime) -> None:
+    import json
+
+    from pycert.output import iso
+    from pycert.resultfile import atomic_write
+
+    record = {"started": iso(now), "msi": str(msi), "removing": [p.product_code for p in products]}
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write(folder / PENDING_NAME, lambda handle: json.dump(record, handle))
+
+
+def _clear_pending(folder: Path) -> None:
+    (folder / PENDING_NAME).unlink(missing_ok=True)
+
+
+def _settled(folder: Path, products) -> None:
+    """A compliant terminal with a client: an interrupted upgrade is over."""
+    if products:
+        _clear_pending(folder)
+
+
+def _must_have_client(mp, folder: Path) -> bool:
+    return mp.install_if_missing or upgrade_pending(folder) is not None
 
 
 def installed_products(mp) -> list[mpkirules.Installed]:
@@ -43,9 +81,14 @@ def detect(policy: Policy, backend, now: datetime, cache_dir: str | None = None,
     mp = policy.mpki
     products = installed_products(mp)
     required, latest = resolve_required(mp, now, cache_dir, offline)
-    assessment = mpkirules.assess(products, required, mp.install_if_missing)
+    folder = mpkisource.mpki_cache(mp, cache_dir)
+    assessment = mpkirules.assess(products, required, _must_have_client(mp, folder))
     verdict, code = ("compliant", EXIT_OK) if assessment.compliant else ("noncompliant", EXIT_ACTION_NEEDED)
-    return CheckResult(CHECK, verdict, code, now, details=_details(mp, assessment, latest))
+    details = _details(mp, assessment, latest)
+    pending = upgrade_pending(folder)
+    if pending:
+        details["interrupted_upgrade"] = pending
+    return CheckResult(CHECK, verdict, code, now, details=details)
 
 
 def _details(mp, assessment: Assessment, latest) -> dict:
@@ -147,8 +190,9 @@ def remediate(policy: Policy, backend, now: datetime, dry_run: bool = False, msi
         path = mpkisource.local_msi(msi, folder) if msi else mpkisource.download_url(mp, url, folder)
     else:
         if pinned:
-            assessment = mpkirules.assess(products, mpkirules.parse_version(mp.required_version), mp.install_if_missing)
+            assessment = mpkirules.assess(products, mpkirules.parse_version(mp.required_version), _must_have_client(mp, folder))
             if assessment.compliant:
+                _settled(folder, products)
                 return CheckResult(CHECK, "compliant", EXIT_OK, now, details=_details(mp, assessment, None))
         # The portal's MSI, through the conditional-request cache (pinned or latest alike).
         latest = mpkisource.latest(mp, folder, now)
@@ -158,10 +202,11 @@ def remediate(policy: Policy, backend, now: datetime, dry_run: bool = False, msi
     from pycert.platform.windows import msiexec
 
     with msiexec.HeldFile(str(path)):
-        return _verify_and_upgrade(mp, products, path, latest, pinned, now, dry_run)
+        return _verify_and_upgrade(mp, products, path, latest, pinned, now, dry_run, folder)
 
 
-def _verify_and_upgrade(mp, products, path: Path, latest, pinned: bool, now: datetime, dry_run: bool) -> CheckResult:
+def _verify_and_upgrade(mp, products, path: Path, latest, pinned: bool, now: datetime, dry_run: bool,
+                        folder: Path) -> CheckResult:
     facts = inspect(path)
     if pinned:
         required = mpkirules.parse_version(mp.required_version)
@@ -173,10 +218,11 @@ def _verify_and_upgrade(mp, products, path: Path, latest, pinned: bool, now: dat
         except mpkirules.VersionError:
             required = mpkirules.parse_version("0.0.0")  # msi_problems reports the bad version
 
-    assessment = mpkirules.assess(products, required, mp.install_if_missing)
+    assessment = mpkirules.assess(products, required, _must_have_client(mp, folder))
     details = _details(mp, assessment, latest)
     details["msi"] = {"path": str(path), **asdict(facts)}
     if assessment.compliant:
+        _settled(folder, products)
         return CheckResult(CHECK, "compliant", EXIT_OK, now, details=details)
 
     # 2. Verify before anything is removed.
@@ -209,6 +255,7 @@ def _verify_and_upgrade(mp, products, path: Path, latest, pinned: bool, now: dat
 
     if msifile.sha256(path) != facts.sha256:
         return _failed(now, details, [f"Nothing was changed: {path} changed after it was verified; rerun."])
+    _mark_pending(folder, products, path, now)
     done = msiexec.execute(plan, mutex_wait_seconds=mp.mutex_wait_seconds, busy_retries=mp.busy_retries,
                            tray_processes=mp.tray_processes)
     details["runs"] = [{"action": r.action, "target": r.target, "log": r.log, "exit_codes": r.codes, "result": r.meaning}
@@ -235,6 +282,7 @@ def _verify_and_upgrade(mp, products, path: Path, latest, pinned: bool, now: dat
             f"msiexec reported success but the registry does not show {mp.display_name} {required} or newer; "
             f"logs: {', '.join(log_paths)}."
         ])
+    _clear_pending(folder)
     return CheckResult(CHECK, "remediated", EXIT_OK, now, details=details)
 
 
