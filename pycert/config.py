@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pycert.errors import ConfigError
 from pycert.model import CertificateInfo
+from pycert.files import read_capped
 from pycert.paths import shown
 from pycert.tomlpos import locate_line
 
@@ -396,9 +397,9 @@ def _read_policy_text(path: Path) -> str:
             raise ConfigError(f"{name} is a folder; give the path of the policy file (pycert.toml).")
         if path.exists() and not path.is_file():
             raise ConfigError(f"{name} is not a regular file; give the path of the policy file (pycert.toml).")
-        if path.stat().st_size > MAX_POLICY_BYTES:
+        raw = read_capped(path, MAX_POLICY_BYTES)
+        if raw is None:
             raise ConfigError(f"{name} is larger than 1 MiB; a policy file is a few kilobytes, check the path.")
-        raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(
             f"The policy file {name} does not exist; create it or pass a correct --config path."

@@ -66,9 +66,11 @@ def read_state(folder: Path) -> CacheState | None:
 
 
 def _write_state(folder: Path, state: CacheState) -> None:
-    tmp = folder / (STATE_NAME + ".tmp")
-    tmp.write_text(json.dumps(asdict(state), indent=2), encoding="utf-8")
-    os.replace(tmp, folder / STATE_NAME)
+    from pycert.resultfile import atomic_write
+
+    # A fresh, unguessable temporary name: a link planted at a fixed ".tmp" name would
+    # otherwise redirect the write (the cache folder may be writable by others).
+    atomic_write(folder / STATE_NAME, lambda handle: handle.write(json.dumps(asdict(state), indent=2)))
 
 
 def fetch_options(mp) -> dict:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pycert.certparse import NotACertificate, ParsedCertificate, parse_certificates
 from pycert.errors import PlatformError, UsageError
+from pycert.files import read_capped
 from pycert.paths import shown
 
 BUNDLED = "bundled"
@@ -75,9 +76,11 @@ def _file(path: Path) -> Source:
     try:
         if path.is_dir():
             raise UsageError(f"--source {shown(path)} is a folder; give the certificate file (.cer, .crt, .pem, .p7b).")
-        if path.stat().st_size > MAX_SOURCE_BYTES:
+        if path.exists() and not path.is_file():
+            raise UsageError(f"--source {shown(path)} is not a regular file; give the certificate file (.cer, .crt, .pem, .p7b).")
+        data = read_capped(path, MAX_SOURCE_BYTES)
+        if data is None:
             raise UsageError(f"--source {shown(path)} is larger than 1 MiB, too large for a certificate; check the path.")
-        data = path.read_bytes()
     except FileNotFoundError:
         raise UsageError(f"--source {shown(path)} does not exist; give the path of the downloaded root certificate.") from None
     except PermissionError:

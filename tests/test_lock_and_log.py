@@ -131,3 +131,42 @@ def test_unwritable_log_does_not_stop_the_run(tmp_path, capsys):
     blocker.write_text("not a folder")
     assert logs.setup("detect", "info", blocker / "logs") is None
     assert "cannot be written" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["remediate", "expiry"],
+        ["remediate", "rootca", "--scope", "user"],
+        ["remediate", "mpki", "--msi", "nothing.msi"],
+        ["remediate"],
+        ["import", "{pfx}", "--password-env", "PW"],
+        ["cleanup", "--yes"],
+    ],
+    ids=["remediate-expiry", "remediate-rootca", "remediate-mpki", "remediate-all", "import", "cleanup"],
+)
+def test_every_changing_command_waits_for_the_lock_then_exits_3_changing_nothing(
+    argv, mono_store, tmp_path, monkeypatch, capsys
+):
+    from pycert import samples
+    from pycert.cli import run
+    from tests.pfxfiles import obn_pfx
+
+    now = samples.utc_now()
+    old = samples.obn_certificate("0110119153", 20, now, key_seed=1)
+    mono_store.add(old)
+    pfx_path, _ = obn_pfx(tmp_path, "renewed.pfx", 1185, now)
+    monkeypatch.setenv("PW", "1234")
+    path = tmp_path / "pycert.lock"
+    monkeypatch.setenv("PYCERT_LOCK_FILE", str(path))
+    before = mono_store.files()
+    holder = _hold(30, str(path))
+    try:
+        code = run(["--lock-timeout", "0.3", *[a.format(pfx=pfx_path) for a in argv]])
+    finally:
+        holder.kill()
+        holder.wait()
+    out, err = capsys.readouterr()
+    assert code == 3, (out, err)
+    assert "Another PyCert run is in progress" in err and "Traceback" not in err
+    assert mono_store.files() == before

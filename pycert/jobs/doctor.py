@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import struct
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
