@@ -97,6 +97,8 @@ def complete_wixl_msi(msi: Path, wxs: Path) -> None:
         _sql(msi, "INSERT INTO InstallExecuteSequence (Action, Sequence) VALUES ('RemoveEnvironmentStrings', 3300)")
         _sql(msi, "INSERT INTO InstallExecuteSequence (Action, Sequence) VALUES ('WriteEnvironmentStrings', 5200)")
 
+    _lock_permissions(msi, root)
+
     upgrade = root.find(f".//{WIX}MajorUpgrade")
     if upgrade is not None and upgrade.get("Schedule") == "afterInstallValidate":
         sequence = {r["Action"]: int(r["Sequence"]) for r in export_table(msi, "InstallExecuteSequence")}
@@ -105,3 +107,38 @@ def complete_wixl_msi(msi: Path, wxs: Path) -> None:
             f"UPDATE InstallExecuteSequence SET Sequence = {sequence['InstallValidate'] + 1} "
             "WHERE Action = 'RemoveExistingProducts'",
         )
+
+
+def _lock_permissions(msi: Path, root: ET.Element) -> None:
+    """<CreateFolder><PermissionEx Sddl=.../></CreateFolder>, which wixl does not compile:
+    a CreateFolder row and an MsiLockPermissionsEx row (Windows Installer 5), as WiX writes."""
+    rows = []
+    for comp in root.iter(f"{WIX}Component"):
+        directory = _component_directory(root, comp)
+        for folder in comp.iter(f"{WIX}CreateFolder"):
+            for number, perm in enumerate(folder.iter(f"{WIX}PermissionEx")):
+                rows.append((f"Lock{comp.get('Id')}{number}", directory, comp.get("Id"), perm.get("Sddl")))
+    if not rows:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        create = Path(tmp) / "CreateFolder.idt"
+        create.write_text("Directory_\tComponent_\r\ns72\ts72\r\nCreateFolder\tDirectory_\tComponent_\r\n"
+                          + "".join(f"{d}\t{c}\r\n" for _, d, c, _ in rows))
+        lock = Path(tmp) / "MsiLockPermissionsEx.idt"
+        lock.write_text("MsiLockPermissionsEx\tLockObject\tTable\tSDDL\tCondition\r\n"
+                        "s72\ts72\ts32\tl0\tS255\r\nMsiLockPermissionsEx\tMsiLockPermissionsEx\r\n"
+                        + "".join(f"{i}\t{d}\tCreateFolder\t{sddl}\t\r\n" for i, d, _, sddl in rows))
+        _msibuild(msi, "-i", str(create))
+        _msibuild(msi, "-i", str(lock))
+    # wixl schedules only the actions its tables need; the standard WiX sequence numbers:
+    sequenced = {r["Action"] for r in export_table(msi, "InstallExecuteSequence")}
+    for action, number in (("RemoveFolders", 3600), ("CreateFolders", 3700)):
+        if action not in sequenced:
+            _sql(msi, f"INSERT INTO InstallExecuteSequence (Action, Sequence) VALUES ('{action}', {number})")
+
+
+def _component_directory(root: ET.Element, component: ET.Element) -> str:
+    for ref in root.iter():
+        if ref.tag in (f"{WIX}DirectoryRef", f"{WIX}Directory") and component in list(ref):
+            return ref.get("Id")
+    raise BuildError(f"component {component.get('Id')} is not inside a Directory or DirectoryRef")

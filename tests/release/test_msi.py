@@ -125,6 +125,16 @@ def test_pycert_is_appended_to_the_system_path(release_build):
     assert {"WriteEnvironmentStrings", "RemoveEnvironmentStrings"} <= sequence
 
 
+def test_policy_folder_is_locked_to_system_and_administrators(release_build):
+    # SYSTEM runs PyCert with this policy: a user who pre-created the folder must not keep write access.
+    [lock] = rows(release_build.msi, "MsiLockPermissionsEx")
+    assert (lock["LockObject"], lock["Table"]) == ("POLICYDIR", "CreateFolder")
+    assert lock["SDDL"] == "O:SYG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)"
+    assert {"Directory_": "POLICYDIR", "Component_": "DefaultPolicy"} in rows(release_build.msi, "CreateFolder")
+    sequence = {r["Action"] for r in rows(release_build.msi, "InstallExecuteSequence")}
+    assert "CreateFolders" in sequence
+
+
 def test_registry_tells_scripts_where_pycert_is(release_build):
     values = {r["Name"]: (r["Root"], r["Key"], r["Value"]) for r in rows(release_build.msi, "Registry")}
     assert values["InstallDir"] == ("2", "SOFTWARE\\PyCert", "[INSTALLDIR]")  # 2 = HKLM
