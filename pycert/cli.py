@@ -192,9 +192,20 @@ def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, action: 
     from pycert.jobs import CHECKS
 
     ctx.start_log(f"{action} {' '.join(names)}")
-    results = [
-        getattr(importlib.import_module(CHECKS[n]), action)(ctx.policy, ctx.backend, now, **options) for n in names
-    ]
+
+    def one(name: str):
+        job = getattr(importlib.import_module(CHECKS[name]), action)
+        if len(names) == 1:
+            return job(ctx.policy, ctx.backend, now, **options)
+        try:
+            return job(ctx.policy, ctx.backend, now, **options)
+        except PyCertError as exc:
+            # One check failing (say, the MPKI portal unreachable) must not hide the others.
+            from pycert.model import CheckResult
+
+            return CheckResult(name, "error", exc.exit_code, now, messages=[exc.message])
+
+    results = [one(n) for n in names]
     for r in results:
         log_result(action, r)
     if len(results) == 1:

@@ -214,7 +214,15 @@ LINE_PARTS: dict[str, Callable[[CheckResult], tuple[dict, list[lineformat.Item]]
 }
 
 
+def failed_only(result: CheckResult) -> bool:
+    """A check that stopped with an error before it had anything to report."""
+    return result.verdict == "error" and not result.details and not result.profiles and bool(result.messages)
+
+
 def summary_line(result: CheckResult) -> str:
+    if failed_only(result):
+        item = lineformat.Item("error", {"message": result.messages[0]})
+        return lineformat.render(lineformat.Line("FAILED", result.check, {"exit": result.exit_code}, [item]))
     counters, items = LINE_PARTS[result.check](result)
     line = lineformat.Line(VERDICT_WORDS[result.verdict], result.check, counters, items)
     return lineformat.render(line)
@@ -224,6 +232,9 @@ def combined_line(results: list[CheckResult], verdict: str) -> str:
     counters = {r.check: r.verdict for r in results}
     items = []
     for r in results:
+        if failed_only(r):
+            items.append(lineformat.Item("error", {"check": r.check, "exit": r.exit_code, "message": r.messages[0]}))
+            continue
         for item in LINE_PARTS[r.check](r)[1]:
             items.append(lineformat.Item(item.word, {"check": r.check, **item.fields}))
     return lineformat.render(lineformat.Line(VERDICT_WORDS[verdict], "all", counters, items))

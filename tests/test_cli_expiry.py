@@ -208,3 +208,19 @@ def test_version_does_not_load_heavy_modules():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "pycert 0.1.0" in out
     assert out.strip().endswith("HEAVY []")
+
+
+def test_one_failing_check_does_not_hide_the_others(cli_sandbox):
+    """`pycert detect` with expiry and rootca enabled: the root source is broken, expiry still answers."""
+    cli_sandbox.seed([obn(days=45.5)])
+    cli_sandbox.write_policy('checks = ["expiry", "rootca"]\n[rootca]\n'
+                             'pins = [{ name = "Broken", sha256 = "' + "A" * 64 + '", stores = ["CurrentUser\\\\Root"],'
+                             ' scope = "user", source = "/nonexistent/root.cer" }]\n')
+    result = cli_sandbox.run("remediate", "--dry-run")
+    assert result.code == 1, result  # expiry still says: needs action
+    line = lineformat.parse(result.last_line)
+    assert line.verdict == "NONCOMPLIANT" and line.check == "all"
+    assert line.counters == {"expiry": "noncompliant", "rootca": "error"}
+    errors = [i for i in line.items if i.word == "error"]
+    assert errors and errors[0].fields["check"] == "rootca" and "does not exist" in errors[0].fields["message"]
+    assert any(i.fields.get("state") == "due" for i in line.items)
