@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pycert.errors import ConfigError
 from pycert.model import CertificateInfo
-from pycert.files import read_capped
+from pycert import files
 from pycert.paths import shown
 from pycert.tomlpos import locate_line
 
@@ -392,23 +392,17 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 def _read_policy_text(path: Path) -> str:
     name = shown(path)
-    try:
-        if path.is_dir():
-            raise ConfigError(f"{name} is a folder; give the path of the policy file (pycert.toml).")
-        if path.exists() and not path.is_file():
-            raise ConfigError(f"{name} is not a regular file; give the path of the policy file (pycert.toml).")
-        raw = read_capped(path, MAX_POLICY_BYTES)
-        if raw is None:
-            raise ConfigError(f"{name} is larger than 1 MiB; a policy file is a few kilobytes, check the path.")
-    except FileNotFoundError:
-        raise ConfigError(
-            f"The policy file {name} does not exist; create it or pass a correct --config path."
-        ) from None
-    except PermissionError:
-        raise ConfigError(f"The policy file {name} cannot be read (permission denied); check its access rights.") from None
-    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise ConfigError(f"The policy file {name} cannot be read ({reason}); check the path.") from None
+    sentences = {
+        files.FOLDER: f"{name} is a folder; give the path of the policy file (pycert.toml).",
+        files.DEVICE: f"{name} is not a regular file; give the path of the policy file (pycert.toml).",
+        files.TOO_LARGE: f"{name} is larger than 1 MiB; a policy file is a few kilobytes, check the path.",
+        files.MISSING: f"The policy file {name} does not exist; create it or pass a correct --config path.",
+        files.DENIED: f"The policy file {name} cannot be read (permission denied); check its access rights.",
+        files.UNREADABLE: f"The policy file {name} cannot be read ({{reason}}); check the path.",
+    }
+    raw = files.read_checked(
+        path, MAX_POLICY_BYTES, lambda kind, reason: ConfigError(sentences[kind].replace("{reason}", reason))
+    )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pycert.certparse import NotACertificate, ParsedCertificate, parse_certificates
 from pycert.errors import PlatformError, UsageError
-from pycert.files import read_capped
+from pycert import files
 from pycert.paths import shown
 
 BUNDLED = "bundled"
@@ -73,20 +73,18 @@ def _bundled() -> Source:
 
 
 def _file(path: Path) -> Source:
-    try:
-        if path.is_dir():
-            raise UsageError(f"--source {shown(path)} is a folder; give the certificate file (.cer, .crt, .pem, .p7b).")
-        if path.exists() and not path.is_file():
-            raise UsageError(f"--source {shown(path)} is not a regular file; give the certificate file (.cer, .crt, .pem, .p7b).")
-        data = read_capped(path, MAX_SOURCE_BYTES)
-        if data is None:
-            raise UsageError(f"--source {shown(path)} is larger than 1 MiB, too large for a certificate; check the path.")
-    except FileNotFoundError:
-        raise UsageError(f"--source {shown(path)} does not exist; give the path of the downloaded root certificate.") from None
-    except PermissionError:
-        raise UsageError(f"--source {shown(path)} cannot be read (permission denied); check its access rights.") from None
-    except OSError as exc:
-        raise UsageError(f"--source {shown(path)} cannot be read ({exc.strerror}); check the path.") from None
+    name = shown(path)
+    sentences = {
+        files.FOLDER: f"--source {name} is a folder; give the certificate file (.cer, .crt, .pem, .p7b).",
+        files.DEVICE: f"--source {name} is not a regular file; give the certificate file (.cer, .crt, .pem, .p7b).",
+        files.TOO_LARGE: f"--source {name} is larger than 1 MiB, too large for a certificate; check the path.",
+        files.MISSING: f"--source {name} does not exist; give the path of the downloaded root certificate.",
+        files.DENIED: f"--source {name} cannot be read (permission denied); check its access rights.",
+        files.UNREADABLE: f"--source {name} cannot be read ({{reason}}); check the path.",
+    }
+    data = files.read_checked(
+        path, MAX_SOURCE_BYTES, lambda kind, reason: UsageError(sentences[kind].replace("{reason}", reason))
+    )
     try:
         return Source(str(path), "file", tuple(parse_certificates(data)))
     except NotACertificate as exc:
