@@ -15,9 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pycert import pfx, samples  # noqa: E402
-from pycert.config import BUILTIN_POLICY, Policy  # noqa: E402
-from pycert.secret import Secret  # noqa: E402
+from pycert.pfx import reader as pfx
+from pycert.demo import samples  # noqa: E402
+from pycert.policy.models import BUILTIN_POLICY, Policy  # noqa: E402
+from pycert.common.secret import Secret  # noqa: E402
 
 
 def timed(fn, repeat=5) -> float:

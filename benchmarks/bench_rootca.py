@@ -28,7 +28,7 @@ def time_cli(args: list[str], runs: int, env: dict) -> list[float]:
 
 
 def time_store_read() -> tuple[int, float]:
-    from pycert.model import StoreRef
+    from pycert.common.model import StoreRef
     from pycert.platform import store_backend
 
     backend = store_backend()

@@ -57,7 +57,7 @@ def median_seconds(argv: list[str], env: dict, runs: int) -> float:
 
 
 def seed(base: Path, count: int) -> None:
-    from pycert.samples import obn_certificate, utc_now
+    from pycert.demo.samples import obn_certificate, utc_now
 
     now = utc_now()
     ders = [obn_certificate(f"{i:010d}", 30 + i % 900, now).der for i in range(count)]
@@ -67,7 +67,7 @@ def seed(base: Path, count: int) -> None:
         (folder / f"{i}.der").write_bytes(der)
     code = (
         "import sys; from pathlib import Path\n"
-        "from pycert.platform import store_backend\nfrom pycert.model import StoreRef\n"
+        "from pycert.platform import store_backend\nfrom pycert.common.model import StoreRef\n"
         "store_backend().add_der(StoreRef('CurrentUser','My'), *(p.read_bytes() for p in Path(sys.argv[1]).iterdir()))\n"
     )
     env = dict(os.environ, XDG_CONFIG_HOME=str(base), PYTHONPATH=str(ROOT))

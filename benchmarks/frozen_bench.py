@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SEED = """
 import sys
-from pycert.model import StoreRef
+from pycert.common.model import StoreRef
 from pycert.platform import store_backend
-from pycert.samples import make_certificate, obn_certificate, utc_now
+from pycert.demo.samples import make_certificate, obn_certificate, utc_now
 now = utc_now()
 my = StoreRef("CurrentUser", "My")
 backend = store_backend()

@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pycert.config import MpkiPolicy  # noqa: E402
-from pycert.mpkisource import latest  # noqa: E402
+from pycert.policy.models import MpkiPolicy  # noqa: E402
+from pycert.mpki.source import latest  # noqa: E402
 from tests.mpki.msibuild import build_msi  # noqa: E402
 from tests.mpki.pki import TestPki  # noqa: E402
 from tests.mpki.servers import HttpsServer, Route  # noqa: E402

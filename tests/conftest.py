@@ -42,7 +42,7 @@ class MonoStore:
     backend: object
 
     def add(self, sample, store: str = "CurrentUser\\My") -> None:
-        from pycert.model import StoreRef
+        from pycert.common.model import StoreRef
 
         self.backend.add_der(StoreRef.parse(store), sample.der)
 
@@ -124,7 +124,7 @@ class CliSandbox:
         code = (
             "import sys; from pathlib import Path\n"
             "from pycert.platform import store_backend\n"
-            "from pycert.model import StoreRef\n"
+            "from pycert.common.model import StoreRef\n"
             "b = store_backend(); s = StoreRef.parse(sys.argv[1])\n"
             "b.add_der(s, *(Path(p).read_bytes() for p in sys.argv[2:]))\n"
         )

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from pycert.samples import utc_now
+from pycert.demo.samples import utc_now
 
 
 @dataclass

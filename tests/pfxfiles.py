@@ -1,10 +1,10 @@
-"""PFX fixtures written to disk: made with `cryptography` (pycert.samples.make_pfx)."""
+"""PFX fixtures written to disk: made with `cryptography` (pycert.demo.samples.make_pfx)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pycert import samples
+from pycert.demo import samples
 
 
 def write(folder: Path, name: str, data: bytes) -> Path:

@@ -12,9 +12,11 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
-from pycert.config import ROOTCA2_SHA256, Policy, merge_with_builtin
-from pycert.model import StoreReading, StoreRef
-from pycert.samples import make_certificate, rsa_key
+from pycert.policy.models import ROOTCA2_SHA256, Policy
+
+from pycert.policy.load import merge_with_builtin
+from pycert.common.model import StoreReading, StoreRef
+from pycert.demo.samples import make_certificate, rsa_key
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "pycert" / "data" / "Security_Communication_RootCA2.der"

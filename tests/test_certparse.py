@@ -1,8 +1,8 @@
 """certparse: DER, PEM, PEM bundles and PKCS#7 in; anything else out with one reason."""
 
 import pytest
-from pycert.certparse import NotACertificate, parse_certificates
-from pycert.config import ROOTCA2_SHA256
+from pycert.common.certparse import NotACertificate, parse_certificates
+from pycert.policy.models import ROOTCA2_SHA256
 from tests.rootca_samples import ROOTCA2_SHA1, extra_pem, pkcs7, rootca2_der, rootca2_pem
 
 

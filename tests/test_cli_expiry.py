@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from pycert import lineformat
+from pycert.common import lineformat
 from pycert.cli import run
-from pycert.samples import make_certificate, obn_certificate, utc_now
+from pycert.demo.samples import make_certificate, obn_certificate, utc_now
 
 NOW = utc_now()
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from pycert import config
-from pycert.errors import ConfigError
-from pycert.model import CertificateInfo, KeyPresence, StoreRef
+from pycert.policy import load, models
+from pycert.common.errors import ConfigError
+from pycert.common.model import CertificateInfo, KeyPresence, StoreRef
 from datetime import datetime, timezone
 
 ORCA = """
@@ -29,13 +29,13 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def problems(tmp_path, text) -> list[str]:
     with pytest.raises(ConfigError) as info:
-        config.load_policy_file(write(tmp_path, text))
+        load.load_policy_file(write(tmp_path, text))
     return info.value.problems
 
 
 def test_builtin_obn_profile_when_no_file(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
-    loaded = config.load_policy()
+    loaded = load.load_policy()
     assert loaded.source == "built-in defaults"
     obn = loaded.policy.profiles["obn"]
     assert obn.match.issuer_contains == ["Online Billing NW Common Root CA"]
@@ -44,13 +44,13 @@ def test_builtin_obn_profile_when_no_file(tmp_path, monkeypatch):
 
 
 def test_file_overrides_one_setting_and_keeps_the_rest(tmp_path):
-    policy = config.load_policy_file(write(tmp_path, "[profiles.obn]\nrenewal_window_days = 60\n")).policy
+    policy = load.load_policy_file(write(tmp_path, "[profiles.obn]\nrenewal_window_days = 60\n")).policy
     assert policy.profiles["obn"].renewal_window_days == 60
     assert policy.profiles["obn"].match.issuer_contains == ["Online Billing NW Common Root CA"]
 
 
 def test_orca_profile_is_expressible_without_code(tmp_path):
-    policy = config.load_policy_file(write(tmp_path, ORCA)).policy
+    policy = load.load_policy_file(write(tmp_path, ORCA)).policy
     assert set(policy.enabled_profiles()) == {"obn", "orca"}
     orca = policy.profiles["orca"]
     cert = CertificateInfo(
@@ -64,22 +64,22 @@ def test_orca_profile_is_expressible_without_code(tmp_path):
 
 
 def test_a_builtin_profile_can_be_disabled(tmp_path):
-    policy = config.load_policy_file(write(tmp_path, ORCA + "\n[profiles.obn]\nenabled = false\n")).policy
+    policy = load.load_policy_file(write(tmp_path, ORCA + "\n[profiles.obn]\nenabled = false\n")).policy
     assert list(policy.enabled_profiles()) == ["orca"]
 
 
 def test_explicit_path_and_env_override(tmp_path, monkeypatch):
     path = write(tmp_path, "[profiles.obn]\nurgent_days = 3\n")
     monkeypatch.setenv("PYCERT_CONFIG", str(path))
-    assert config.load_policy().policy.profiles["obn"].urgent_days == 3
+    assert load.load_policy().policy.profiles["obn"].urgent_days == 3
     other = tmp_path / "other.toml"
     other.write_text("[profiles.obn]\nurgent_days = 5\n", encoding="utf-8")
-    assert config.load_policy(str(other)).policy.profiles["obn"].urgent_days == 5
+    assert load.load_policy(str(other)).policy.profiles["obn"].urgent_days == 5
 
 
 def test_missing_explicit_file_is_an_error(tmp_path):
     with pytest.raises(ConfigError, match=r"does not exist; create it or pass a correct --config path"):
-        config.load_policy(str(tmp_path / "nope.toml"))
+        load.load_policy(str(tmp_path / "nope.toml"))
 
 
 def test_unknown_key_names_line_and_path(tmp_path):
@@ -137,7 +137,7 @@ def test_empty_issuer_substring_is_refused(tmp_path):
 
 
 def test_unknown_profile_selection():
-    policy = config.Policy.model_validate(config.BUILTIN_POLICY)
+    policy = models.Policy.model_validate(models.BUILTIN_POLICY)
     with pytest.raises(ConfigError, match=r"There is no profile 'nope' in the policy; known profiles: obn\."):
         policy.select("nope")
 
@@ -146,9 +146,9 @@ def test_non_utf8_and_folder(tmp_path):
     path = tmp_path / "p.toml"
     path.write_bytes("[profiles.obn]\ndescription = 'é'\n".encode("latin-1"))
     with pytest.raises(ConfigError, match="is not UTF-8 text"):
-        config.load_policy_file(path)
+        load.load_policy_file(path)
     with pytest.raises(ConfigError, match="is a folder"):
-        config.load_policy_file(tmp_path)
+        load.load_policy_file(tmp_path)
 
 
 def test_numbers_written_as_strings_are_refused(tmp_path):
@@ -158,7 +158,7 @@ def test_numbers_written_as_strings_are_refused(tmp_path):
 
 
 def test_catastrophic_pattern_is_stopped_by_a_timeout(tmp_path):
-    policy = config.load_policy_file(write(tmp_path, '[profiles.x]\nmatch = { subject_regex = "^(a|aa)+$" }\n')).policy
+    policy = load.load_policy_file(write(tmp_path, '[profiles.x]\nmatch = { subject_regex = "^(a|aa)+$" }\n')).policy
     cert = CertificateInfo(
         StoreRef("CurrentUser", "My"), "a" * 5000 + "!", "CN=x", "AB" * 20, "01",
         datetime(2025, 1, 1, tzinfo=timezone.utc), datetime(2028, 1, 1, tzinfo=timezone.utc), KeyPresence.YES,

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from pycert.config import load_policy_file
-from pycert.errors import ConfigError, UsageError
-from pycert.policyedit import set_in_text, set_values
+from pycert.policy.load import load_policy_file
+from pycert.common.errors import ConfigError, UsageError
+from pycert.policy.edit import set_in_text, set_values
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "packaging" / "policy" / "pycert.toml"
 
 
 def test_shipped_default_policy_is_valid_and_means_the_builtin_defaults():
-    from pycert.config import BUILTIN_POLICY, Policy
+    from pycert.policy.models import BUILTIN_POLICY, Policy
 
     loaded = load_policy_file(TEMPLATE)
     assert loaded.policy == Policy.model_validate(BUILTIN_POLICY)

@@ -3,7 +3,7 @@
 import re
 
 from conftest import needs_mono, run_cli
-from pycert import lineformat
+from pycert.common import lineformat
 
 
 @needs_mono
@@ -42,8 +42,8 @@ def test_demo_keep_leaves_the_sandbox_for_inspection(tmp_path):
 
 
 def test_demo_refuses_when_the_runtime_is_already_bound(mocker):
-    from pycert import demo
-    from pycert.errors import PlatformError
+    from pycert.demo import sandbox as demo
+    from pycert.common.errors import PlatformError
     import pytest
 
     mocker.patch("pycert.platform.dotnet.runtime_loaded", return_value=True)

@@ -2,8 +2,8 @@
 
 from hypothesis import given, strategies as st
 
-from pycert import lineformat
-from pycert.lineformat import Item, Line
+from pycert.common import lineformat
+from pycert.common.lineformat import Item, Line
 
 
 def test_render_and_parse_simple():

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from conftest import ROOT
-from pycert import logs
+from pycert.common import logs
 from pycert.platform import lock
 
 HOLDER = """
@@ -148,7 +148,7 @@ def test_unwritable_log_does_not_stop_the_run(tmp_path, capsys):
 def test_every_changing_command_waits_for_the_lock_then_exits_3_changing_nothing(
     argv, mono_store, tmp_path, monkeypatch, capsys
 ):
-    from pycert import samples
+    from pycert.demo import samples
     from pycert.cli import run
     from tests.pfxfiles import obn_pfx
 

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pycert import mpkirules as r
-from pycert.mpkirules import Installed, MsiFacts, Pins, VersionError, parse_version
+from pycert.mpki import rules as r
+from pycert.mpki.rules import Installed, MsiFacts, Pins, VersionError, parse_version
 
 fields = st.tuples(st.integers(0, 255), st.integers(0, 255), st.integers(0, 65535))
 CODE_A = "{11111111-2222-3333-4444-555555555555}"

@@ -9,9 +9,10 @@ import stat
 
 import pytest
 
-from pycert import __version__, resultfile
-from pycert.errors import PlatformError, UsageError
-from pycert.samples import obn_certificate, utc_now
+from pycert import __version__
+from pycert.common import resultfile
+from pycert.common.errors import PlatformError, UsageError
+from pycert.demo.samples import obn_certificate, utc_now
 
 
 @pytest.mark.parametrize("name, stem", [

@@ -2,8 +2,10 @@
 
 import pytest
 
-from pycert.config import ROOTCA2_SHA256, load_policy_file
-from pycert.errors import ConfigError
+from pycert.policy.models import ROOTCA2_SHA256
+
+from pycert.policy.load import load_policy_file
+from pycert.common.errors import ConfigError
 from tests.rootca_samples import policy
 
 SUCCESSOR = "AB" * 32

@@ -7,9 +7,9 @@ import zipfile
 
 import pytest
 
-from pycert import rootsource
-from pycert.certparse import parse_certificates
-from pycert.config import ROOTCA2_SHA256
+from pycert.rootca import source as rootsource
+from pycert.common.certparse import parse_certificates
+from pycert.policy.models import ROOTCA2_SHA256
 from tests.rootca_samples import DEBIAN, ROOT, SHIPPED
 
 

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pycert import rootrules
-from pycert.model import CertificateInfo, KeyPresence, StoreReading, StoreRef
+from pycert.rootca import rules as rootrules
+from pycert.common.model import CertificateInfo, KeyPresence, StoreReading, StoreRef
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
 LM, CU, AUTH = StoreRef("LocalMachine", "Root"), StoreRef("CurrentUser", "Root"), StoreRef("LocalMachine", "AuthRoot")

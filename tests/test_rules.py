@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from hypothesis import given, strategies as st
 
-from pycert import rules
-from pycert.model import CertificateInfo, KeyPresence, State, StoreRef
+from pycert.expiry import rules
+from pycert.common.model import CertificateInfo, KeyPresence, State, StoreRef
 
 UTC = timezone.utc
 JST = timezone(timedelta(hours=9))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pycert import samples
+from pycert.demo import samples
 from tests.conftest import needs_mono, run_cli
 from tests.pfxfiles import obn_pfx
 

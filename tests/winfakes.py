@@ -41,7 +41,7 @@ class FakeCert:
 
     def __init__(self, der: bytes, has_key: bool, handle: int = 0):
         cert = x509.load_der_x509_certificate(der)
-        from pycert.pfx import certificate_info
+        from pycert.pfx.reader import certificate_info
 
         info = certificate_info(cert)
         self.der, self.RawData, self.HasPrivateKey, self.Handle = der, der, has_key, FakeHandle(handle)

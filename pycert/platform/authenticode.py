@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pycert.errors import PlatformError
+from pycert.common.errors import PlatformError
 from pycert.platform import is_windows
 
 DEFAULT_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"

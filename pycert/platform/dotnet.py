@@ -13,8 +13,8 @@ import threading
 import warnings
 from datetime import datetime, timedelta, timezone
 
-from pycert.errors import PlatformError
-from pycert.model import CertificateInfo, KeyPresence, Placement, StoreReading, StoreRef
+from pycert.common.errors import PlatformError
+from pycert.common.model import CertificateInfo, KeyPresence, Placement, StoreReading, StoreRef
 
 _lock = threading.Lock()
 _runtime = None  # the loaded namespace objects, once

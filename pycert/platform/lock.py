@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-from pycert.errors import PlatformError
+from pycert.common.errors import PlatformError
 
 MUTEX_NAME = "Global\\PyCert"
 POLL_SECONDS = 0.2

@@ -25,7 +25,7 @@ def run(paths: list[str], now: datetime, fmt: str = "table", lang: str = "ja",
         html_path: str | None = None, csv_path: str | None = None) -> str:
     """Build the report, write the requested files, and return the terminal text."""
     from pycert.report import html, text
-    from pycert.resultfile import atomic_write
+    from pycert.common.resultfile import atomic_write
 
     _, table, summary = build(paths, now)
     if csv_path:

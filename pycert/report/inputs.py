@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from pycert.errors import UsageError
+from pycert.common.errors import UsageError
 from pycert.report.model import Fleet, Rejected
 from pycert.report.parse import ParseError, from_json, parse_output, parse_time
 

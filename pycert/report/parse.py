@@ -11,8 +11,8 @@ import json
 import re
 from datetime import datetime, timezone
 
-from pycert import lineformat
-from pycert.model import State
+from pycert.common import lineformat
+from pycert.common.model import State
 from pycert.report.model import CertRow, DeviceReport, verdict_of
 
 

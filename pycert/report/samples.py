@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from pycert.model import CertificateInfo, CheckResult, KeyPresence, StoreReading, StoreRef
+from pycert.common.model import CertificateInfo, CheckResult, KeyPresence, StoreReading, StoreRef
 
 OBN_ISSUER_DN = "CN=Online Billing NW Common Root CA - G1, O=\"Cybertrust Japan Co., Ltd.\", C=JP"
 LIFETIME = timedelta(days=365 * 3 + 91)
@@ -67,7 +67,7 @@ def certificate(code: str, not_after: datetime, rng: random.Random) -> Certifica
 def random_result(rng: random.Random, now: datetime, policy, optional_policy) -> CheckResult:
     """One terminal's expiry result: mostly healthy, some due/urgent/expired, a renewed pair,
     a few without a certificate or with an unreadable store."""
-    from pycert.jobs import expiry
+    from pycert.expiry import job as expiry
 
     roll = rng.random()
     if roll < 0.03:  # unreadable store; with an optional profile that is a FAILED line
@@ -101,7 +101,7 @@ class SampleDevice:
 def fleet(devices: int, now: datetime, seed: int = 1, pool: int = 256) -> Iterator[SampleDevice]:
     """`devices` terminals; their results are drawn from a pool of `pool` distinct ones
     (lines carry no device name, so reusing them is what a real fleet looks like)."""
-    from pycert.config import BUILTIN_POLICY, Policy
+    from pycert.policy.models import BUILTIN_POLICY, Policy
 
     policy = Policy.model_validate(BUILTIN_POLICY)
     optional = Policy.model_validate({**BUILTIN_POLICY, "profiles": {"obn": {**BUILTIN_POLICY["profiles"]["obn"], "required": False}}})
@@ -128,7 +128,7 @@ def export_row(device: SampleDevice, style: str, output: str) -> list[str]:
 def write_export(path: Path, devices: Iterable[SampleDevice], style: str = "api", encoding: str = "utf-8-sig",
                  delimiter: str = ",", extra_rows: Iterable[list[str]] = ()) -> None:
     """An Intune Remediations device-status export of `devices` (plus raw `extra_rows`)."""
-    from pycert.output import summary_line
+    from pycert.common.output import summary_line
 
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
-from pycert.output import _display_width, _pad
+from pycert.common.output import _display_width, _pad
 from pycert.report.labels import labels, word
 from pycert.report.views import COLUMNS, Row
 

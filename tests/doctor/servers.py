@@ -14,7 +14,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import NameOID
 
-from pycert.samples import rsa_key
+from pycert.demo.samples import rsa_key
 
 
 class Handler(http.server.BaseHTTPRequestHandler):

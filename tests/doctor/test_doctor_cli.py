@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from pycert import net
-from pycert.jobs import doctor
-from pycert.model import StoreRef
+from pycert.common import net
+from pycert.doctor import job as doctor
+from pycert.common.model import StoreRef
 from pycert.platform.windows.environment import InternetSettings, OsBuild, TokenInfo, WinHttpProxy
 
 from .servers import Server, Silent, closed_port_url, make_tls_files
@@ -151,7 +151,7 @@ def test_windows_facts_are_judged_together(monkeypatch, tmp_path, servers):
 
 
 def test_a_token_that_cannot_be_read_is_a_warning_and_the_rest_still_runs(monkeypatch, tmp_path, servers):
-    from pycert.errors import PlatformError
+    from pycert.common.errors import PlatformError
     from pycert.platform.windows import environment
 
     def no_token():

@@ -4,10 +4,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pycert.errors import PlatformError
-from pycert.jobs import doctor
-from pycert.model import CertificateInfo, KeyPresence, StoreReading, StoreRef
-from pycert.net import DownloadError, Probe
+from pycert.common.errors import PlatformError
+from pycert.doctor import job as doctor
+from pycert.common.model import CertificateInfo, KeyPresence, StoreReading, StoreRef
+from pycert.common.net import DownloadError, Probe
 from pycert.platform.windows.environment import InternetSettings, OsBuild, WinHttpProxy
 
 NOW = datetime(2026, 11, 21, tzinfo=timezone.utc)

@@ -6,7 +6,7 @@ import types
 
 import pytest
 
-from pycert.errors import PlatformError
+from pycert.common.errors import PlatformError
 from pycert.platform.windows import environment
 
 KEY_READ, KEY_WOW64_64KEY = 0x20019, 0x0100

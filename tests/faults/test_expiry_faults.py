@@ -13,10 +13,10 @@ from datetime import timedelta
 
 import pytest
 
-from pycert import samples
+from pycert.demo import samples
 from pycert.cli import run
-from pycert.errors import PlatformError
-from pycert.model import StoreRef
+from pycert.common.errors import PlatformError
+from pycert.common.model import StoreRef
 from tests.pfxfiles import obn_pfx
 
 NOW = samples.utc_now()

@@ -8,7 +8,7 @@ import errno
 
 import pytest
 
-from pycert.jobs import mpki
+from pycert.mpki import job as mpki
 from pycert.platform import authenticode
 from pycert.platform.windows import msiexec, registry
 from tests.mpki.conftest import msis, pki, trust_test_ca  # noqa: F401  (fixtures)
@@ -27,7 +27,7 @@ AFTER_UNINSTALL = ("install", "confirm")
 
 def inject(mocker, machine, step, fault):
     """Make `step` fail; returns (fired, undo)."""
-    from pycert import mpkisource
+    from pycert.mpki import source as mpkisource
 
     fired = {"done": False}
     patches = []

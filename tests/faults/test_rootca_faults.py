@@ -10,9 +10,9 @@ import errno
 import pytest
 
 from pycert.cli import run
-from pycert.config import ROOTCA2_SHA256
-from pycert.errors import PlatformError
-from pycert.model import StoreRef
+from pycert.policy.models import ROOTCA2_SHA256
+from pycert.common.errors import PlatformError
+from pycert.common.model import StoreRef
 
 ROOT = StoreRef("CurrentUser", "Root")
 FAULTS = {
@@ -42,7 +42,7 @@ def roots(store):
 
 
 def inject(monkeypatch, backend, step, fault):
-    from pycert import rootsource
+    from pycert.rootca import source as rootsource
 
     fired = {"done": False}
     real_load, real_add, real_read = rootsource.load, backend.add_der, backend.read

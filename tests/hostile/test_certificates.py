@@ -9,10 +9,10 @@ from datetime import datetime, timedelta, timezone
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
-from pycert import lineformat
+from pycert.common import lineformat
 from pycert.cli import run
-from pycert.model import StoreRef
-from pycert.samples import OBN_CA, make_certificate, rsa_key, utc_now
+from pycert.common.model import StoreRef
+from pycert.demo.samples import OBN_CA, make_certificate, rsa_key, utc_now
 
 NOW = utc_now()
 MY = StoreRef("CurrentUser", "My")

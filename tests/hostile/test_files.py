@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from pycert import samples
+from pycert.demo import samples
 from pycert.cli import run
 from tests.pfxfiles import obn_pfx
 
@@ -93,7 +93,7 @@ def test_H_ROOT_1_a_root_source_that_is_a_device(capsys, tmp_path, mono_store):
 
 
 def test_H_CACHE_1_a_link_planted_where_the_cache_writes_its_state(tmp_path):
-    from pycert import mpkisource
+    from pycert.mpki import source as mpkisource
 
     folder = tmp_path / "cache"
     folder.mkdir()
@@ -115,7 +115,7 @@ def _state_fields(mpkisource):
 
 
 def test_H_RES_1_device_names_with_traversal_stay_in_the_result_folder(tmp_path, monkeypatch):
-    from pycert import resultfile
+    from pycert.common import resultfile
 
     folder = tmp_path / "share"
     folder.mkdir()
@@ -127,7 +127,7 @@ def test_H_RES_1_device_names_with_traversal_stay_in_the_result_folder(tmp_path,
 
 
 def test_H_RES_2_a_link_planted_at_the_result_file(tmp_path, monkeypatch):
-    from pycert import resultfile
+    from pycert.common import resultfile
 
     victim = tmp_path / "victim.txt"
     victim.write_text("precious", encoding="utf-8")

@@ -6,7 +6,7 @@ tests/test_mpkirules.py)."""
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from pycert import lineformat
+from pycert.common import lineformat
 from pycert.report import inputs, parse
 from pycert.report.model import Fleet
 

@@ -7,9 +7,9 @@ import os
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from pycert import config
+from pycert.policy import load, models
 from pycert.cli import run
-from pycert.errors import ConfigError
+from pycert.common.errors import ConfigError
 
 
 def _run(capsys, argv):
@@ -105,7 +105,7 @@ def test_H_FUZZ_1_policy_loader_only_raises_config_errors(tmp_path_factory, blob
     path = tmp_path_factory.mktemp("fuzz") / "p.toml"
     path.write_bytes(blob)
     try:
-        config.load_policy_file(path)
+        load.load_policy_file(path)
     except ConfigError as exc:
         assert exc.message and "\n" not in exc.message
 
@@ -128,6 +128,6 @@ def test_H_FUZZ_2_any_toml_structure_gives_a_policy_or_config_errors(tmp_path_fa
     except (TypeError, ValueError):
         return  # not representable as TOML
     try:
-        config.load_policy_file(path)
+        load.load_policy_file(path)
     except ConfigError as exc:
         assert all(p.endswith(".") for p in exc.problems)

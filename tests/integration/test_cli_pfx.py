@@ -6,7 +6,7 @@ import json
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from pycert import samples
+from pycert.demo import samples
 from tests.pfxfiles import obn_pfx, write
 
 NOW = samples.utc_now()

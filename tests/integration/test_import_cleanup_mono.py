@@ -5,12 +5,15 @@ from datetime import timedelta
 
 import pytest
 
-from pycert import samples
-from pycert.config import Policy, merge_with_builtin
-from pycert.errors import PlatformError, UsageError
-from pycert.jobs import cleanup, expiry, pfx_import
-from pycert.model import StoreRef
-from pycert.secret import Secret
+from pycert.demo import samples
+from pycert.policy.models import Policy
+from pycert.policy.load import merge_with_builtin
+from pycert.common.errors import PlatformError, UsageError
+from pycert.expiry import cleanup
+from pycert.expiry import job as expiry
+from pycert.pfx import importer as pfx_import
+from pycert.common.model import StoreRef
+from pycert.common.secret import Secret
 from tests.pfxfiles import obn_pfx, write
 
 NOW = samples.utc_now()
@@ -251,7 +254,7 @@ def test_aes_staged_pfx_is_skipped_on_mono(mono_store, old, tmp_path):
 
 def test_pfx_certificate_info_matches_what_mono_reads(mono_store, renewed):
     """Profile matching of a PFX uses pfx.certificate_info; it must see what the store will show."""
-    from pycert import pfx
+    from pycert.pfx import reader as pfx
 
     path, leaf, inter, root = renewed
     contents = pfx.load(path, PW)

@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from pycert.model import KeyPresence, StoreRef
-from pycert.samples import make_certificate, obn_certificate, utc_now
+from pycert.common.model import KeyPresence, StoreRef
+from pycert.demo.samples import make_certificate, obn_certificate, utc_now
 
 
 def test_reads_back_what_was_added_with_utc_times(mono_store):

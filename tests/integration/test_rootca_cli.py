@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pycert import lineformat
-from pycert.certparse import parse_certificates
-from pycert.config import ROOTCA2_SHA256
+from pycert.common import lineformat
+from pycert.common.certparse import parse_certificates
+from pycert.policy.models import ROOTCA2_SHA256
 from tests.rootca_samples import extra_pem, sha256
 
 USER_PIN = f'''

@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from pycert.config import ROOTCA2_SHA256
-from pycert.errors import PlatformError, UsageError
-from pycert.jobs import rootca
-from pycert.model import StoreRef
+from pycert.policy.models import ROOTCA2_SHA256
+from pycert.common.errors import PlatformError, UsageError
+from pycert.rootca import job as rootca
+from pycert.common.model import StoreRef
 from pycert.platform.dotnet import ALLOW_MONO_MACHINE_STORE
 from tests.rootca_samples import (
     ROOTCA2_SHA1, USER_ONLY, UserOnlyMachine, extra_pem, impostor_der, one_byte_changed_der, policy, rootca2_der, rootca2_pem, sha256,
@@ -170,7 +170,7 @@ def test_monos_machine_store_is_never_written_by_accident(mono_store, never_elev
 
 
 def _der(pem: bytes) -> bytes:
-    from pycert.certparse import parse_certificates
+    from pycert.common.certparse import parse_certificates
 
     return parse_certificates(pem)[0].der
 

@@ -6,12 +6,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from pycert.config import ROOTCA2_SHA256
-from pycert.errors import PlatformError, UsageError
-from pycert.jobs import rootca
-from pycert.model import StoreRef
-from pycert.net import DownloadError
-from pycert.rootsource import MAX_SOURCE_BYTES
+from pycert.policy.models import ROOTCA2_SHA256
+from pycert.common.errors import PlatformError, UsageError
+from pycert.rootca import job as rootca
+from pycert.common.model import StoreRef
+from pycert.common.net import DownloadError
+from pycert.rootca.source import MAX_SOURCE_BYTES
 from tests import httpsd
 from tests.rootca_samples import USER_ONLY, UserOnlyMachine, extra_pem, impostor_der, policy, rootca2_der, rootca2_pem
 

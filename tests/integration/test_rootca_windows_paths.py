@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from pycert.jobs import rootca
+from pycert.rootca import job as rootca
 from pycert.platform.dotnet import DotNetStores, load_runtime
 from tests.rootca_samples import ROOTCA2_SHA1, USER_ONLY, policy
 
@@ -64,7 +64,7 @@ def test_cancelled_dialog_means_not_installed_exit_1(mono_store, mocker, hresult
 
 
 def test_other_store_failures_stay_runtime_errors(mono_store, mocker):
-    from pycert.errors import PlatformError
+    from pycert.common.errors import PlatformError
 
     dialog = DialogStore(DotNetStores._open, cryptographic_exception(0x80070005))  # access denied
     mocker.patch.object(DotNetStores, "_open", autospec=True, side_effect=dialog.open)

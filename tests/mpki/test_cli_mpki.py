@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from pycert import cli, lineformat
+from pycert import cli
+from pycert.common import lineformat
 from tests.conftest import run_cli
 from tests.mpki.test_job import OLD, machine  # noqa: F401  (fixture)
 

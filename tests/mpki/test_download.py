@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from pycert import net
-from pycert.net import DownloadError
+from pycert.common import net
+from pycert.common.net import DownloadError
 from tests.mpki.servers import AuthProxy, Route
 
 BODY = bytes(range(256)) * 400  # 100 KiB
@@ -42,7 +42,7 @@ def test_connection_cut_half_way_leaves_no_file(routes, tmp_path):
 
 def test_cut_is_retried_with_backoff(routes, tmp_path, mocker):
     routes.routes["/cut"] = Route(BODY, cut_after=1000)
-    sleep = mocker.patch("pycert.net.time.sleep")
+    sleep = mocker.patch("pycert.common.net.time.sleep")
     with pytest.raises(DownloadError):
         fetch(routes.url("/cut"), dest=tmp_path / "x", retries=2, backoff=1.5)
     assert [c.args[0] for c in sleep.call_args_list] == [1.5, 3.0]
@@ -50,7 +50,7 @@ def test_cut_is_retried_with_backoff(routes, tmp_path, mocker):
 
 
 def test_404_is_not_retried(routes, tmp_path, mocker):
-    sleep = mocker.patch("pycert.net.time.sleep")
+    sleep = mocker.patch("pycert.common.net.time.sleep")
     with pytest.raises(DownloadError) as err:
         fetch(routes.url("/p/missing"), dest=tmp_path / "x", retries=3)
     assert err.value.kind == "http" and err.value.status == 404 and "HTTP 404" in err.value.message
@@ -109,7 +109,7 @@ def test_system_proxy_from_environment(routes, tmp_path, proxy, monkeypatch):
 
 def test_proxy_without_credentials_is_a_clear_407(routes, tmp_path, proxy, mocker):
     routes.routes["/p/s"] = Route(BODY)
-    sleep = mocker.patch("pycert.net.time.sleep")
+    sleep = mocker.patch("pycert.common.net.time.sleep")
     with pytest.raises(DownloadError) as err:
         fetch(routes.url("/p/s"), dest=tmp_path / "x", proxy=proxy.url, retries=2)
     assert err.value.kind == "proxy-auth" and "407" in err.value.message

@@ -6,9 +6,10 @@ from unittest.mock import MagicMock
 
 import pytest
 
-from pycert import lineformat, output
-from pycert.config import load_policy
-from pycert.jobs import mpki
+from pycert.common import lineformat
+from pycert.common import output
+from pycert.policy.load import load_policy
+from pycert.mpki import job as mpki
 from pycert.platform import authenticode
 from pycert.platform.windows import msiexec, registry
 from tests.mpki.fakes import HKLM, FakeWinreg, uninstall_entry
@@ -38,7 +39,7 @@ def machine(mocker, monkeypatch, tmp_path):
         if argv[1] == "/i":
             code = m.install_codes.pop(0) if m.install_codes else 0
             if code in (0, 3010, 1641):
-                from pycert import msifile
+                from pycert.mpki import msifile
 
                 props = msifile.read_properties(__import__("pathlib").Path(argv[2]))
                 m.data.setdefault((HKLM, "64"), {})[props["ProductCode"]] = uninstall_entry(
@@ -113,7 +114,7 @@ def test_detect_latest_downloads_once_then_asks_conditionally_then_works_offline
 
 
 def test_detect_latest_html_page_is_an_error_and_keeps_the_cache(machine, msis, routes, tmp_path):
-    from pycert.errors import PlatformError
+    from pycert.common.errors import PlatformError
 
     routes.routes["/p/s"] = Route(msis.v2.read_bytes())
     policy = make_policy(tmp_path, f'url = "{routes.url("/p/s")}"\n')
@@ -223,7 +224,7 @@ def test_remediate_latest_from_the_portal_uses_the_cache(machine, msis, routes, 
 def test_remediate_download_of_html_changes_nothing(machine, routes, tmp_path):
     routes.routes["/p/s"] = Route(b"<!DOCTYPE html><html>login</html>", content_type="text/html")
     policy = make_policy(tmp_path, f'url = "{routes.url("/p/s")}"\n')
-    from pycert.errors import PlatformError
+    from pycert.common.errors import PlatformError
 
     with pytest.raises(PlatformError, match="did not send an MSI"):
         mpki.remediate(policy, None, NOW, cache_dir=str(tmp_path / "c"))
@@ -266,7 +267,7 @@ def test_a_file_that_is_not_an_msi_changes_nothing(machine, tmp_path, content, r
 
 
 def test_detect_latest_404_is_an_error_even_with_a_cache(machine, msis, routes, tmp_path):
-    from pycert.net import DownloadError
+    from pycert.common.net import DownloadError
 
     routes.routes["/p/s"] = Route(msis.v2.read_bytes())
     policy = make_policy(tmp_path, f'url = "{routes.url("/p/s")}"\nretries = 0\n')
@@ -278,7 +279,7 @@ def test_detect_latest_404_is_an_error_even_with_a_cache(machine, msis, routes, 
 
 
 def test_detect_latest_offline_without_a_cache_is_an_error(machine, tmp_path):
-    from pycert.net import DownloadError
+    from pycert.common.net import DownloadError
 
     policy = make_policy(tmp_path, 'url = "https://127.0.0.1:9/p/s"\nretries = 0\nconnect_timeout = 2\n')
     with pytest.raises(DownloadError, match="could not be reached"):

@@ -5,9 +5,9 @@ import subprocess
 
 import pytest
 
-from pycert import msifile
-from pycert.config import load_policy
-from pycert.jobs import mpki
+from pycert.mpki import msifile
+from pycert.policy.load import load_policy
+from pycert.mpki import job as mpki
 from pycert.platform import authenticode
 
 FIELDS = ("ProductName", "Manufacturer", "ProductVersion", "ProductCode", "UpgradeCode")

@@ -4,7 +4,7 @@ from unittest.mock import MagicMock, call
 
 import pytest
 
-from pycert.mpkirules import Step
+from pycert.mpki.rules import Step
 from pycert.platform.windows import msiexec
 
 MSIEXEC = r"C:\Windows\System32\msiexec.exe"
@@ -145,7 +145,7 @@ def test_1605_on_uninstall_counts_as_already_gone(os_calls):
 
 
 def test_held_file_refuses_when_it_cannot_lock(os_calls):
-    from pycert.errors import PlatformError
+    from pycert.common.errors import PlatformError
 
     os_calls.kernel32.CreateFileW.return_value = 0xFFFFFFFFFFFFFFFF
     with pytest.raises(PlatformError, match="could not be opened exclusively"):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pycert.errors import PlatformError
+from pycert.common.errors import PlatformError
 from pycert.platform.windows import registry
 from tests.mpki.fakes import HKCU, HKLM, KEY_READ, KEY_WOW64_32KEY, KEY_WOW64_64KEY, UNINSTALL, FakeWinreg, uninstall_entry
 

@@ -155,7 +155,7 @@ def test_the_not_installed_line_is_a_whole_v1_line():
     characters; the not-installed message must fit whole and parse as a v1 line."""
     import json
 
-    from pycert import lineformat
+    from pycert.common import lineformat
 
     core = (PACKAGING / "scripts" / "core.ps1").read_text(encoding="ascii")
     message = re.search(r"^\$NotInstalled = '([^']*)'$", core, re.MULTILINE).group(1)

@@ -4,7 +4,7 @@ today: same keys, recursively. A renamed field fails here before it fails on Win
 import json
 from pathlib import Path
 
-from pycert.samples import obn_certificate, utc_now
+from pycert.demo.samples import obn_certificate, utc_now
 
 FIXTURES = Path(__file__).resolve().parents[2] / "powershell" / "tests" / "fixtures"
 

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 from buildlib.msitables import export_table
 
-from pycert.samples import make_certificate, obn_certificate, utc_now
+from pycert.demo.samples import make_certificate, obn_certificate, utc_now
 
 pytestmark = pytest.mark.packaging
 
@@ -114,7 +114,7 @@ def test_msi_renewal_property_action_updates_the_installed_policy(release_build,
 
 
 def test_msi_mpki_property_action_writes_the_required_version(release_build, tmp_path):
-    from pycert.config import Policy
+    from pycert.policy.models import Policy
 
     if "mpki" not in Policy.model_fields:
         pytest.skip("the [mpki] policy section arrives with the MPKI issue; this action needs it")

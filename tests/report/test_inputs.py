@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pycert.output import result_json, summary_line
+from pycert.common.output import result_json, summary_line
 from pycert.report import build, samples
 from pycert.report.inputs import detect_encoding, map_columns
 

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pycert.config import Policy
-from pycert.jobs import expiry
-from pycert.output import LINE_PARTS, combined_json, combined_line, result_json, summary_line
+from pycert.policy.models import Policy
+from pycert.expiry import job as expiry
+from pycert.common.output import LINE_PARTS, combined_json, combined_line, result_json, summary_line
 from pycert.report.parse import from_json, from_line, parse_output
 from pycert.report.samples import MemoryStores, certificate
 

@@ -7,10 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from pycert import rules, samples
-from pycert.jobs import reminders
-from pycert.model import Finding, State
-from pycert.pfx import certificate_info
+from pycert.expiry import rules
+from pycert.demo import samples
+from pycert.expiry import reminders
+from pycert.common.model import Finding, State
+from pycert.pfx.reader import certificate_info
 from pycert.platform.windows import notify
 
 NOW = samples.utc_now()

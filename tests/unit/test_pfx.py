@@ -8,9 +8,11 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from pycert import pfx, samples
-from pycert.config import BUILTIN_POLICY, Policy, merge_with_builtin
-from pycert.secret import Secret
+from pycert.pfx import reader as pfx
+from pycert.demo import samples
+from pycert.policy.models import BUILTIN_POLICY, Policy
+from pycert.policy.load import merge_with_builtin
+from pycert.common.secret import Secret
 from tests.pfxfiles import obn_pfx, write
 
 NOW = samples.utc_now()

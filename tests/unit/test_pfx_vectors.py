@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pycert import pfx, samples
-from pycert.config import BUILTIN_POLICY, Policy
-from pycert.secret import Secret
+from pycert.pfx import reader as pfx
+from pycert.demo import samples
+from pycert.policy.models import BUILTIN_POLICY, Policy
+from pycert.common.secret import Secret
 
 vectors = pytest.importorskip("cryptography_vectors", reason="pip install cryptography-vectors to run the vector sweep")
 ROOT = Path(vectors.__file__).parent

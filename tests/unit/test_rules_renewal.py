@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pycert import rules
-from pycert.model import CertificateInfo, KeyPresence, StoreRef
+from pycert.expiry import rules
+from pycert.common.model import CertificateInfo, KeyPresence, StoreRef
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=timezone.utc)
 MY = StoreRef("CurrentUser", "My")

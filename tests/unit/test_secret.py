@@ -4,8 +4,8 @@ import pickle
 
 import pytest
 
-from pycert.errors import UsageError
-from pycert.secret import MASK, Secret, password_from_file, read_password
+from pycert.common.errors import UsageError
+from pycert.common.secret import MASK, Secret, password_from_file, read_password
 
 
 def test_secret_never_shows_its_value():

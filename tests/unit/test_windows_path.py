@@ -6,13 +6,14 @@ import logging
 
 import pytest
 
-from pycert import samples
-from pycert.config import BUILTIN_POLICY, Policy
-from pycert.jobs import cleanup, pfx_import
-from pycert.model import StoreRef
+from pycert.demo import samples
+from pycert.policy.models import BUILTIN_POLICY, Policy
+from pycert.expiry import cleanup
+from pycert.pfx import importer as pfx_import
+from pycert.common.model import StoreRef
 from pycert.platform import dotnet
 from pycert.platform.windows import crypt32
-from pycert.secret import Secret
+from pycert.common.secret import Secret
 from tests.pfxfiles import write
 from tests.winfakes import FakeCert, FakeStores, fake_crypt32
 
@@ -60,7 +61,7 @@ def test_exact_pfximportcertstore_flags(windows, options, flags):
 
 
 def test_user_protected_is_refused_outright(windows):
-    from pycert.errors import UsageError
+    from pycert.common.errors import UsageError
 
     with pytest.raises(UsageError, match="never used"):
         with windows.backend._crypt32().pfx_contexts(b"x", None, 0x1012):
@@ -120,7 +121,7 @@ def test_handles_freed_even_when_dotnet_fails(windows, mocker):
 
 
 def test_import_failure_from_crypt32_changes_nothing(windows, mocker):
-    from pycert.errors import PlatformError
+    from pycert.common.errors import PlatformError
 
     windows.dll.PFXImportCertStore.side_effect = lambda *a: 0
     mocker.patch.object(crypt32, "last_error", return_value=86)
@@ -139,7 +140,8 @@ class Records(logging.Handler):
 
 
 def test_password_never_reaches_a_log_record_or_the_output(windows):
-    from pycert import pfxview, output
+    from pycert.pfx import view as pfxview
+    from pycert.common import output
 
     logger = logging.getLogger("pycert")  # the run log's logger (logs.setup stops propagation)
     seen = Records()

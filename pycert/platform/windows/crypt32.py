@@ -14,8 +14,8 @@ import ctypes
 from contextlib import contextmanager
 from typing import Iterator
 
-from pycert.errors import PlatformError, UsageError
-from pycert.secret import Secret
+from pycert.common.errors import PlatformError, UsageError
+from pycert.common.secret import Secret
 
 CRYPT_EXPORTABLE = 0x0001
 CRYPT_USER_PROTECTED = 0x0002

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pycert.errors import PlatformError
+from pycert.common.errors import PlatformError
 
 CURRENT_VERSION = r"SOFTWARE\Microsoft\Windows NT\CurrentVersion"
 NDP_V4_FULL = r"SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full"

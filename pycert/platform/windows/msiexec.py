@@ -10,7 +10,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 
-from pycert.mpkirules import ALREADY_RUNNING, Step, exit_meaning
+from pycert.mpki.rules import ALREADY_RUNNING, Step, exit_meaning
 
 MUTEX_NAME = "Global\\_MSIExecute"
 SYNCHRONIZE = 0x00100000
@@ -124,7 +124,7 @@ class HeldFile:
         k32 = _kernel32()
         handle = k32.CreateFileW(self.path, GENERIC_READ, FILE_SHARE_READ, None, OPEN_EXISTING, 0, None)
         if handle in INVALID_HANDLE or handle is None:
-            from pycert.errors import PlatformError
+            from pycert.common.errors import PlatformError
 
             raise PlatformError(f"{self.path} could not be opened exclusively; another program is writing it, try again.")
         self.handle = handle

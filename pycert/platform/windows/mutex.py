@@ -6,7 +6,7 @@ import contextlib
 import ctypes
 from typing import Iterator
 
-from pycert.errors import PlatformError
+from pycert.common.errors import PlatformError
 
 WAIT_OBJECT_0 = 0x00000000
 WAIT_ABANDONED = 0x00000080

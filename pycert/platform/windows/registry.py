@@ -9,8 +9,8 @@ views; it is read in both anyway and entries are merged by product code.
 
 from __future__ import annotations
 
-from pycert.errors import PlatformError
-from pycert.mpkirules import Installed
+from pycert.common.errors import PlatformError
+from pycert.mpki.rules import Installed
 
 UNINSTALL = r"SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall"
 

@@ -1,0 +1,108 @@
+"""`--result-file PATH`: the full JSON result of a detect/remediate run, saved for `pycert report`.
+
+PATH is a file, or a folder (an existing directory, or a path ending in a separator) in
+which the file is named after the device: `<folder>/<sanitised hostname>.json`. A GPO
+scheduled task on every terminal can point at one share and each device overwrites only
+its own file. Writes are atomic (temporary file in the same folder, then os.replace), so
+a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, TextIO
+
+from pycert import __version__
+from pycert.common.errors import PlatformError, UsageError
+
+SCHEMA = "pycert.result/1"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+
+
+def hostname() -> str:
+    import socket
+
+    return os.environ.get("COMPUTERNAME") or socket.gethostname() or "unknown-host"
+
+
+def username() -> str:
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # no USER/LOGNAME and no passwd entry (SYSTEM services, containers)
+        return ""
+    domain = os.environ.get("USERDOMAIN")
+    return f"{domain}\\{user}" if domain and "\\" not in user else user
+
+
+def safe_file_stem(name: str) -> str:
+    """A device name made safe as a file name on Windows and POSIX: no separators, no '..',
+    no reserved device names, at most 64 characters."""
+    stem = _UNSAFE.sub("_", name.strip()).lstrip(".")[:64] or "unknown-host"
+    if stem.split(".")[0].upper() in _RESERVED:
+        stem = "_" + stem
+    return stem
+
+
+def target_path(path: str, device: str) -> Path:
+    folder_like = path.endswith(("/", "\\")) or Path(path).is_dir()
+    if folder_like:
+        folder = Path(path)
+        if not folder.is_dir():
+            raise UsageError(f"--result-file folder '{path}' does not exist; create it or give a file name.")
+        return folder / f"{safe_file_stem(device)}.json"
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise UsageError(f"--result-file '{path}': the folder '{target.parent}' does not exist; create it first.")
+    return target
+
+
+def envelope(result: dict, now: datetime | None = None) -> dict:
+    """The result plus who and where it came from."""
+    data = {"schema": SCHEMA, "hostname": hostname(), "user": username()}
+    data.update(result)
+    data.setdefault("pycert_version", __version__)
+    data["written_at"] = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return data
+
+
+def write(path: str, result: dict) -> Path:
+    """Write envelope(result) to PATH (see module doc) atomically; return the file written."""
+    from pycert.common.output import dumps
+
+    data = envelope(result)
+    target = target_path(path, data["hostname"])
+    text = dumps(data) + "\n"
+    atomic_write(target, lambda handle: handle.write(text))
+    return target
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(target: Path, fill: Callable[[TextIO], object], encoding: str = "utf-8") -> None:
+    """Write through `fill(handle)` into a temporary file beside `target`, then os.replace it
+    over `target`: readers see the old file or the new one, never a partial one."""
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; others on the share must read it
+            with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+                fill(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise PlatformError(f"could not write '{target}': {exc.strerror or exc}; check the path and permissions.") from None

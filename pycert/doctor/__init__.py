@@ -1,0 +1,1 @@
+"""`pycert doctor`: gather facts about the terminal and judge each (pure judge_* functions)."""

@@ -1,0 +1,304 @@
+"""Pure decisions about certificates. No I/O and no clock reads: `now` is always passed in.
+
+How key presence is treated: a successor whose key presence is `unknown` (Mono never
+keeps keys in its stores) still supersedes, because detection changes nothing and
+hiding a renewed certificate would raise a false alarm. Anything that *removes*
+certificates goes through `cleanup_plan`, which asks `successor_key_trusted`: on a
+backend that knows keys (Windows) only a known "yes" will do.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Iterable, Sequence
+
+from pycert.common.model import (
+    NEEDS_ACTION,
+    STATE_SEVERITY,
+    CertificateInfo,
+    Finding,
+    KeyPresence,
+    ProfileResult,
+    State,
+    StoreReading,
+    StoreRef,
+)
+
+DAY = timedelta(days=1)
+
+
+def days_left(not_after: datetime, now: datetime) -> int:
+    """Whole days until expiry, in UTC, rounded down: 89.9 days left is 89; just expired is -1."""
+    _require_aware(not_after, "not_after")
+    _require_aware(now, "now")
+    return math.floor((not_after - now) / DAY)
+
+
+def is_valid_at(cert: CertificateInfo, now: datetime) -> bool:
+    return cert.not_before <= now < cert.not_after
+
+
+def can_succeed(cert: CertificateInfo, now: datetime) -> bool:
+    """A renewed certificate counts only if valid now and its key is not known to be missing."""
+    return cert.has_private_key is not KeyPresence.NO and is_valid_at(cert, now)
+
+
+def find_successor(
+    cert: CertificateInfo, peers: Iterable[CertificateInfo], now: datetime
+) -> CertificateInfo | None:
+    """The renewed certificate that replaces `cert`, if one is in the same store.
+
+    A successor has the same store, subject and issuer, a later not_after, a private key
+    (yes or unknown, never a known "no"), and is valid now. Among several, the one
+    that lasts longest wins.
+    """
+    return successors([cert, *peers], now).get((cert.store, cert.thumbprint))
+
+
+def successors(
+    certificates: Iterable[CertificateInfo], now: datetime
+) -> dict[tuple[StoreRef, str], CertificateInfo]:
+    """For every superseded certificate, (store, thumbprint) -> its successor. Linear time:
+    the longest-lasting eligible certificate of each (store, subject, issuer) group
+    supersedes every certificate of the group that ends before it."""
+    groups: dict[tuple, list[CertificateInfo]] = {}
+    for cert in certificates:
+        groups.setdefault((cert.store, cert.subject, cert.issuer), []).append(cert)
+    found = {}
+    for members in groups.values():
+        eligible = [c for c in members if can_succeed(c, now)]
+        if not eligible:
+            continue
+        best = max(eligible, key=lambda c: c.not_after)
+        for cert in members:
+            if cert.not_after < best.not_after:
+                found[(cert.store, cert.thumbprint)] = best
+    return found
+
+
+def classify(
+    cert: CertificateInfo,
+    peers: Sequence[CertificateInfo],
+    now: datetime,
+    renewal_window_days: int,
+    urgent_days: int,
+    profile: str = "",
+    successor: CertificateInfo | None = None,
+) -> Finding:
+    """One certificate's state. `peers` are the other certificates of the same profile;
+    a caller that already knows the successor (see `successors`) passes it instead."""
+    left = days_left(cert.not_after, now)
+    if successor is None and peers:
+        successor = find_successor(cert, peers, now)
+    if successor is not None:
+        state = State.SUPERSEDED
+    elif now < cert.not_before:
+        state = State.NOT_YET_VALID
+    elif now >= cert.not_after:
+        state = State.EXPIRED
+    elif left < urgent_days:
+        state = State.URGENT
+    elif left < renewal_window_days:
+        state = State.DUE
+    else:
+        state = State.OK
+    return Finding(
+        profile=profile,
+        certificate=cert,
+        state=state,
+        days_left=left,
+        superseded_by=successor.thumbprint if successor else None,
+    )
+
+
+def evaluate_profile(
+    profile: str,
+    certificates: Sequence[CertificateInfo],
+    stores: Sequence[StoreReading],
+    now: datetime,
+    renewal_window_days: int,
+    urgent_days: int,
+    required: bool,
+) -> ProfileResult:
+    """Classify every certificate that matched a profile and decide the profile's compliance.
+
+    Non-compliant when a certificate that is not superseded is due, urgent or expired,
+    or when the profile is required and no certificate matched at all.
+    """
+    replaced_by = successors(certificates, now)
+    findings = [
+        classify(cert, (), now, renewal_window_days, urgent_days, profile, replaced_by.get((cert.store, cert.thumbprint)))
+        for cert in certificates
+    ]
+    findings.sort(key=severity_key)
+    return ProfileResult(
+        profile=profile,
+        required=required,
+        findings=findings,
+        stores=list(stores),
+        missing=required and not certificates,
+    )
+
+
+def severity_key(finding: Finding) -> tuple[int, int, str]:
+    """Worst first: by state severity, then fewest days left, then thumbprint for stability."""
+    return (STATE_SEVERITY[finding.state], finding.days_left, finding.certificate.thumbprint)
+
+
+def worst_findings(results: Iterable[ProfileResult]) -> list[Finding]:
+    """Every finding that needs action, worst first (what a summary line names)."""
+    found = [f for r in results for f in r.findings if f.state in NEEDS_ACTION]
+    return sorted(found, key=severity_key)
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware")
+
+
+# -- PFX import ---------------------------------------------------------------------
+
+ROLE_STORE = {"leaf": "My", "intermediate": "CA", "root": "Root", "other": "AddressBook"}
+MONTH_DAYS = 365.2425 / 12
+
+
+def chain_role(cert: CertificateInfo, is_ca: bool) -> str:
+    """The wizard's "automatically select the store": self-signed -> root, CA -> intermediate,
+    any other certificate without a key -> Other People."""
+    if cert.subject == cert.issuer:
+        return "root"
+    return "intermediate" if is_ca else "other"
+
+
+def import_destination(role: str, machine: bool, elevated: bool) -> StoreRef:
+    """Where an imported certificate goes. A root goes to LocalMachine\\Root when the
+    process is elevated (no dialog there), otherwise to CurrentUser\\Root (Windows asks)."""
+    location = "LocalMachine" if machine or (role == "root" and elevated) else "CurrentUser"
+    return StoreRef(location, ROLE_STORE[role])
+
+
+def lifetime_months(not_before: datetime, not_after: datetime) -> int:
+    """Validity period in whole months, rounded (3 years 3 months = 39)."""
+    return round((not_after - not_before) / DAY / MONTH_DAYS)
+
+
+def pfx_warnings(
+    leaf: CertificateInfo,
+    now: datetime,
+    *,
+    aes: bool,
+    max_iterations: int | None,
+    windows_max_iterations: int,
+    profile: str | None,
+    expected_lifetime_months: int | None,
+    asked_profile: str | None = None,
+) -> list[str]:
+    """What a Windows admin should know before importing this PFX (nothing here is fatal)."""
+    out = []
+    if aes:
+        out.append("The PFX is encrypted with AES-256 (PBES2); Windows 10 before version 1709 cannot import it and reports a wrong password.")
+    if max_iterations is not None and max_iterations > windows_max_iterations:
+        out.append(
+            f"The PFX uses {max_iterations:,} PBKDF iterations; Windows and .NET reject more than "
+            f"{windows_max_iterations:,}, so importing it there will fail."
+        )
+    lifetime = lifetime_months(leaf.not_before, leaf.not_after)
+    if expected_lifetime_months is not None and lifetime != expected_lifetime_months:
+        out.append(
+            f"The certificate is valid for {lifetime} months, not the {expected_lifetime_months} months "
+            f"expected for profile {profile}; check that it is the right certificate."
+        )
+    if now >= leaf.not_after:
+        out.append(f"The certificate expired on {leaf.not_after:%Y-%m-%d}.")
+    elif now < leaf.not_before:
+        out.append(f"The certificate is not valid yet (from {leaf.not_before:%Y-%m-%d %H:%M} UTC).")
+    if profile is None:
+        if asked_profile:
+            out.append(f"The issuer '{leaf.issuer}' does not match profile {asked_profile}.")
+        else:
+            out.append(f"The issuer '{leaf.issuer}' matches no profile of the policy.")
+    return out
+
+
+# -- cleanup --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CleanupStep:
+    certificate: CertificateInfo
+    remove: bool
+    reason: str
+    successor: str | None = None  # thumbprint
+
+
+def successor_key_trusted(successor: CertificateInfo, keys_known: bool) -> bool:
+    """May a certificate be removed because of this successor, as far as its key goes?
+
+    Where the backend knows keys (Windows), only a known YES: a renewed certificate
+    without its key cannot log in, and the old one may still be the only working one.
+    Mono's stores never keep keys, so UNKNOWN is all it can say about any certificate;
+    removing an old certificate there cannot lose a key that the store never had, so
+    UNKNOWN is accepted only when `keys_known` is False. NO is never enough.
+    """
+    if successor.has_private_key is KeyPresence.YES:
+        return True
+    return successor.has_private_key is KeyPresence.UNKNOWN and not keys_known
+
+
+def cleanup_plan(certificates: Sequence[CertificateInfo], now: datetime, keys_known: bool) -> list[CleanupStep]:
+    """For one profile's certificates: which to remove (superseded) and why each other stays.
+
+    Never removes the newest valid certificate of a subject/issuer/store, never one
+    without a renewed successor, never one whose successor's key is not trusted.
+    """
+    newest: dict[tuple, CertificateInfo] = {}
+    for cert in certificates:
+        if is_valid_at(cert, now):
+            group = (cert.store, cert.subject, cert.issuer)
+            if group not in newest or cert.not_after > newest[group].not_after:
+                newest[group] = cert
+    replaced_by = successors(certificates, now)
+    steps = []
+    for cert in certificates:
+        successor = replaced_by.get((cert.store, cert.thumbprint))
+        if newest.get((cert.store, cert.subject, cert.issuer)) is cert:
+            steps.append(CleanupStep(cert, False, "newest valid certificate"))
+        elif successor is None:
+            steps.append(CleanupStep(cert, False, "no renewed successor in the same store"))
+        elif not successor_key_trusted(successor, keys_known):
+            steps.append(CleanupStep(cert, False, "the successor's private key is not confirmed", successor.thumbprint))
+        else:
+            steps.append(CleanupStep(cert, True, "superseded", successor.thumbprint))
+    return steps
+
+
+# -- renewal reminders ----------------------------------------------------------------
+
+REMINDER_MILESTONES = (15, 30, 60, 90)  # ascending
+DAILY_FROM_DAYS = 7
+
+
+def reminder_milestone(days_left: int) -> str | None:
+    """The notice due at `days_left` (the vendor client's schedule): 90, 60, 30, 15 days,
+    daily from 7, then once after expiry. None: too early for any notice."""
+    if days_left < 0:
+        return "expired"
+    if days_left <= DAILY_FROM_DAYS:
+        return f"day-{days_left}"
+    for milestone in REMINDER_MILESTONES:
+        if days_left <= milestone:
+            return f"day-{milestone}"
+    return None
+
+
+def pick_renewal(
+    expiring: CertificateInfo, candidates: Iterable[CertificateInfo], now: datetime
+) -> CertificateInfo | None:
+    """The staged certificate that renews `expiring`: same subject and issuer, later expiry,
+    valid now; the longest-lived wins. Staged certificates carry their key (they come from
+    a PFX) and are judged as if they were in `expiring`'s store."""
+    staged = {c.thumbprint: c for c in candidates}
+    placed = [replace(c, store=expiring.store, has_private_key=KeyPresence.YES) for c in staged.values()]
+    found = successors([expiring, *placed], now).get((expiring.store, expiring.thumbprint))
+    return staged[found.thumbprint] if found is not None else None

@@ -1,0 +1,63 @@
+"""Read each profile's stores once, match certificates to profiles and classify them:
+what `list`, `detect expiry` and the renewal job all start from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pycert.expiry import rules
+from pycert.policy.models import Policy, Profile
+from pycert.common.model import Finding, ProfileResult, StoreReading, StoreRef
+
+DEFAULT_WINDOW_DAYS = 90
+DEFAULT_URGENT_DAYS = 14
+
+
+def scan(profiles: dict[str, Profile], backend, now: datetime) -> list[ProfileResult]:
+    """Read each store once, match certificates to profiles, and classify them."""
+    wanted = {StoreRef.parse(s) for p in profiles.values() for s in p.stores}
+    readings = {r.store: r for r in backend.read_many(sorted(wanted, key=str))}
+    results = []
+    for name, profile in profiles.items():
+        stores = [readings[StoreRef.parse(s)] for s in profile.stores]
+        matched = [c for r in stores for c in r.certificates if profile.match.matches(c)]
+        results.append(
+            rules.evaluate_profile(
+                name,
+                matched,
+                stores,
+                now,
+                renewal_window_days=profile.renewal_window_days,
+                urgent_days=profile.urgent_days,
+                required=profile.required,
+            )
+        )
+    return results
+
+
+@dataclass
+class Inventory:
+    findings: list[Finding]
+    stores: list[StoreReading]
+
+
+def inventory(
+    policy: Policy, backend, now: datetime, profile: str | None = None, include_unmatched: bool = False
+) -> Inventory:
+    """Every matched certificate (and with include_unmatched, every other one in the same
+    stores, judged by the default window), soonest expiry first."""
+    profiles = policy.select(profile)
+    results = scan(profiles, backend, now)
+    findings = [f for r in results for f in r.findings]
+    readings = {s.store: s for r in results for s in r.stores}
+    if include_unmatched:
+        seen = {(f.certificate.store, f.certificate.thumbprint) for f in findings}
+        for reading in readings.values():
+            others = [c for c in reading.certificates if (c.store, c.thumbprint) not in seen]
+            unmatched = rules.evaluate_profile(
+                "", others, [], now, DEFAULT_WINDOW_DAYS, DEFAULT_URGENT_DAYS, required=False
+            )
+            findings += unmatched.findings
+    findings.sort(key=lambda f: (f.days_left, f.certificate.thumbprint))
+    return Inventory(findings, sorted(readings.values(), key=lambda s: str(s.store)))

@@ -1,0 +1,127 @@
+"""Finding and loading the policy file: `--config`, PYCERT_CONFIG, the standard path, or
+the built-in defaults; every problem as one sentence with its line number."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from pycert.common import files
+from pycert.common.errors import ConfigError
+from pycert.common.shown import shown
+from pycert.policy.models import BUILTIN_POLICY, Policy
+from pycert.policy.tomlpos import locate_line
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+MAX_POLICY_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    policy: Policy
+    source: str  # a file path, or "built-in defaults"
+
+
+def default_policy_path() -> Path:
+    if sys.platform == "win32":
+        return Path(os.environ.get("ProgramData", r"C:\ProgramData")) / "PyCert" / "pycert.toml"
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "pycert" / "pycert.toml"
+
+
+def load_policy(explicit: str | None = None) -> LoadedPolicy:
+    """`--config` wins, then PYCERT_CONFIG, then the default path; absent default = built-ins.
+
+    A file named explicitly (option or variable) must exist.
+    """
+    named = explicit or os.environ.get("PYCERT_CONFIG") or None
+    if named:
+        return load_policy_file(Path(named))
+    default = default_policy_path()
+    if default.exists():
+        return load_policy_file(default)
+    return LoadedPolicy(Policy.model_validate(BUILTIN_POLICY), "built-in defaults")
+
+
+def load_policy_file(path: Path) -> LoadedPolicy:
+    text = _read_policy_text(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"{shown(path)}: the file is not valid TOML ({exc}); fix the syntax at that position."
+        ) from None
+    except RecursionError:
+        raise ConfigError(f"{shown(path)}: the file nests tables or arrays too deeply; flatten it.") from None
+    merged = merge_with_builtin(data)
+    try:
+        policy = Policy.model_validate(merged)
+    except ValidationError as exc:
+        problems = [_describe(path, text, err) for err in exc.errors()]
+        raise ConfigError(problems[0], problems) from None
+    return LoadedPolicy(policy, str(path))
+
+
+def merge_with_builtin(data: dict[str, Any]) -> dict[str, Any]:
+    """Lay the file over the built-in policy, so `[profiles.obn] renewal_window_days = 60`
+    changes one setting and keeps the rest. Lists replace; tables merge."""
+    return _deep_merge(BUILTIN_POLICY, data)
+
+
+def policy_as_dict(policy: Policy) -> dict[str, Any]:
+    return policy.model_dump(mode="json", exclude_none=True)
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_policy_text(path: Path) -> str:
+    name = shown(path)
+    sentences = {
+        files.FOLDER: f"{name} is a folder; give the path of the policy file (pycert.toml).",
+        files.DEVICE: f"{name} is not a regular file; give the path of the policy file (pycert.toml).",
+        files.TOO_LARGE: f"{name} is larger than 1 MiB; a policy file is a few kilobytes, check the path.",
+        files.MISSING: f"The policy file {name} does not exist; create it or pass a correct --config path.",
+        files.DENIED: f"The policy file {name} cannot be read (permission denied); check its access rights.",
+        files.UNREADABLE: f"The policy file {name} cannot be read ({{reason}}); check the path.",
+    }
+    raw = files.read_checked(
+        path, MAX_POLICY_BYTES, lambda kind, reason: ConfigError(sentences[kind].replace("{reason}", reason))
+    )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{name} is not UTF-8 text; save the policy file as UTF-8.") from None
+
+
+def _describe(path: Path, text: str, err: dict[str, Any]) -> str:
+    loc = tuple(err["loc"])
+    field = shown(".".join(str(p) for p in loc) or "(top level)", 80)
+    line = locate_line(text, loc)
+    where = f"{shown(path)}, line {line}" if line else shown(path)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        what = "unknown key; remove it or correct its spelling"
+    elif kind == "missing":
+        what = "this required key is missing; add it"
+    else:
+        what = err["msg"].removeprefix("Value error, ")
+        if kind not in ("value_error", "assertion_error") and "input" in err:
+            what += f" (got {err['input']!r:.60})"
+    return f"{where}: {field}: {what}."

@@ -1,0 +1,312 @@
+"""The policy's pydantic models and the built-in defaults (validation rules live on the models)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from pycert.common.errors import ConfigError
+from pycert.common.model import CertificateInfo
+from pycert.common.shown import shown
+
+STORE_LOCATIONS = ("CurrentUser", "LocalMachine")
+STORE_NAMES = (
+    "My",
+    "CA",
+    "Root",
+    "AuthRoot",
+    "TrustedPeople",
+    "TrustedPublisher",
+    "Disallowed",
+    "AddressBook",
+)
+# Friendly names admins know from certmgr, mapped to OIDs.
+EKU_NAMES = {
+    "clientAuth": "1.3.6.1.5.5.7.3.2",
+    "serverAuth": "1.3.6.1.5.5.7.3.1",
+    "codeSigning": "1.3.6.1.5.5.7.3.3",
+    "emailProtection": "1.3.6.1.5.5.7.3.4",
+}
+MAX_PATTERN_LENGTH = 512
+# A pattern that backtracks catastrophically (e.g. "(a|aa)+$") must not hang a detection
+# run: matching uses the `regex` module, whose search takes a timeout.
+REGEX_TIMEOUT_SECONDS = 0.25
+PROFILE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+OID = re.compile(r"^[0-2](\.[0-9]+)+$")
+
+OBN_ISSUER = "Online Billing NW Common Root CA"
+
+# Security Communication RootCA2 (SECOM): the root the OBN sites chain to; shipped in pycert/data.
+ROOTCA2_SHA256 = "513B2CECB810D4CDE5DD85391ADFC6C2DD60D87BB736D2B521484AA47A0EBEF6"
+ROOT_STORES = ("LocalMachine\\Root", "CurrentUser\\Root", "LocalMachine\\AuthRoot")
+SHA256_HEX = re.compile(r"^[0-9A-F]{64}$")
+
+BUILTIN_POLICY: dict[str, Any] = {
+    "checks": ["expiry"],
+    "profiles": {
+        "obn": {
+            "description": "オンライン請求ネットワーク関連システム共通認証局 client certificate",
+            "match": {"issuer_contains": [OBN_ISSUER]},
+            "stores": ["CurrentUser\\My"],
+            "renewal_window_days": 90,
+            "urgent_days": 14,
+            "expected_lifetime_months": 39,
+            "required": True,
+        }
+    },
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class MatchRule(_Strict):
+    """How a certificate is recognised. Every condition given must hold."""
+
+    issuer_contains: list[str] = Field(default_factory=list)
+    issuer_regex: str | None = None
+    subject_regex: str | None = None
+    eku: list[str] = Field(default_factory=list)
+
+    @field_validator("issuer_contains")
+    @classmethod
+    def _non_empty_strings(cls, value: list[str]) -> list[str]:
+        if any(not item.strip() for item in value):
+            raise ValueError("an empty string would match every issuer; remove it")
+        return value
+
+    @field_validator("issuer_regex", "subject_regex")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if len(value) > MAX_PATTERN_LENGTH:
+            raise ValueError(f"the pattern is longer than {MAX_PATTERN_LENGTH} characters")
+        import regex
+
+        try:
+            regex.compile(value)
+        except regex.error as exc:
+            raise ValueError(f"not a valid regular expression ({exc})") from None
+        return value
+
+    @field_validator("eku")
+    @classmethod
+    def _known_eku(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if item not in EKU_NAMES and not OID.match(item):
+                names = ", ".join(EKU_NAMES)
+                raise ValueError(f"'{item}' is neither a dotted OID nor one of {names}")
+        return value
+
+    @model_validator(mode="after")
+    def _has_a_condition(self) -> "MatchRule":
+        if not (self.issuer_contains or self.issuer_regex or self.subject_regex):
+            raise ValueError("give issuer_contains, issuer_regex or subject_regex")
+        return self
+
+    def matches(self, cert: CertificateInfo) -> bool:
+        issuer = cert.issuer.casefold()
+        if self.issuer_contains and not any(s.casefold() in issuer for s in self.issuer_contains):
+            return False
+        if self.issuer_regex and not _search("issuer_regex", self.issuer_regex, cert.issuer):
+            return False
+        if self.subject_regex and not _search("subject_regex", self.subject_regex, cert.subject):
+            return False
+        wanted = {EKU_NAMES.get(e, e) for e in self.eku}
+        return wanted.issubset(cert.ekus)
+
+
+def _search(field: str, pattern: str, text: str) -> bool:
+    import regex
+
+    try:
+        return regex.search(pattern, text, timeout=REGEX_TIMEOUT_SECONDS) is not None
+    except TimeoutError:
+        raise ConfigError(
+            f"The pattern match.{field} = {shown(repr(pattern), 80)} took too long on {shown(repr(text), 60)}; "
+            "simplify it (avoid nested repeats such as (a+)+)."
+        ) from None
+
+
+class Profile(_Strict):
+    description: str = ""
+    enabled: bool = True
+    match: MatchRule
+    stores: list[str] = Field(default_factory=lambda: ["CurrentUser\\My"], min_length=1)
+    renewal_window_days: int = Field(90, ge=1, le=3650)
+    urgent_days: int = Field(14, ge=0, le=3650)
+    expected_lifetime_months: int | None = Field(None, ge=1, le=1200)
+    required: bool = False
+    # `remediate expiry`: where a renewed PFX may be staged (empty = the user's Downloads
+    # folder) and the environment variable that holds its password when no sidecar file does.
+    staging_folders: list[str] = Field(default_factory=list)
+    password_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+
+    @field_validator("stores")
+    @classmethod
+    def _known_stores(cls, value: list[str]) -> list[str]:
+        for store in value:
+            location, sep, name = store.partition("\\")
+            if not sep or location not in STORE_LOCATIONS or name not in STORE_NAMES:
+                raise ValueError(
+                    f"'{store}' is not a store; write Location\\Name with Location one of "
+                    f"{', '.join(STORE_LOCATIONS)} and Name one of {', '.join(STORE_NAMES)}"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _urgent_inside_window(self) -> "Profile":
+        if self.urgent_days > self.renewal_window_days:
+            raise ValueError("urgent_days must not be larger than renewal_window_days")
+        return self
+
+
+MPKI_DISPLAY_NAME = "Cybertrust Managed PKI Client"
+MPKI_URL = "https://cert.obn.managedpki.ne.jp/p/s"
+HEX40 = re.compile(r"^[0-9A-Fa-f]{40}$")
+HEX64 = re.compile(r"^[0-9A-Fa-f]{64}$")
+
+
+class MpkiPolicy(_Strict):
+    """`[mpki]`: which client version a terminal must have and how to get it."""
+
+    display_name: str = Field(MPKI_DISPLAY_NAME, min_length=1, max_length=256)
+    required_version: str = "latest"
+    url: str = MPKI_URL
+    install_if_missing: bool = False
+    signer_subject: str | None = Field(None, min_length=1, max_length=1024)
+    signer_thumbprint: str | None = None
+    sha256: str | None = None
+    cache_dir: str | None = None
+    max_bytes: int = Field(100 * 1024 * 1024, ge=1024, le=2 * 1024 * 1024 * 1024)
+    connect_timeout: float = Field(15.0, gt=0, le=600)
+    read_timeout: float = Field(60.0, gt=0, le=3600)
+    retries: int = Field(2, ge=0, le=10)
+    proxy: str | None = None
+    proxy_user: str | None = None
+    mutex_wait_seconds: int = Field(600, ge=0, le=3600)
+    busy_retries: int = Field(3, ge=0, le=20)
+    tray_processes: list[str] = Field(default_factory=list, max_length=32)
+
+    @field_validator("required_version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        if value == "latest":
+            return value
+        from pycert.mpki.rules import VersionError, parse_version
+
+        try:
+            parse_version(value)
+        except VersionError as exc:
+            raise ValueError(f"{exc}, or \"latest\"") from None
+        return value
+
+    @field_validator("url", "proxy")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("https://", "http://")):
+            raise ValueError(f"'{shown(value, 80)}' is not an http(s) URL; write it as https://host/path")
+        return value
+
+    @field_validator("signer_thumbprint")
+    @classmethod
+    def _thumbprint(cls, value: str | None) -> str | None:
+        if value is not None:
+            value = value.replace(" ", "").replace(":", "")
+            if not HEX40.match(value):
+                raise ValueError("a thumbprint is 40 hexadecimal digits (SHA-1), as certmgr shows it")
+        return value.upper() if value else value
+
+    @field_validator("sha256")
+    @classmethod
+    def _sha256(cls, value: str | None) -> str | None:
+        if value is not None and not HEX64.match(value.replace(" ", "")):
+            raise ValueError("a SHA-256 is 64 hexadecimal digits (Get-FileHash prints it)")
+        return value.replace(" ", "").upper() if value else value
+
+
+class RootPin(_Strict):
+    """A root certificate PyCert may install: only a certificate with exactly this SHA-256."""
+
+    name: str = Field(min_length=1, max_length=64)
+    sha256: str
+    required: bool = True
+    # Where the root counts as installed, and where remediation puts it (auto = machine,
+    # only when elevated; user = CurrentUser\Root, Windows asks the user to confirm).
+    stores: list[str] = Field(default_factory=lambda: list(ROOT_STORES), min_length=1)
+    scope: Literal["auto", "machine", "user"] = "auto"
+    source: str = "bundled"  # bundled | a file path | an https:// URL
+
+    @field_validator("sha256")
+    @classmethod
+    def _hex_digest(cls, value: str) -> str:
+        digest = re.sub(r"[\s:]", "", value).upper()
+        if not SHA256_HEX.match(digest):
+            raise ValueError("a SHA-256 fingerprint is 64 hexadecimal digits (colons and spaces are allowed)")
+        return digest
+
+    @field_validator("stores")
+    @classmethod
+    def _root_stores(cls, value: list[str]) -> list[str]:
+        for store in value:
+            if store not in ROOT_STORES:
+                raise ValueError(f"'{store}' is not a root store; use {', '.join(ROOT_STORES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _installs_where_it_counts(self) -> "RootPin":
+        target = "CurrentUser\\Root" if self.scope == "user" else "LocalMachine\\Root"
+        if target not in self.stores:
+            raise ValueError(f"scope '{self.scope}' installs into {target}, which is not in this pin's stores")
+        return self
+
+
+class RootCA(_Strict):
+    expiry_warning_days: int = Field(365, ge=0, le=3650)
+    download_timeout_seconds: float = Field(30.0, gt=0, le=600)
+    pins: list[RootPin] = Field(
+        default_factory=lambda: [RootPin(name="Security Communication RootCA2", sha256=ROOTCA2_SHA256)]
+    )
+
+    @field_validator("pins")
+    @classmethod
+    def _unique(cls, value: list[RootPin]) -> list[RootPin]:
+        for key in ("name", "sha256"):
+            seen = [getattr(p, key) for p in value]
+            twice = sorted({k for k in seen if seen.count(k) > 1})
+            if twice:
+                raise ValueError(f"two pins have the same {key} ({twice[0]}); each pin must be listed once")
+        return value
+
+
+class Policy(_Strict):
+    checks: list[Literal["expiry", "rootca", "mpki"]] = Field(default_factory=lambda: ["expiry"])
+    profiles: dict[str, Profile]
+    rootca: RootCA = Field(default_factory=RootCA)
+    mpki: MpkiPolicy = Field(default_factory=MpkiPolicy)
+
+    @field_validator("profiles")
+    @classmethod
+    def _profile_names(cls, value: dict[str, Profile]) -> dict[str, Profile]:
+        for name in value:
+            if not PROFILE_NAME.match(name):
+                raise ValueError(
+                    f"profile name '{shown(name, 40)}' must be 1-32 lower-case letters, digits, '-' or '_'"
+                )
+        return value
+
+    def enabled_profiles(self) -> dict[str, Profile]:
+        return {name: p for name, p in self.profiles.items() if p.enabled}
+
+    def select(self, name: str | None) -> dict[str, Profile]:
+        """The profiles a command works on: one by name, or every enabled one."""
+        if name is None:
+            return self.enabled_profiles()
+        if name not in self.profiles:
+            known = ", ".join(sorted(self.profiles)) or "none"
+            raise ConfigError(f"There is no profile '{shown(name, 60)}' in the policy; known profiles: {known}.")
+        return {name: self.profiles[name]}
