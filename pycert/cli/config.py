@@ -1,0 +1,72 @@
+"""`pycert config show`, `validate` and `set`."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from pycert.cli.context import Context, pass_ctx
+from pycert.cli.root import cli
+from pycert.common.errors import EXIT_USAGE
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Show or validate the policy file."""
+
+
+@config_group.command("show")
+@click.option("--format", "fmt", type=click.Choice(["toml", "json"]), default="toml", show_default=True)
+@pass_ctx
+def config_show(ctx: Context, fmt: str) -> None:
+    """Print the effective policy (the file laid over the built-in defaults)."""
+    from pycert.common import output
+    from pycert.policy.load import policy_as_dict
+
+    data = policy_as_dict(ctx.policy)
+    if fmt == "json":
+        click.echo(output.dumps({"source": ctx.loaded.source, "policy": data}))
+    else:
+        import tomli_w
+
+        click.echo(f"# effective policy; source: {ctx.loaded.source}")
+        click.echo(tomli_w.dumps(data, multiline_strings=False), nl=False)
+
+
+@config_group.command("validate")
+@click.argument("file", type=click.Path(dir_okay=True, path_type=str))
+def config_validate(file: str) -> None:
+    """Check a policy file; print every problem with its line, one sentence each."""
+    from pathlib import Path
+
+    from pycert.policy.load import load_policy_file
+    from pycert.common.errors import ConfigError
+
+    try:
+        loaded = load_policy_file(Path(file))
+    except ConfigError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    names = ", ".join(loaded.policy.profiles)
+    click.echo(f"{file} is valid: profiles {names}; checks {', '.join(loaded.policy.checks)}.")
+
+
+@config_group.command("set")
+@click.argument("assignments", nargs=-1, metavar="KEY=VALUE...")
+@pass_ctx
+def config_set(ctx: Context, assignments: tuple[str, ...]) -> None:
+    """Change keys of the policy file in place, keeping its comments; nothing is written
+    unless the result is a valid policy. Example: profiles.obn.renewal_window_days=60"""
+    from pathlib import Path
+
+    from pycert.policy.load import default_policy_path
+    from pycert.common import logs
+    from pycert.policy.edit import set_values
+
+    path = Path(ctx.config_path or os.environ.get("PYCERT_CONFIG") or default_policy_path())
+    ctx.start_log("config set")  # the MSI runs this as SYSTEM: the log says who changed the policy
+    for line in set_values(path, list(assignments)):
+        logs.event("config set", "changed", file=path.resolve(), value=line)
+        click.echo(f"{path}: {line}")

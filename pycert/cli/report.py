@@ -1,0 +1,27 @@
+"""`pycert report`: the fleet view."""
+
+from __future__ import annotations
+
+import click
+
+from pycert.cli.context import as_of_option, parse_as_of
+from pycert.cli.root import cli
+
+
+@cli.command("report")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--html", "html_path", metavar="FILE", help="Write a self-contained HTML page (works offline).")
+@click.option("--csv", "csv_path", metavar="FILE", help="Write one row per device and certificate, fewest days left first.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True, help="Language of the table and HTML.")
+@as_of_option
+def report_command(inputs: tuple[str, ...], html_path: str | None, csv_path: str | None, fmt: str, lang: str,
+                   as_of: str | None) -> None:
+    """Fleet view from Intune export CSVs, --result-file folders and JSON lines.
+
+    Unreadable rows are counted and listed, never fatal; a device that reported several
+    times counts once (the newest report wins).
+    """
+    from pycert import report
+
+    click.echo(report.run(list(inputs), parse_as_of(as_of), fmt, lang, html_path, csv_path))

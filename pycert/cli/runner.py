@@ -1,0 +1,88 @@
+"""Running checks for `detect`/`remediate` and printing them in the Intune contract's
+shape: JSON, or the summary line last; notices before it; the result file; the run log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+
+from pycert.cli.context import Context, save_result
+from pycert.common.errors import PyCertError
+
+
+def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, action: str = "detect", **options) -> int:
+    """Run detect (or remediate) for each named check and print in the Intune contract's shape.
+
+    Every job module exposes `detect(policy, backend, now, **options)` and, where it can
+    act, `remediate(policy, backend, now, **options)`, both returning a CheckResult.
+    """
+    import importlib
+
+    from pycert.common import output
+    from pycert.checks import CHECKS
+
+    ctx.start_log(f"{action} {' '.join(names)}")
+
+    def one(name: str):
+        job = getattr(importlib.import_module(CHECKS[name]), action)
+        if len(names) == 1:
+            return job(ctx.policy, ctx.backend, now, **options)
+        try:
+            return job(ctx.policy, ctx.backend, now, **options)
+        except PyCertError as exc:
+            # One check failing (say, the MPKI portal unreachable) must not hide the others.
+            from pycert.common.model import CheckResult
+
+            return CheckResult(name, "error", exc.exit_code, now, messages=[exc.message])
+
+    results = [one(n) for n in names]
+    for r in results:
+        log_result(action, r)
+    if len(results) == 1:
+        return render_result(results[0], fmt)
+    codes = [r.exit_code for r in results]
+    exit_code = 1 if 1 in codes else max(codes)
+    if action == "remediate":
+        verdict = {0: "remediated", 1: "noncompliant"}.get(exit_code, "failed")
+    else:
+        verdict = {0: "compliant", 1: "noncompliant"}.get(exit_code, "error")
+    data = output.combined_json(results, verdict, exit_code, now)
+    save_result(data)
+    echo_notices(results, fmt)
+    if fmt == "json":
+        click.echo(output.dumps(data))
+    else:
+        click.echo(output.combined_line(results, verdict))
+    return exit_code
+
+
+def echo_notices(results, fmt: str) -> None:
+    """Reminders the platform left to us (no toast off Windows): one line each, before the
+    summary line, which must stay last. JSON carries them in `notices` instead."""
+    if fmt == "json":
+        return
+    for result in results:
+        for notice in result.details.get("notices", []):
+            if notice.get("channel") == "stdout":
+                click.echo(f"{notice['title']}: {notice['body']}")
+
+
+def log_result(action: str, result) -> None:
+    from pycert.common import logs
+    from pycert.common import output
+
+    logs.event(action, result.verdict, check=result.check, exit=result.exit_code, summary=output.summary_line(result))
+
+
+def render_result(result, fmt: str) -> int:
+    """One check's result: JSON, or the summary line last; failures as `error:` on stderr."""
+    from pycert.common import output
+
+    data = output.result_json(result)
+    save_result(data)
+    echo_notices([result], fmt)
+    click.echo(output.dumps(data) if fmt == "json" else output.summary_line(result))
+    for message in result.messages:
+        click.echo(f"error: {message}", err=True)
+    return result.exit_code
