@@ -21,10 +21,10 @@ def doctor_command(click_ctx: click.Context, ctx: Context, fmt: str) -> None:
     One line per check (ok/warn/fail) with what to do. Exit 0 when nothing failed, 1 otherwise.
     """
     from pycert.common import output
-    from pycert.doctor import job as doctor
+    from pycert.doctor import job as doctor, view
 
     report = doctor.run(ctx.config_path, lambda: ctx.backend, datetime.now(timezone.utc))
-    click.echo(output.dumps(output.doctor_json(report)) if fmt == "json" else output.doctor_text(report))
+    click.echo(output.dumps(view.doctor_json(report)) if fmt == "json" else view.doctor_text(report))
     click_ctx.exit(report.exit_code)
 
 
@@ -39,7 +39,7 @@ def demo_command(keep: bool) -> None:
     from pycert.demo import sandbox as demo
     from pycert.common import output
     from pycert.policy.load import load_policy
-    from pycert.expiry import job, scan
+    from pycert.expiry import job, scan, view
     from pycert.platform import store_backend
 
     root = demo.prepare_sandbox()
@@ -56,7 +56,7 @@ def demo_command(keep: bool) -> None:
             click.echo(f"  - {label}")
         click.echo("\n$ pycert list --all")
         inventory = scan.inventory(policy, backend, now, None, include_unmatched=True)
-        click.echo(output.render_table(inventory.findings, colour=sys.stdout.isatty()))
+        click.echo(view.render_table(inventory.findings, colour=sys.stdout.isatty()))
         result = job.detect(policy, backend, now)
         click.echo("\n$ pycert detect expiry")
         click.echo(output.summary_line(result))

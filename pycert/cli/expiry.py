@@ -24,6 +24,7 @@ from pycert.common.errors import UsageError
 def list_command(ctx: Context, profile: str | None, show_all: bool, fmt: str, as_of: str | None) -> None:
     """Inventory of certificates, soonest expiry first."""
     from pycert.common import output
+    from pycert.expiry import view
     from pycert.expiry import scan
 
     if profile and show_all:
@@ -42,9 +43,9 @@ def list_command(ctx: Context, profile: str | None, show_all: bool, fmt: str, as
         }
         click.echo(output.dumps(data))
     elif fmt == "csv":
-        click.echo(output.render_csv(findings.findings), nl=False)
+        click.echo(view.render_csv(findings.findings), nl=False)
     else:
-        click.echo(output.render_table(findings.findings, colour=sys.stdout.isatty()))
+        click.echo(view.render_table(findings.findings, colour=sys.stdout.isatty()))
         for s in findings.stores:
             if s.status == "error":
                 click.echo(f"warning: {s.store} could not be read: {s.error}", err=True)

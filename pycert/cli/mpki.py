@@ -83,13 +83,14 @@ def mpki_group() -> None:
 def mpki_status(ctx: Context, fmt: str, offline: bool, cache_dir: str | None) -> None:
     """Installed versions against the required one, and how old the cached answer is."""
     from pycert.common import output
+    from pycert.mpki import view
     from pycert.mpki import job as mpki
 
     result = mpki.detect(ctx.policy, None, datetime.now(timezone.utc), cache_dir, offline)
     if fmt == "json":
         click.echo(output.dumps(output.result_json(result)))
     else:
-        click.echo(output.render_mpki_status(result))
+        click.echo(view.render_mpki_status(result))
     raise SystemExit(result.exit_code)
 
 

@@ -85,8 +85,7 @@ def import_command(click_ctx, ctx: Context, file: str, password_env, password_st
 def cleanup_command(click_ctx, ctx: Context, profile, dry_run, apply_, yes, keep_keys, fmt, as_of) -> None:
     """Remove superseded certificates of a profile; never the newest valid one."""
     from pycert.common import output
-    from pycert.pfx import view as pfxview
-    from pycert.expiry import cleanup
+    from pycert.expiry import cleanup, view
 
     if dry_run and (apply_ or yes):
         raise UsageError("--dry-run cannot be combined with --apply or --yes; choose one.")
@@ -95,11 +94,11 @@ def cleanup_command(click_ctx, ctx: Context, profile, dry_run, apply_, yes, keep
     report = cleanup.plan(ctx.policy, ctx.backend, parse_as_of(as_of), profile)
     go = (yes or apply_) and not dry_run and report.to_remove
     if go and apply_ and not yes and sys.stdin.isatty():
-        click.echo(pfxview.cleanup_text(report))
+        click.echo(view.cleanup_text(report))
         go = click.confirm(f"Remove {len(report.to_remove)} certificate(s)?", default=False)
     if go:
         cleanup.apply(report, ctx.backend, keep_keys=keep_keys)
-    click.echo(output.dumps(pfxview.cleanup_json(report)) if fmt == "json" else pfxview.cleanup_text(report))
+    click.echo(output.dumps(view.cleanup_json(report)) if fmt == "json" else view.cleanup_text(report))
     for message in report.messages:
         click.echo(f"error: {message}", err=True)
     click_ctx.exit(report.exit_code)

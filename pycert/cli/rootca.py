@@ -55,13 +55,14 @@ def rootca_group() -> None:
 def rootca_list(ctx: Context, fmt: str, as_of: str | None) -> None:
     """Show each pin and the stores it is installed in."""
     from pycert.common import output
+    from pycert.rootca import view
     from pycert.rootca import job as rootca
 
     result = rootca.detect(ctx.policy, ctx.backend, parse_as_of(as_of))
     if fmt == "json":
         click.echo(output.dumps(output.result_json(result)))
     else:
-        click.echo(output.render_roots_table(result.details["roots"]))
+        click.echo(view.render_roots_table(result.details["roots"]))
         for warning in result.details["warnings"]:
             click.echo(f"warning: {warning}")
     for message in result.messages:

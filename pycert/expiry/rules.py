@@ -9,11 +9,11 @@ backend that knows keys (Windows) only a known "yes" will do.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Iterable, Sequence
 
+from pycert.common.dates import days_left
 from pycert.common.model import (
     NEEDS_ACTION,
     STATE_SEVERITY,
@@ -25,15 +25,6 @@ from pycert.common.model import (
     StoreReading,
     StoreRef,
 )
-
-DAY = timedelta(days=1)
-
-
-def days_left(not_after: datetime, now: datetime) -> int:
-    """Whole days until expiry, in UTC, rounded down: 89.9 days left is 89; just expired is -1."""
-    _require_aware(not_after, "not_after")
-    _require_aware(now, "now")
-    return math.floor((not_after - now) / DAY)
 
 
 def is_valid_at(cert: CertificateInfo, now: datetime) -> bool:
@@ -151,75 +142,6 @@ def worst_findings(results: Iterable[ProfileResult]) -> list[Finding]:
     """Every finding that needs action, worst first (what a summary line names)."""
     found = [f for r in results for f in r.findings if f.state in NEEDS_ACTION]
     return sorted(found, key=severity_key)
-
-
-def _require_aware(value: datetime, name: str) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware")
-
-
-# -- PFX import ---------------------------------------------------------------------
-
-ROLE_STORE = {"leaf": "My", "intermediate": "CA", "root": "Root", "other": "AddressBook"}
-MONTH_DAYS = 365.2425 / 12
-
-
-def chain_role(cert: CertificateInfo, is_ca: bool) -> str:
-    """The wizard's "automatically select the store": self-signed -> root, CA -> intermediate,
-    any other certificate without a key -> Other People."""
-    if cert.subject == cert.issuer:
-        return "root"
-    return "intermediate" if is_ca else "other"
-
-
-def import_destination(role: str, machine: bool, elevated: bool) -> StoreRef:
-    """Where an imported certificate goes. A root goes to LocalMachine\\Root when the
-    process is elevated (no dialog there), otherwise to CurrentUser\\Root (Windows asks)."""
-    location = "LocalMachine" if machine or (role == "root" and elevated) else "CurrentUser"
-    return StoreRef(location, ROLE_STORE[role])
-
-
-def lifetime_months(not_before: datetime, not_after: datetime) -> int:
-    """Validity period in whole months, rounded (3 years 3 months = 39)."""
-    return round((not_after - not_before) / DAY / MONTH_DAYS)
-
-
-def pfx_warnings(
-    leaf: CertificateInfo,
-    now: datetime,
-    *,
-    aes: bool,
-    max_iterations: int | None,
-    windows_max_iterations: int,
-    profile: str | None,
-    expected_lifetime_months: int | None,
-    asked_profile: str | None = None,
-) -> list[str]:
-    """What a Windows admin should know before importing this PFX (nothing here is fatal)."""
-    out = []
-    if aes:
-        out.append("The PFX is encrypted with AES-256 (PBES2); Windows 10 before version 1709 cannot import it and reports a wrong password.")
-    if max_iterations is not None and max_iterations > windows_max_iterations:
-        out.append(
-            f"The PFX uses {max_iterations:,} PBKDF iterations; Windows and .NET reject more than "
-            f"{windows_max_iterations:,}, so importing it there will fail."
-        )
-    lifetime = lifetime_months(leaf.not_before, leaf.not_after)
-    if expected_lifetime_months is not None and lifetime != expected_lifetime_months:
-        out.append(
-            f"The certificate is valid for {lifetime} months, not the {expected_lifetime_months} months "
-            f"expected for profile {profile}; check that it is the right certificate."
-        )
-    if now >= leaf.not_after:
-        out.append(f"The certificate expired on {leaf.not_after:%Y-%m-%d}.")
-    elif now < leaf.not_before:
-        out.append(f"The certificate is not valid yet (from {leaf.not_before:%Y-%m-%d %H:%M} UTC).")
-    if profile is None:
-        if asked_profile:
-            out.append(f"The issuer '{leaf.issuer}' does not match profile {asked_profile}.")
-        else:
-            out.append(f"The issuer '{leaf.issuer}' matches no profile of the policy.")
-    return out
 
 
 # -- cleanup --------------------------------------------------------------------------

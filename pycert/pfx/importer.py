@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pycert.common import logs
 from pycert.pfx import reader as pfx
-from pycert.expiry import rules
+from pycert.pfx import rules
 from pycert.policy.models import Policy
 from pycert.common.errors import EXIT_ACTION_NEEDED, EXIT_OK, EXIT_RUNTIME, PlatformError, UsageError
 from pycert.common.model import KeyPresence, Placement

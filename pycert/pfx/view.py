@@ -3,23 +3,11 @@ No decisions here (output.py holds the detect/remediate renderers)."""
 
 from __future__ import annotations
 
-from pycert.expiry import rules
-from pycert.common.model import CertificateInfo, Placement
-from pycert.common.output import iso
+from pycert.pfx import rules
+from pycert.common.model import Placement
+from pycert.common.output import certificate_fields
 
 ROOT_NOTE = " (LocalMachine\\Root when run elevated)"
-
-
-def _cert(info: CertificateInfo) -> dict:
-    return {
-        "subject": info.subject,
-        "common_name": info.common_name,
-        "issuer": info.issuer,
-        "thumbprint": info.thumbprint,
-        "serial": info.serial,
-        "not_before": iso(info.not_before),
-        "not_after": iso(info.not_after),
-    }
 
 
 def inspection_json(inspection) -> dict:
@@ -28,7 +16,7 @@ def inspection_json(inspection) -> dict:
         "file": contents.path,
         "size": contents.size,
         "leaf": {
-            **_cert(contents.leaf),
+            **certificate_fields(contents.leaf),
             "days_left": inspection.days_left,
             "lifetime_months": inspection.lifetime_months,
             "ekus": list(contents.leaf.ekus),
@@ -36,7 +24,7 @@ def inspection_json(inspection) -> dict:
         },
         "key_matches_leaf": True,
         "chain": [
-            {**_cert(e.info), "role": e.role, "store": str(rules.import_destination(e.role, False, False))}
+            {**certificate_fields(e.info), "role": e.role, "store": str(rules.import_destination(e.role, False, False))}
             for e in contents.chain
         ],
         "profile": inspection.profile,
@@ -103,47 +91,3 @@ def import_text(report) -> str:
     lines += [f"warning: {w}" for w in report.inspection.warnings]
     return "\n".join(lines)
 
-
-def cleanup_json(report) -> dict:
-    return {
-        "applied": report.applied,
-        "exit_code": report.exit_code,
-        "certificates": [
-            {
-                "profile": r.profile,
-                **_cert(r.step.certificate),
-                "store": str(r.step.certificate.store),
-                "action": "remove" if r.step.remove else "keep",
-                "reason": r.step.reason,
-                "successor": r.step.successor,
-                "status": r.status,
-                "key": r.key or None,
-                "error": r.detail or None,
-            }
-            for r in report.removals
-        ],
-        "messages": list(report.messages),
-    }
-
-
-def cleanup_text(report) -> str:
-    if not report.removals:
-        return "No certificates of the selected profiles were found."
-    lines = []
-    for r in report.removals:
-        c = r.step.certificate
-        action = "REMOVE" if r.step.remove else "keep"
-        extra = f" -> {r.status}" if report.applied and r.step.remove else ""
-        key = f", key {r.key}" if r.key else ""
-        succ = f" by {r.step.successor[:8]}" if r.step.successor else ""
-        lines.append(
-            f"  {action:<6} {r.profile:<8} {c.common_name or c.subject}  expires {c.not_after:%Y-%m-%d}  "
-            f"{c.thumbprint}  ({r.step.reason}{succ}){extra}{key}"
-        )
-    if not report.applied:
-        count = len(report.to_remove)
-        lines.append(
-            f"{count} certificate(s) would be removed; run again with --yes (or --apply) to remove them."
-            if count else "Nothing to remove."
-        )
-    return "\n".join(lines)

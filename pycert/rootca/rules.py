@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Iterable, Mapping, Sequence
 
 from pycert.common.model import CertificateInfo, StoreReading, StoreRef
-from pycert.expiry.rules import days_left
+from pycert.common.dates import days_left
 
 MACHINE_ROOT = StoreRef("LocalMachine", "Root")
 USER_ROOT = StoreRef("CurrentUser", "Root")

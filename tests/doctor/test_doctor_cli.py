@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from pycert.common import net
-from pycert.doctor import job as doctor
+from pycert.doctor import job as doctor, judges
 from pycert.common.model import StoreRef
 from pycert.platform.windows.environment import InternetSettings, OsBuild, TokenInfo, WinHttpProxy
 
@@ -54,7 +54,7 @@ def test_json_reports_every_check_and_reachability_against_local_servers(cli_san
     # exit code follows the statuses, whatever this machine's own root store holds
     any_fail = any(c["status"] == "fail" for c in data["checks"])
     assert run.code == data["exit_code"] == (1 if any_fail else 0)
-    assert data["verdict"] == max((c["status"] for c in data["checks"]), key=doctor.SEVERITY.get)
+    assert data["verdict"] == max((c["status"] for c in data["checks"]), key=judges.SEVERITY.get)
     assert run.stderr == ""
 
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from pycert.common.errors import PlatformError
-from pycert.doctor import job as doctor
+from pycert.doctor import job, judges
 from pycert.common.model import CertificateInfo, KeyPresence, StoreReading, StoreRef
 from pycert.common.net import DownloadError, Probe
 from pycert.platform.windows.environment import InternetSettings, OsBuild, WinHttpProxy
@@ -15,10 +15,10 @@ NOW = datetime(2026, 11, 21, tzinfo=timezone.utc)
 
 @pytest.mark.parametrize(
     "build, status",
-    [(AES := doctor.AES_PFX_BUILD, "ok"), (AES - 1, "warn"), (9600, "warn"), (22631, "ok")],
+    [(AES := judges.AES_PFX_BUILD, "ok"), (AES - 1, "warn"), (9600, "warn"), (22631, "ok")],
 )
 def test_os_build_decides_aes_pfx_support(build, status):
-    check = doctor.judge_os(OsBuild("Windows 10 Pro", "", build, 1), "Windows")
+    check = judges.judge_os(OsBuild("Windows 10 Pro", "", build, 1), "Windows")
     assert check.status == status
     assert (check.action == "") == (status == "ok")
     if status == "warn":
@@ -26,15 +26,15 @@ def test_os_build_decides_aes_pfx_support(build, status):
 
 
 def test_windows_11_is_named_from_the_build_not_the_registry_product_name():
-    check = doctor.judge_os(OsBuild("Windows 10 Pro", "23H2", 22631, 4460), "Windows")
+    check = judges.judge_os(OsBuild("Windows 10 Pro", "23H2", 22631, 4460), "Windows")
     assert check.message.startswith("Windows 11 Pro 23H2 (build 22631.4460)")
-    assert doctor.judge_os(OsBuild("Windows 10 Enterprise", "22H2", 19045, 5131), "Windows").message.startswith(
+    assert judges.judge_os(OsBuild("Windows 10 Enterprise", "22H2", 19045, 5131), "Windows").message.startswith(
         "Windows 10 Enterprise 22H2 (build 19045.5131)"
     )
 
 
 def test_not_windows_is_a_warning_naming_the_system():
-    check = doctor.judge_os(None, "Linux 6.1")
+    check = judges.judge_os(None, "Linux 6.1")
     assert (check.status, check.details) == ("warn", {"system": "Linux 6.1"})
 
 
@@ -43,68 +43,68 @@ def test_not_windows_is_a_warning_naming_the_system():
     [(533320, "ok", "4.8.1"), (528040, "ok", "4.8"), (528039, "fail", "4.7.2"), (461808, "fail", "4.7.2"), (378389, "fail", "4.5")],
 )
 def test_dotnet_needs_release_528040(release, status, name):
-    check = doctor.judge_dotnet(release, None, windows=True)
+    check = judges.judge_dotnet(release, None, windows=True)
     assert (check.status, check.details["version"]) == (status, name)
     assert f"(release {release})" in check.message
 
 
 def test_dotnet_missing_fails_and_says_what_to_install():
-    check = doctor.judge_dotnet(None, None, windows=True)
+    check = judges.judge_dotnet(None, None, windows=True)
     assert check.status == "fail" and "4.8" in check.action
 
 
 def test_mono_stands_in_off_windows():
-    assert doctor.judge_dotnet(None, "/usr/bin/mono", windows=False).status == "ok"
-    assert doctor.judge_dotnet(None, None, windows=False).status == "fail"
+    assert judges.judge_dotnet(None, "/usr/bin/mono", windows=False).status == "ok"
+    assert judges.judge_dotnet(None, None, windows=False).status == "fail"
 
 
 @pytest.mark.parametrize(
     "bits, machine, status", [(64, "AMD64", "ok"), (32, "AMD64", "warn"), (32, "x86", "ok"), (64, "ARM64", "ok")]
 )
 def test_bitness_warns_for_32_bit_on_64_bit(bits, machine, status):
-    check = doctor.judge_bitness(bits, machine)
+    check = judges.judge_bitness(bits, machine)
     assert check.status == status
     if status == "warn":
         assert "64-bit PowerShell" in check.action
 
 
 def test_elevation():
-    assert doctor.judge_elevation(True, "CLINIC\\admin").status == "ok"
-    check = doctor.judge_elevation(False, "CLINIC\\taro")
+    assert judges.judge_elevation(True, "CLINIC\\admin").status == "ok"
+    check = judges.judge_elevation(False, "CLINIC\\taro")
     assert check.status == "warn" and "CLINIC\\taro" in check.message and "elevated" in check.action
 
 
 def test_system_with_current_user_profiles_is_warned():
-    check = doctor.judge_account("SYSTEM", True, ["obn", "orca"])
+    check = judges.judge_account("SYSTEM", True, ["obn", "orca"])
     assert check.status == "warn"
     assert "obn, orca" in check.message and "logged-on credentials" in check.action
-    assert doctor.judge_account("SYSTEM", True, []).status == "ok"
-    assert doctor.judge_account("SYSTEM", True, None).status == "ok"  # policy unreadable: said on its own line
-    assert doctor.judge_account("CLINIC\\taro", False, ["obn"]).status == "ok"
-    network = doctor.judge_account("NETWORK SERVICE", True, ["obn"])
+    assert judges.judge_account("SYSTEM", True, []).status == "ok"
+    assert judges.judge_account("SYSTEM", True, None).status == "ok"  # policy unreadable: said on its own line
+    assert judges.judge_account("CLINIC\\taro", False, ["obn"]).status == "ok"
+    network = judges.judge_account("NETWORK SERVICE", True, ["obn"])
     assert network.status == "warn" and network.message.startswith("Running as NETWORK SERVICE,")
 
 
 def test_proxy_pac_script_is_a_warning():
     ie = InternetSettings(False, "", "", "http://wpad.clinic.local/proxy.pac")
-    check = doctor.judge_proxy("cert.obn.managedpki.ne.jp", None, False, ie, WinHttpProxy("", ""))
+    check = judges.judge_proxy("cert.obn.managedpki.ne.jp", None, False, ie, WinHttpProxy("", ""))
     assert check.status == "warn" and "proxy.pac" in check.message and "directly" in check.message
 
 
 def test_winhttp_proxy_unseen_by_system_is_a_warning():
-    check = doctor.judge_proxy(
+    check = judges.judge_proxy(
         "cert.obn.managedpki.ne.jp", None, False, InternetSettings(False, "", "", ""), WinHttpProxy("10.0.0.1:8080", ""), is_system=True
     )
     assert check.status == "warn" and "10.0.0.1:8080" in check.message and "setx /M" in check.action
     # the same settings for a signed-in user are just reported
-    user = doctor.judge_proxy("cert.obn.managedpki.ne.jp", None, False, InternetSettings(False, "", "", ""), WinHttpProxy("10.0.0.1:8080", ""))
+    user = judges.judge_proxy("cert.obn.managedpki.ne.jp", None, False, InternetSettings(False, "", "", ""), WinHttpProxy("10.0.0.1:8080", ""))
     assert user.status == "ok"
 
 
 def test_proxy_route_is_reported():
-    through = doctor.judge_proxy("h", "http://10.0.0.1:8080", False)
+    through = judges.judge_proxy("h", "http://10.0.0.1:8080", False)
     assert (through.status, through.message) == ("ok", "PyCert connects to h through proxy http://10.0.0.1:8080.")
-    assert doctor.judge_proxy("h", "http://10.0.0.1:8080", True).message == "PyCert connects to h directly."
+    assert judges.judge_proxy("h", "http://10.0.0.1:8080", True).message == "PyCert connects to h directly."
 
 
 def _probe(status=None, kind=None):
@@ -119,14 +119,14 @@ def _probe(status=None, kind=None):
      (_probe(kind="tls"), False, "fail")],
 )
 def test_reachability(probe, any_status, status):
-    check = doctor.judge_reach("reach-installer", probe, any_status)
+    check = judges.judge_reach("reach-installer", probe, any_status)
     assert check.status == status
     if probe.error is not None:
         assert ("remediate rootca" in check.action) == (probe.error.kind == "tls")
         assert ("IP-VPN" in check.action) == (probe.error.kind != "tls")
 
 
-def _root(store: str, not_after: datetime, thumbprint=doctor.ROOT_THUMBPRINT) -> CertificateInfo:
+def _root(store: str, not_after: datetime, thumbprint=judges.ROOT_THUMBPRINT) -> CertificateInfo:
     return CertificateInfo(
         StoreRef.parse(store), "OU=Security Communication RootCA2", "OU=Security Communication RootCA2",
         thumbprint, "00", not_after - timedelta(days=7300), not_after, KeyPresence.NO,
@@ -139,37 +139,37 @@ def _reading(store, *certs, status="ok", error=""):
 
 def test_root_in_machine_store_is_ok_then_warns_in_its_last_year():
     far = _reading("LocalMachine\\Root", _root("LocalMachine\\Root", NOW + timedelta(days=400)))
-    assert doctor.judge_root([far, _reading("CurrentUser\\Root")], NOW).status == "ok"
+    assert judges.judge_root([far, _reading("CurrentUser\\Root")], NOW).status == "ok"
     near = _reading("LocalMachine\\AuthRoot", _root("LocalMachine\\AuthRoot", NOW + timedelta(days=200)))
-    check = doctor.judge_root([_reading("LocalMachine\\Root"), near], NOW)
+    check = judges.judge_root([_reading("LocalMachine\\Root"), near], NOW)
     assert check.status == "warn" and "expires in 200 days" in check.message
 
 
 def test_root_only_for_this_user_is_a_warning():
     user = _reading("CurrentUser\\Root", _root("CurrentUser\\Root", NOW + timedelta(days=900)))
-    check = doctor.judge_root([_reading("LocalMachine\\Root"), user], NOW)
+    check = judges.judge_root([_reading("LocalMachine\\Root"), user], NOW)
     assert check.status == "warn" and "--scope machine" in check.action
 
 
 def test_root_missing_fails_and_a_store_error_only_warns():
     other = _reading("LocalMachine\\Root", _root("LocalMachine\\Root", NOW + timedelta(days=900), "AB" * 20))
-    assert doctor.judge_root([other, _reading("CurrentUser\\Root")], NOW).status == "fail"
+    assert judges.judge_root([other, _reading("CurrentUser\\Root")], NOW).status == "fail"
     broken = _reading("LocalMachine\\Root", status="error", error="access denied")
-    check = doctor.judge_root([broken], NOW)
+    check = judges.judge_root([broken], NOW)
     assert check.status == "warn" and "access denied" in check.message
 
 
 def test_report_verdict_and_exit_code():
-    checks = [doctor.Check("a", "ok", ""), doctor.Check("b", "warn", "")]
-    assert (doctor.Report(NOW, checks).verdict, doctor.Report(NOW, checks).exit_code) == ("warn", 0)
-    checks.append(doctor.Check("c", "fail", ""))
-    assert (doctor.Report(NOW, checks).verdict, doctor.Report(NOW, checks).exit_code) == ("fail", 1)
+    checks = [judges.Check("a", "ok", ""), judges.Check("b", "warn", "")]
+    assert (judges.Report(NOW, checks).verdict, judges.Report(NOW, checks).exit_code) == ("warn", 0)
+    checks.append(judges.Check("c", "fail", ""))
+    assert (judges.Report(NOW, checks).verdict, judges.Report(NOW, checks).exit_code) == ("fail", 1)
 
 
 def test_a_probe_that_breaks_becomes_a_warning_not_a_crash():
     def boom():
         raise PlatformError("The registry key X could not be read (access denied).")
 
-    check = doctor._guarded("os", boom)
+    check = job._guarded("os", boom)
     assert (check.name, check.status) == ("os", "warn")
     assert "access denied" in check.message

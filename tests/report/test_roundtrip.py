@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from pycert.policy.models import Policy
 from pycert.expiry import job as expiry
-from pycert.common.output import LINE_PARTS, combined_json, combined_line, result_json, summary_line
+from pycert.common.output import combined_json, combined_line, result_json, summary_line
+from pycert.expiry.view import line_parts as expiry_line_parts
 from pycert.report.parse import from_json, from_line, parse_output
 from pycert.report.samples import MemoryStores, certificate
 
@@ -65,7 +66,7 @@ def test_line_round_trip(result):
     parsed = from_line(line)
     assert parsed.verdict == FLEET_VERDICT[result.verdict]
     assert parsed.check == "expiry" and not parsed.truncated
-    rendered = [i for i in LINE_PARTS["expiry"](result)[1] if "state" in i.fields]
+    rendered = [i for i in expiry_line_parts(result)[1] if "state" in i.fields]
     assert len(parsed.certs) + parsed.more == len(rendered)
     for cert, item in zip(parsed.certs, rendered):
         assert (cert.profile, cert.state, cert.days, cert.cn) == (

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from pycert.expiry import rules
+from pycert.pfx import rules as pfx_rules
 from pycert.common.model import CertificateInfo, KeyPresence, StoreRef
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=timezone.utc)
@@ -34,21 +35,21 @@ def cert(tp, days_left, *, issuer=ISSUER, key=KeyPresence.YES, store=MY, lifetim
     ],
 )
 def test_import_destination(role, machine, elevated, expected):
-    assert str(rules.import_destination(role, machine, elevated)) == expected
+    assert str(pfx_rules.import_destination(role, machine, elevated)) == expected
 
 
 def test_chain_role():
     root = cert("R", 3000, subject="CN=Root", issuer="CN=Root")
-    assert rules.chain_role(root, is_ca=True) == "root"
-    assert rules.chain_role(root, is_ca=False) == "root"
+    assert pfx_rules.chain_role(root, is_ca=True) == "root"
+    assert pfx_rules.chain_role(root, is_ca=False) == "root"
     inter = cert("I", 3000, subject="CN=Inter", issuer="CN=Root")
-    assert rules.chain_role(inter, is_ca=True) == "intermediate"
-    assert rules.chain_role(inter, is_ca=False) == "other"
+    assert pfx_rules.chain_role(inter, is_ca=True) == "intermediate"
+    assert pfx_rules.chain_role(inter, is_ca=False) == "other"
 
 
 @pytest.mark.parametrize("days, months", [(1186, 39), (1187, 39), (1096, 36), (365, 12), (30, 1), (1200, 39), (1203, 40)])
 def test_lifetime_months(days, months):
-    assert rules.lifetime_months(NOW, NOW + timedelta(days=days)) == months
+    assert pfx_rules.lifetime_months(NOW, NOW + timedelta(days=days)) == months
 
 
 @pytest.mark.parametrize(

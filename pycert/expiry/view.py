@@ -1,0 +1,172 @@
+"""The expiry check for people and for Intune: its summary-line parts, the `list` table and
+CSV, and the `cleanup` plan."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timezone
+from typing import Iterable
+
+from pycert.common import lineformat
+from pycert.common.model import CheckResult, Finding, State
+from pycert.common.output import _display_width, _pad, certificate_fields, certificate_json
+
+
+STATE_COLOURS = {
+    State.EXPIRED: "red",
+    State.URGENT: "red",
+    State.DUE: "yellow",
+    State.NOT_YET_VALID: "magenta",
+    State.OK: "green",
+    State.SUPERSEDED: "bright_black",
+}
+
+
+def finding_item(finding: Finding) -> lineformat.Item:
+    c = finding.certificate
+    return lineformat.Item(
+        finding.profile,
+        {
+            "cn": c.common_name or c.subject,
+            "state": finding.state.value,
+            "days": finding.days_left,
+            "expires": c.not_after.astimezone(timezone.utc).strftime("%Y-%m-%d"),
+            "tp": c.thumbprint[:8],
+        },
+    )
+
+
+def line_parts(result: CheckResult) -> tuple[dict, list[lineformat.Item]]:
+    findings = [f for p in result.profiles for f in p.findings]
+    counters: dict[str, object] = {"certs": len(findings)}
+    for state in State:
+        count = sum(1 for f in findings if f.state is state)
+        if count:
+            counters[state.value] = count
+    for key in ("planned", "imported", "removed", "notified"):  # set by `remediate expiry`
+        if result.details.get(key):
+            counters[key] = result.details[key]
+    items: list[lineformat.Item] = []
+    for p in result.profiles:
+        if p.missing:
+            items.append(lineformat.Item(p.profile, {"state": "missing"}))
+        for s in p.store_errors:
+            items.append(lineformat.Item(p.profile, {"state": "error", "store": str(s.store)}))
+    from pycert.expiry.rules import worst_findings  # local: keeps rules out of --version
+
+    worst = worst_findings(result.profiles)
+    if not worst:
+        # Compliant: name the certificate that will need attention first.
+        current = sorted(
+            (f for f in findings if f.state is State.OK), key=lambda f: f.days_left
+        )
+        worst = current[:1]
+    items.extend(finding_item(f) for f in worst)
+    return counters, items
+
+
+TABLE_COLUMNS = ("STATE", "DAYS", "EXPIRES", "PROFILE", "CN", "KEY", "STORE", "THUMBPRINT")
+
+
+def _row(f: Finding) -> list[str]:
+    c = f.certificate
+    return [
+        f.state.value,
+        str(f.days_left),
+        c.not_after.astimezone(timezone.utc).strftime("%Y-%m-%d"),
+        f.profile or "-",
+        c.common_name or c.subject,
+        c.has_private_key.value,
+        str(c.store),
+        c.thumbprint,
+    ]
+
+
+def render_table(findings: Iterable[Finding], colour: bool = False) -> str:
+    import click  # local: click is only needed when people read the output
+
+    rows = [(_row(f), f.state) for f in findings]
+    if not rows:
+        return "No certificates found."
+    widths = [len(h) for h in TABLE_COLUMNS]
+    for row, _ in rows:
+        widths = [max(w, _display_width(cell)) for w, cell in zip(widths, row)]
+    lines = ["  ".join(_pad(h, w) for h, w in zip(TABLE_COLUMNS, widths)).rstrip()]
+    for row, state in rows:
+        cells = [_pad(cell, w) for cell, w in zip(row, widths)]
+        if colour:
+            cells[0] = click.style(cells[0], fg=STATE_COLOURS[state])
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def render_csv(findings: Iterable[Finding]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    fields = list(certificate_json_fields())
+    writer.writerow(fields)
+    for f in findings:
+        data = certificate_json(f)
+        writer.writerow([_csv_cell(data[k]) for k in fields])
+    return buffer.getvalue()
+
+
+def certificate_json_fields() -> tuple[str, ...]:
+    return (
+        "profile", "state", "days_left", "not_after", "not_before", "common_name", "subject",
+        "issuer", "thumbprint", "serial", "has_private_key", "store", "superseded_by",
+    )
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def cleanup_json(report) -> dict:
+    return {
+        "applied": report.applied,
+        "exit_code": report.exit_code,
+        "certificates": [
+            {
+                "profile": r.profile,
+                **certificate_fields(r.step.certificate),
+                "store": str(r.step.certificate.store),
+                "action": "remove" if r.step.remove else "keep",
+                "reason": r.step.reason,
+                "successor": r.step.successor,
+                "status": r.status,
+                "key": r.key or None,
+                "error": r.detail or None,
+            }
+            for r in report.removals
+        ],
+        "messages": list(report.messages),
+    }
+
+
+def cleanup_text(report) -> str:
+    if not report.removals:
+        return "No certificates of the selected profiles were found."
+    lines = []
+    for r in report.removals:
+        c = r.step.certificate
+        action = "REMOVE" if r.step.remove else "keep"
+        extra = f" -> {r.status}" if report.applied and r.step.remove else ""
+        key = f", key {r.key}" if r.key else ""
+        succ = f" by {r.step.successor[:8]}" if r.step.successor else ""
+        lines.append(
+            f"  {action:<6} {r.profile:<8} {c.common_name or c.subject}  expires {c.not_after:%Y-%m-%d}  "
+            f"{c.thumbprint}  ({r.step.reason}{succ}){extra}{key}"
+        )
+    if not report.applied:
+        count = len(report.to_remove)
+        lines.append(
+            f"{count} certificate(s) would be removed; run again with --yes (or --apply) to remove them."
+            if count else "Nothing to remove."
+        )
+    return "\n".join(lines)

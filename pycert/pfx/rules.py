@@ -1,0 +1,71 @@
+"""Pure decisions for importing a PFX: each certificate's role and store (the wizard's
+"automatically select the store"), the lifetime in months, and the warnings an admin
+should read before importing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pycert.common.dates import DAY
+from pycert.common.model import CertificateInfo, StoreRef
+
+ROLE_STORE = {"leaf": "My", "intermediate": "CA", "root": "Root", "other": "AddressBook"}
+MONTH_DAYS = 365.2425 / 12
+
+
+def chain_role(cert: CertificateInfo, is_ca: bool) -> str:
+    """The wizard's "automatically select the store": self-signed -> root, CA -> intermediate,
+    any other certificate without a key -> Other People."""
+    if cert.subject == cert.issuer:
+        return "root"
+    return "intermediate" if is_ca else "other"
+
+
+def import_destination(role: str, machine: bool, elevated: bool) -> StoreRef:
+    """Where an imported certificate goes. A root goes to LocalMachine\\Root when the
+    process is elevated (no dialog there), otherwise to CurrentUser\\Root (Windows asks)."""
+    location = "LocalMachine" if machine or (role == "root" and elevated) else "CurrentUser"
+    return StoreRef(location, ROLE_STORE[role])
+
+
+def lifetime_months(not_before: datetime, not_after: datetime) -> int:
+    """Validity period in whole months, rounded (3 years 3 months = 39)."""
+    return round((not_after - not_before) / DAY / MONTH_DAYS)
+
+
+def pfx_warnings(
+    leaf: CertificateInfo,
+    now: datetime,
+    *,
+    aes: bool,
+    max_iterations: int | None,
+    windows_max_iterations: int,
+    profile: str | None,
+    expected_lifetime_months: int | None,
+    asked_profile: str | None = None,
+) -> list[str]:
+    """What a Windows admin should know before importing this PFX (nothing here is fatal)."""
+    out = []
+    if aes:
+        out.append("The PFX is encrypted with AES-256 (PBES2); Windows 10 before version 1709 cannot import it and reports a wrong password.")
+    if max_iterations is not None and max_iterations > windows_max_iterations:
+        out.append(
+            f"The PFX uses {max_iterations:,} PBKDF iterations; Windows and .NET reject more than "
+            f"{windows_max_iterations:,}, so importing it there will fail."
+        )
+    lifetime = lifetime_months(leaf.not_before, leaf.not_after)
+    if expected_lifetime_months is not None and lifetime != expected_lifetime_months:
+        out.append(
+            f"The certificate is valid for {lifetime} months, not the {expected_lifetime_months} months "
+            f"expected for profile {profile}; check that it is the right certificate."
+        )
+    if now >= leaf.not_after:
+        out.append(f"The certificate expired on {leaf.not_after:%Y-%m-%d}.")
+    elif now < leaf.not_before:
+        out.append(f"The certificate is not valid yet (from {leaf.not_before:%Y-%m-%d %H:%M} UTC).")
+    if profile is None:
+        if asked_profile:
+            out.append(f"The issuer '{leaf.issuer}' does not match profile {asked_profile}.")
+        else:
+            out.append(f"The issuer '{leaf.issuer}' matches no profile of the policy.")
+    return out
