@@ -3,6 +3,9 @@
 # Every exe call goes through Invoke-PyCertExe, so Pester can mock one function.
 # This file stays ASCII: Windows PowerShell 5.1 reads a BOM-less file in the ANSI code page.
 
+# The module folder, where an installed pycert.exe may sit next to the module. Functions read
+# it from here: inside a function, $PSScriptRoot is the folder of the file that defines it.
+$script:ModuleRoot = $PSScriptRoot
 # JSON properties whose value is a name -> object map (policy profiles): their keys are data
 # and keep their spelling; every other key becomes PascalCase.
 $script:DictionaryProperties = @('profiles')
@@ -38,7 +41,7 @@ function Find-PyCertExe {
     }
     # A 32-bit PowerShell sees C:\Program Files (x86) as ProgramFiles; ProgramW6432 is the real one.
     $programFiles = if ($env:ProgramW6432) { $env:ProgramW6432 } else { $env:ProgramFiles }
-    $candidates = @(Join-Path $PSScriptRoot 'pycert.exe')
+    $candidates = @(Join-Path $script:ModuleRoot 'pycert.exe')
     if ($programFiles) { $candidates += Join-Path $programFiles 'PyCert\pycert.exe' }
     foreach ($candidate in $candidates) {
         if (Test-Path -LiteralPath $candidate -PathType Leaf) { return $candidate }

@@ -259,6 +259,11 @@ Describe 'private helpers' {
         }
     }
 
+    It 'knows the module folder (where an installed pycert.exe may sit), whichever file defines the function' {
+        $moduleBase = (Get-Module PyCert).ModuleBase
+        InModuleScope PyCert { $script:ModuleRoot } | Should -Be $moduleBase
+    }
+
     It 'finds the exe through PYCERT_EXE and names a wrong one' {
         InModuleScope PyCert {
             $saved = $env:PYCERT_EXE

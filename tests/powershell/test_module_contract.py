@@ -181,6 +181,14 @@ def test_only_the_runner_starts_processes():
     assert "'--format', 'json'" in runner and "StandardInput.BaseStream.Write" in runner
 
 
+def test_functions_find_the_module_folder_through_module_root():
+    """Inside a function $PSScriptRoot is the folder of the file that defines it, which is not
+    the module folder once the function lives in a file of its own."""
+    for name, function in FUNCTIONS.items():
+        assert "$psscriptroot" not in SOURCE.text(function.node).lower(), name
+    assert "$script:ModuleRoot = $PSScriptRoot" in SOURCE.data.decode("ascii")
+
+
 def test_secure_strings_go_to_stdin_only():
     for name in PUBLIC:
         function = FUNCTIONS[name]
