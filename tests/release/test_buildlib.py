@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from buildlib import fragment
 from buildlib.icon import icon_bytes
-from buildlib.module import stage_module
+from buildlib.module import merge_module, stage_module
 from buildlib.msitables import WIX, environment_row
 from buildlib.versioninfo import version_info_text
 from buildlib.versions import ROOT, BuildError, msi_version, package_version
@@ -139,6 +139,75 @@ def test_module_staging_refuses_a_manifest_without_version_and_a_missing_module(
     (source / "PyCert.psd1").write_text("@{ RootModule = 'PyCert.psm1' }")
     with pytest.raises(BuildError, match="has no ModuleVersion"):
         stage_module(source, tmp_path / "out", "1.0.0", allow_missing=False)
+
+
+def _module_source(base: Path, newline: str = "\n") -> Path:
+    """A small module source tree: a PyCert.psm1 with a loader region, Private/ and Public/."""
+    source = base / "src"
+    for folder in ("Private", "Public", "en-US"):
+        (source / folder).mkdir(parents=True)
+    psm1 = "#Requires -Version 5.1\n$script:X = 1\n#region source loader: replaced\n. $load\n#endregion source loader\n# footer\n"
+    (source / "PyCert.psm1").write_bytes(psm1.replace("\n", newline).encode("ascii"))
+    (source / "Public" / "Get-B.ps1").write_text("function Get-B {\n    'b'\n}\n")
+    (source / "Public" / "Get-A.ps1").write_text("function Get-A { 'a' }")
+    (source / "Private" / "New-C.ps1").write_bytes(b"\r\n\r\nfunction New-C {\r\n    'c'\r\n}\r\n\r\n")
+    (source / "Public" / "notes.txt").write_text("not code")
+    (source / "PyCert.psd1").write_bytes(b"\xef\xbb\xbf@{\r\n    ModuleVersion = '0.0.1'\r\n    RootModule = 'PyCert.psm1'\r\n}\r\n")
+    (source / "en-US" / "about_PyCert.help.txt").write_text("help")
+    return source
+
+
+MERGED = """#Requires -Version 5.1
+$script:X = 1
+# Merged by packaging/buildlib/module.py from Private/*.ps1 and Public/*.ps1: edit those, not this file.
+
+# --- Private/New-C.ps1
+function New-C {
+    'c'
+}
+
+# --- Public/Get-A.ps1
+function Get-A { 'a' }
+
+# --- Public/Get-B.ps1
+function Get-B {
+    'b'
+}
+# footer
+"""
+
+
+def test_merge_replaces_the_loader_with_private_then_public_files_by_name(tmp_path):
+    assert merge_module(_module_source(tmp_path)) == MERGED
+
+
+def test_merge_keeps_the_line_endings_of_the_source_psm1(tmp_path):
+    merged = merge_module(_module_source(tmp_path, newline="\r\n"))
+    assert merged == MERGED.replace("\n", "\r\n")
+
+
+@pytest.mark.parametrize(("psm1", "message"), [
+    ("function X { }\n", "needs exactly one '#region source loader' line"),
+    ("#region source loader\n#endregion source loader\n#region source loader\n#endregion source loader\n", "needs exactly one"),
+    ("#endregion source loader\n#region source loader\n", "needs exactly one"),
+])
+def test_merge_refuses_a_psm1_without_one_loader_region(tmp_path, psm1, message):
+    source = _module_source(tmp_path)
+    (source / "PyCert.psm1").write_text(psm1)
+    with pytest.raises(BuildError, match=message):
+        merge_module(source)
+
+
+def test_merge_refuses_non_ascii_and_a_missing_folder(tmp_path):
+    source = _module_source(tmp_path)
+    (source / "Public" / "Get-A.ps1").write_bytes("function Get-A {\n    '\u8a3c\u660e\u66f8'\n}\n".encode("utf-8"))
+    with pytest.raises(BuildError, match=r"Get-A\.ps1 line 2 is not ASCII"):
+        merge_module(source)
+    (source / "Public" / "Get-A.ps1").unlink()
+    (source / "Private" / "New-C.ps1").unlink()
+    (source / "Private").rmdir()
+    with pytest.raises(BuildError, match=r"Private is missing"):
+        merge_module(source)
 
 
 def test_build_script_bad_version_is_one_sentence_exit_2(tmp_path):
