@@ -41,7 +41,8 @@ PLACEHOLDER = """\
 
 
 def stage_module(source: Path, dest: Path, version: str, allow_missing: bool) -> bool:
-    """Copy the module to dest with the version stamped; False when a placeholder was written."""
+    """Copy the module to dest with the version stamped and PyCert.psm1 merged (no Private/ or
+    Public/ folders); False when a placeholder was written."""
     if dest.exists():
         shutil.rmtree(dest)
     files = [p for p in source.rglob("*") if p.is_file()] if source.is_dir() else []
@@ -53,7 +54,9 @@ def stage_module(source: Path, dest: Path, version: str, allow_missing: bool) ->
         dest.mkdir(parents=True)
         (dest / "PyCert.psd1").write_text(PLACEHOLDER.format(version=version), encoding="utf-8")
         return False
-    shutil.copytree(source, dest)
+    merged = merge_module(source)
+    shutil.copytree(source, dest, ignore=lambda folder, names: FOLDERS if Path(folder) == source else ())
+    (dest / ROOT_MODULE).write_bytes(merged.encode("ascii"))  # bytes: no newline translation on Windows
     manifest = dest / "PyCert.psd1"
     if not manifest.is_file():
         raise BuildError(f"{source} has no PyCert.psd1; the module needs its manifest.")

@@ -1,8 +1,13 @@
 """Read PowerShell source with tree-sitter-pwsh: functions, their attributes and
-parameters, exe calls and string literals. Only what the contract tests need."""
+parameters, exe calls and string literals. Only what the contract tests need.
+
+The module is read as it ships: `merged()` is the PyCert.psm1 the build makes from the source
+one and Private/*.ps1 and Public/*.ps1 (packaging/buildlib/module.py's merge_module)."""
 
 from __future__ import annotations
 
+import re
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -11,11 +16,19 @@ import tree_sitter
 import tree_sitter_pwsh
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT / "packaging") not in sys.path:
+    sys.path.insert(0, str(ROOT / "packaging"))
+
+from buildlib import module  # noqa: E402
+
 MODULE_DIR = ROOT / "powershell" / "PyCert"
-PSM1 = MODULE_DIR / "PyCert.psm1"
+PSM1 = MODULE_DIR / module.ROOT_MODULE
 PSD1 = MODULE_DIR / "PyCert.psd1"
-PUBLIC_REGION = b"#region public cmdlets"
+PUBLIC_DIR = MODULE_DIR / "Public"
+PRIVATE_DIR = MODULE_DIR / "Private"
 SCRIPT_SUFFIXES = (".ps1", ".psm1", ".psd1")
+# The line above each file's text in the merged module: `# --- Public/Get-PyCertCertificate.ps1`.
+_MARKER = re.compile(rb"^" + re.escape(module.MARKER.encode("ascii")) + rb"(\S+)\r?$", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +56,29 @@ class Source:
 def load(path: Path) -> Source:
     data = path.read_bytes()
     return Source(path, data, parser().parse(data))
+
+
+@lru_cache(maxsize=1)
+def merged() -> Source:
+    """The PyCert.psm1 that ships, merged from the source tree the way the build does it."""
+    data = module.merge_module(MODULE_DIR).encode("ascii")
+    return Source(PSM1, data, parser().parse(data))
+
+
+def module_files(folder: Path) -> list[Path]:
+    """The .ps1 files of Public/ or Private/, in the order the build merges them."""
+    return [p for p in module.module_sources(MODULE_DIR) if p.parent == folder]
+
+
+def origin(source: Source, node) -> str:
+    """The module file a node comes from, as 'Public/X.ps1': in the merged module, the marker
+    above it; in a file of Public/ or Private/ itself, that file; else ''."""
+    markers = [m for m in _MARKER.finditer(source.data) if m.start() < node.start_byte]
+    if markers:
+        return markers[-1].group(1).decode("ascii")
+    if source.path.parent in (PUBLIC_DIR, PRIVATE_DIR):
+        return f"{source.path.parent.name}/{source.path.name}"
+    return ""
 
 
 def walk(node):
@@ -90,7 +126,8 @@ class Parameter:
 class Function:
     name: str
     node: object
-    public: bool
+    public: bool  # defined in Public/ (so exported)
+    origin: str  # the module file that defines it, 'Public/X.ps1' ('' outside the module)
     binding: dict[str, str] = field(default_factory=dict)  # CmdletBinding arguments
     parameters: dict[str, Parameter] = field(default_factory=dict)
 
@@ -159,13 +196,18 @@ def validate_set(parameter: Parameter) -> list[str]:
     return re.findall(r"'([^']*)'", " ".join(parameter.attributes.get("ValidateSet", [])))
 
 
+def function_statements(source: Source) -> list[tuple[str, object]]:
+    """(name, node) of every function definition, in source order, duplicates included."""
+    return [
+        (source.text(next(c for c in node.children if c.type == "function_name")), node)
+        for node in walk(source.tree.root_node)
+        if node.type == "function_statement"
+    ]
+
+
 def functions(source: Source) -> dict[str, Function]:
-    region = source.data.find(PUBLIC_REGION)
     found = {}
-    for node in walk(source.tree.root_node):
-        if node.type != "function_statement":
-            continue
-        name = source.text(next(c for c in node.children if c.type == "function_name"))
+    for name, node in function_statements(source):
         block = param_block(source, node)
         binding = {}
         if block is not None:
@@ -175,7 +217,8 @@ def functions(source: Source) -> dict[str, Function]:
                 for argument in attributes.get("CmdletBinding", []):
                     key, _, value = argument.partition("=")
                     binding[key.strip()] = value.strip().strip("'\"") or "true"
-        found[name] = Function(name, node, region != -1 and node.start_byte > region, binding, parameters(source, block))
+        where = origin(source, node)
+        found[name] = Function(name, node, where.startswith("Public/"), where, binding, parameters(source, block))
     return found
 
 

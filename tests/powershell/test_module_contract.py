@@ -43,7 +43,7 @@ RUNNER = "Invoke-PyCertExe"
 RUNNER_CALLS = (RUNNER, "Invoke-PyCertCommand")
 ROOT_OPTIONS = {"--config", "--debug"}
 
-SOURCE = pwsh.load(pwsh.PSM1)
+SOURCE = pwsh.merged()  # the PyCert.psm1 the build ships, merged from Private/ and Public/
 FUNCTIONS = pwsh.functions(SOURCE)
 PUBLIC = sorted(name for name, f in FUNCTIONS.items() if f.public)
 MANIFEST = pwsh.hashtable(pwsh.load(pwsh.PSD1))
@@ -98,6 +98,9 @@ def options_passed(function: pwsh.Function) -> set[str]:
 def test_the_tree_holds_the_module_and_the_deployment_scripts():
     names = {p.relative_to(pwsh.ROOT).as_posix() for p in pwsh.powershell_files()}
     assert {"powershell/PyCert/PyCert.psm1", "powershell/PyCert/PyCert.psd1"} <= names
+    for folder in (pwsh.PUBLIC_DIR, pwsh.PRIVATE_DIR):
+        files = pwsh.module_files(folder)
+        assert files and {p.relative_to(pwsh.ROOT).as_posix() for p in files} <= names, folder.name
     for folder in ("packaging/intune/", "packaging/gpo/", "packaging/sccm/", "powershell/tests/"):
         assert any(n.startswith(folder) for n in names), folder
 
@@ -109,6 +112,23 @@ def test_every_powershell_file_parses(path):
     assert not source.tree.root_node.has_error
 
 
+def test_the_merged_module_parses_and_holds_every_function_once():
+    assert pwsh.error_nodes(SOURCE) == []
+    assert not SOURCE.tree.root_node.has_error
+    SOURCE.data.decode("ascii")
+    assert b"source loader" not in SOURCE.data  # the loader region was replaced
+    defined = [name for name, _ in pwsh.function_statements(SOURCE)]
+    expected = [p.stem for p in pwsh.module_files(pwsh.PRIVATE_DIR) + pwsh.module_files(pwsh.PUBLIC_DIR)]
+    assert defined == expected  # each once, in the build's order: Private then Public, by name
+
+
+def test_the_merged_module_keeps_the_line_endings_of_the_source():
+    crlf = b"\r\n" in pwsh.PSM1.read_bytes()
+    lines = SOURCE.data.count(b"\n")
+    assert SOURCE.data.count(b"\r\n") == (lines if crlf else 0)
+    assert SOURCE.data.count(b"\r") == SOURCE.data.count(b"\r\n")
+
+
 def test_the_parse_check_can_fail():
     broken = pwsh.Source(pwsh.PSM1, b"function X { if ($a { }", pwsh.parser().parse(b"function X { if ($a { }"))
     assert pwsh.error_nodes(broken)
@@ -118,8 +138,25 @@ def test_the_parse_check_can_fail():
 
 def test_manifest_exports_exactly_the_public_functions():
     assert sorted(MANIFEST["FunctionsToExport"]) == PUBLIC
+    assert sorted(MANIFEST["FunctionsToExport"]) == sorted(p.stem for p in pwsh.module_files(pwsh.PUBLIC_DIR))
     assert len(PUBLIC) >= 12
     assert MANIFEST["CmdletsToExport"] == [] and MANIFEST["AliasesToExport"] == [] and MANIFEST["VariablesToExport"] == []
+
+
+@pytest.mark.parametrize(
+    "path", pwsh.module_files(pwsh.PUBLIC_DIR) + pwsh.module_files(pwsh.PRIVATE_DIR),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_each_module_file_defines_the_one_function_it_is_named_after(path):
+    source = pwsh.load(path)
+    assert [name for name, _ in pwsh.function_statements(source)] == [path.stem]
+    # Nothing else either: module-level code belongs in PyCert.psm1, which runs it before any file.
+    [statements] = [c for c in source.tree.root_node.children if c.type != "comment"]
+    assert [c.type for c in statements.children if c.type != "comment"] == ["function_statement"]
+    assert FUNCTIONS[path.stem].origin == f"{path.parent.name}/{path.name}"  # and the merge kept it there
+    assert FUNCTIONS[path.stem].public == (path.parent == pwsh.PUBLIC_DIR)
+    if path.parent == pwsh.PRIVATE_DIR:
+        assert path.stem not in MANIFEST["FunctionsToExport"]
 
 
 def test_manifest_targets_both_editions_and_names_its_files():

@@ -117,16 +117,24 @@ def test_wxs_authors_the_path_entry_for_both_toolsets():
 
 
 def test_module_staging_stamps_the_version_and_keeps_the_bom(tmp_path):
-    source = tmp_path / "src"
-    (source / "en-US").mkdir(parents=True)
-    (source / "PyCert.psd1").write_bytes(b"\xef\xbb\xbf@{\r\n    ModuleVersion = '0.0.1'\r\n    RootModule = 'PyCert.psm1'\r\n}\r\n")
-    (source / "en-US" / "about_PyCert.help.txt").write_text("help")
+    source = _module_source(tmp_path)
     assert stage_module(source, tmp_path / "out", "2.3.4", allow_missing=False) is True
     assert (tmp_path / "out" / "PyCert.psd1").read_bytes() == (
         b"\xef\xbb\xbf@{\r\n    ModuleVersion = '2.3.4'\r\n    RootModule = 'PyCert.psm1'\r\n}\r\n"
     )
     assert (tmp_path / "out" / "en-US" / "about_PyCert.help.txt").read_text() == "help"
     assert (source / "PyCert.psd1").read_bytes().count(b"0.0.1") == 1  # the source is untouched
+
+
+def test_module_staging_ships_the_merged_psm1_without_its_sources(tmp_path):
+    source = _module_source(tmp_path)
+    (source / "en-US" / "Private").mkdir()  # only the module's own Private/ and Public/ are sources
+    (source / "en-US" / "Private" / "keep.txt").write_text("kept")
+    stage_module(source, tmp_path / "out", "2.3.4", allow_missing=False)
+    staged = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert staged == ["PyCert.psd1", "PyCert.psm1", "en-US/Private/keep.txt", "en-US/about_PyCert.help.txt"]
+    assert (tmp_path / "out" / "PyCert.psm1").read_bytes() == MERGED.encode("ascii")
+    assert b"source loader" in (source / "PyCert.psm1").read_bytes()  # the source is untouched
 
 
 def test_module_staging_refuses_a_manifest_without_version_and_a_missing_module(tmp_path):
@@ -136,8 +144,12 @@ def test_module_staging_refuses_a_manifest_without_version_and_a_missing_module(
         stage_module(source, tmp_path / "out", "1.0.0", allow_missing=False)
     assert stage_module(source, tmp_path / "out", "1.0.0", allow_missing=True) is False
     assert "ModuleVersion     = '1.0.0'" in (tmp_path / "out" / "PyCert.psd1").read_text()
+    source = _module_source(tmp_path)
     (source / "PyCert.psd1").write_text("@{ RootModule = 'PyCert.psm1' }")
     with pytest.raises(BuildError, match="has no ModuleVersion"):
+        stage_module(source, tmp_path / "out", "1.0.0", allow_missing=False)
+    (source / "PyCert.psm1").write_text("function X { }\n")
+    with pytest.raises(BuildError, match="needs exactly one '#region source loader' line"):
         stage_module(source, tmp_path / "out", "1.0.0", allow_missing=False)
 
 

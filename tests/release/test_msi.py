@@ -8,10 +8,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from buildlib.module import FOLDERS, ROOT_MODULE, merge_module
 from buildlib.msitables import NEVER_OVERWRITE, PERMANENT, WIN64, export_table, properties
 
 pytestmark = pytest.mark.packaging
 
+MODULE_SOURCE = Path(__file__).resolve().parents[2] / "powershell" / "PyCert"
 UPGRADE_CODE = "{482E00B2-5033-45EF-B390-57D8BEFE9A38}"  # fixed forever: a change breaks upgrades
 
 
@@ -110,8 +112,11 @@ def test_app_module_and_policy_land_where_windows_expects_them(release_build):
 
 
 def test_module_files_mirror_the_source_tree(release_build):
-    source = Path(__file__).resolve().parents[2] / "powershell" / "PyCert"
-    expected = sorted(p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()) if source.is_dir() else []
+    """Everything but Private/ and Public/, whose text ships merged into PyCert.psm1."""
+    source = MODULE_SOURCE
+    files = [p.relative_to(source) for p in source.rglob("*") if p.is_file()] if source.is_dir() else []
+    expected = sorted(p.as_posix() for p in files if p.parts[0] not in FOLDERS)
+    assert ROOT_MODULE in expected and len(expected) < len(files)
     prefix = f"ProgramFiles64Folder/WindowsPowerShell/Modules/PyCert/{release_build.version}/"
     shipped = sorted(p[len(prefix):] for p in installed_files(release_build.msi) if p.startswith(prefix))
     assert shipped == (expected or ["PyCert.psd1"])  # a placeholder only while the module does not exist
@@ -150,8 +155,11 @@ def test_msiextract_lays_out_the_tree(release_build, tmp_path):
     assert (tmp_path / "PyCert" / "pycert.toml").read_bytes() == (
         Path(__file__).resolve().parents[2] / "packaging" / "policy" / "pycert.toml"
     ).read_bytes()
-    manifest = (tmp_path / "WindowsPowerShell" / "Modules" / "PyCert" / v / "PyCert.psd1").read_text(encoding="utf-8-sig")
+    module = tmp_path / "WindowsPowerShell" / "Modules" / "PyCert" / v
+    manifest = (module / "PyCert.psd1").read_text(encoding="utf-8-sig")
     assert "ModuleVersion" in manifest and f"'{v}'" in manifest
+    assert (module / ROOT_MODULE).read_bytes() == merge_module(MODULE_SOURCE).encode("ascii")
+    assert not any((module / folder).exists() for folder in FOLDERS)
     shipped = sorted(p.relative_to(tmp_path / "PyCert").as_posix() for p in (tmp_path / "PyCert").rglob("*") if p.is_file())
     frozen = sorted(p.relative_to(release_build.onedir).as_posix() for p in release_build.onedir.rglob("*") if p.is_file())
     assert shipped == sorted([*frozen, "pycert.toml"])

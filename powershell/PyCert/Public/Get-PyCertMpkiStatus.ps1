@@ -1,0 +1,19 @@
+function Get-PyCertMpkiStatus {
+    <#
+    .SYNOPSIS
+    Shows the installed Cybertrust Managed PKI Client and the version the policy requires.
+    .DESCRIPTION
+    Runs `pycert mpki status --format json` (read-only).
+    .PARAMETER ConfigPath
+    Policy file to use instead of the default.
+    .EXAMPLE
+    Get-PyCertMpkiStatus
+    .OUTPUTS
+    PyCert.MpkiStatus
+    #>
+    [CmdletBinding()]
+    [OutputType('PyCert.MpkiStatus')]
+    param([string]$ConfigPath)
+    $result = Invoke-PyCertCommand -Caller $PSCmdlet -Command 'mpki', 'status' -ConfigPath $ConfigPath
+    ConvertTo-PyCertObject -InputObject $result.Json -TypeName 'PyCert.MpkiStatus'
+}
