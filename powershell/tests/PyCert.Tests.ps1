@@ -2,9 +2,18 @@
 # JSON captured from real pycert runs (fixtures/*.json); everything else is the module's own
 # code. Run on Windows: Invoke-Pester -Path .\powershell\tests -Output Detailed
 # (docs/windows-acceptance.md, W-PS-1).
+# By default they import the source tree (PyCert.psm1 dot-sources Private\ and Public\). To test
+# the merged module the MSI ships, pass its manifest (python packaging/build.py stages it in
+# build\msi\module):
+#   $data = @{ ModuleManifest = '.\build\msi\module\PyCert.psd1' }
+#   Invoke-Pester -Container (New-PesterContainer -Path .\powershell\tests -Data $data) -Output Detailed
+
+param(
+    [string]$ModuleManifest
+)
 
 BeforeAll {
-    $script:ModuleManifest = Join-Path $PSScriptRoot '..\PyCert\PyCert.psd1'
+    $script:ModuleManifest = if ($ModuleManifest) { $ModuleManifest } else { Join-Path $PSScriptRoot '..\PyCert\PyCert.psd1' }
     Import-Module $script:ModuleManifest -Force
     $script:Fixtures = Join-Path $PSScriptRoot 'fixtures'
     $script:ListJson = Get-Content -Raw -Encoding UTF8 (Join-Path $script:Fixtures 'list.json')
