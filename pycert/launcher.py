@@ -12,6 +12,6 @@ def main() -> None:
         sys.stdout.write(f"pycert {__version__}\n")
         sys.stdout.flush()
         os._exit(0)
-    from pycert.cli import main as cli_main
+    from pycert.cli.main import main as cli_main
 
     cli_main()

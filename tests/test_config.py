@@ -165,3 +165,23 @@ def test_catastrophic_pattern_is_stopped_by_a_timeout(tmp_path):
     )
     with pytest.raises(ConfigError, match=r"match.subject_regex = '\^\(a\|aa\)\+\$' took too long"):
         policy.profiles["x"].match.matches(cert)
+
+
+def test_the_builtin_policy_without_a_file_equals_the_validated_defaults():
+    """load_policy builds the built-in policy without the validators (start-up time); it must
+    be exactly what validating BUILTIN_POLICY gives, field by field and as the same types."""
+    constructed = models.builtin_policy()
+    validated = models.Policy.model_validate(models.BUILTIN_POLICY)
+    assert constructed == validated
+    assert constructed.model_dump() == validated.model_dump()
+
+    def types(value):
+        if isinstance(value, models.BaseModel):
+            return (type(value).__name__, {k: types(getattr(value, k)) for k in type(value).model_fields})
+        if isinstance(value, dict):
+            return {k: types(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [types(v) for v in value]
+        return type(value).__name__
+
+    assert types(constructed) == types(validated)

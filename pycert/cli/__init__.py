@@ -4,6 +4,6 @@ groups are in root.py; the shared options and Context in context.py; running che
 printing them in the Intune contract's shape in runner.py; a stopped run's FAILED line and
 exit code in failures.py; the entry point in main.py."""
 
-from pycert.cli.main import cli, main, run
+from pycert.cli.main import cli, run
 
-__all__ = ["cli", "main", "run"]
+__all__ = ["cli", "run"]  # the entry point is pycert.cli.main.main

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pycert.common import logs
-from pycert.expiry import rules
-from pycert.policy.models import Policy
 from pycert.common.errors import EXIT_OK, EXIT_RUNTIME, PlatformError
 from pycert.common.model import StoreRef
+from pycert.expiry import rules
+
+if TYPE_CHECKING:  # pydantic stays out of the detect path's imports
+    from pycert.policy.models import Policy
 
 
 @dataclass

@@ -4,11 +4,14 @@ the renewal job behind `remediate expiry`."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pycert.common.errors import EXIT_ACTION_NEEDED, EXIT_OK, EXIT_RUNTIME
 from pycert.common.model import CheckResult
 from pycert.expiry.scan import scan
-from pycert.policy.models import Policy
+
+if TYPE_CHECKING:  # pydantic stays out of the detect path's imports
+    from pycert.policy.models import Policy
 
 
 def detect(policy: Policy, backend, now: datetime, profile: str | None = None) -> CheckResult:

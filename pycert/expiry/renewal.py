@@ -11,16 +11,17 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pycert.pfx import reader as pfx
-from pycert.expiry import rules
-from pycert.policy.models import Policy, Profile
 from pycert.common.errors import EXIT_ACTION_NEEDED, EXIT_OK, EXIT_RUNTIME, PyCertError
-from pycert.expiry import cleanup
-from pycert.pfx import importer as pfx_import
-from pycert.expiry import reminders
 from pycert.common.model import CheckResult, State
 from pycert.common.secret import Secret, password_from_file
+from pycert.expiry import cleanup, reminders, rules
+from pycert.pfx import importer as pfx_import
+from pycert.pfx import reader as pfx
+
+if TYPE_CHECKING:  # pydantic stays out of the detect path's imports
+    from pycert.policy.models import Policy, Profile
 
 PFX_SUFFIXES = (".pfx", ".p12")
 SIDECAR_SUFFIXES = (".txt", ".password")

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from pycert.expiry import rules
-from pycert.policy.models import Policy, Profile
 from pycert.common.model import Finding, ProfileResult, StoreReading, StoreRef
+from pycert.expiry import rules
+
+if TYPE_CHECKING:  # pydantic stays out of the detect path's imports
+    from pycert.policy.models import Policy, Profile
 
 DEFAULT_WINDOW_DAYS = 90
 DEFAULT_URGENT_DAYS = 14

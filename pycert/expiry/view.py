@@ -3,8 +3,6 @@ CSV, and the `cleanup` plan."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timezone
 from typing import Iterable
 
@@ -102,6 +100,9 @@ def render_table(findings: Iterable[Finding], colour: bool = False) -> str:
 
 
 def render_csv(findings: Iterable[Finding]) -> str:
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     fields = list(certificate_json_fields())

@@ -6,14 +6,17 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pycert.mpki import rules as mpkirules
-from pycert.mpki import source as mpkisource
-from pycert.mpki import msifile
-from pycert.policy.models import Policy
 from pycert.common.errors import EXIT_ACTION_NEEDED, EXIT_OK, UsageError
 from pycert.common.model import CheckResult
+from pycert.mpki import msifile
+from pycert.mpki import rules as mpkirules
+from pycert.mpki import source as mpkisource
 from pycert.mpki.rules import Assessment, MsiFacts, Pins
+
+if TYPE_CHECKING:  # pydantic stays out of the detect path's imports
+    from pycert.policy.models import Policy
 
 CHECK = "mpki"
 # Written just before the first msiexec of an upgrade and removed once the new client is

@@ -11,14 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pycert.common import logs
-from pycert.pfx import reader as pfx
-from pycert.pfx import rules
-from pycert.policy.models import Policy
-from pycert.common.errors import EXIT_ACTION_NEEDED, EXIT_OK, EXIT_RUNTIME, PlatformError, UsageError
+from pycert.common.errors import (
+    EXIT_ACTION_NEEDED,
+    EXIT_OK,
+    EXIT_RUNTIME,
+    PlatformError,
+    UsageError,
+)
 from pycert.common.model import KeyPresence, Placement
 from pycert.common.secret import Secret
+from pycert.pfx import reader as pfx
+from pycert.pfx import rules
+
+if TYPE_CHECKING:  # pydantic stays out of the detect path's imports
+    from pycert.policy.models import Policy
 
 ROLE_ORDER = {"leaf": 0, "intermediate": 1, "other": 2, "root": 3}
 

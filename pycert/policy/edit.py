@@ -140,7 +140,9 @@ def set_values(path: Path, assignments: list[str]) -> list[str]:
 
     Nothing is written unless the edited file parses, holds each value where it was meant to
     go, and validates as a policy."""
-    from pycert.policy.load import _read_policy_text, load_policy_file, tomllib
+    from pycert.policy.load import _read_policy_text, load_policy_file, toml
+
+    tomllib = toml()
 
     if not assignments:
         raise UsageError("Give at least one KEY=VALUE, e.g. profiles.obn.renewal_window_days=60.")

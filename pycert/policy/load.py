@@ -14,13 +14,7 @@ from pydantic import ValidationError
 from pycert.common import files
 from pycert.common.errors import ConfigError
 from pycert.common.shown import shown
-from pycert.policy.models import BUILTIN_POLICY, Policy
-from pycert.policy.tomlpos import locate_line
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from pycert.policy.models import BUILTIN_POLICY, Policy, builtin_policy
 
 MAX_POLICY_BYTES = 1024 * 1024
 
@@ -49,10 +43,20 @@ def load_policy(explicit: str | None = None) -> LoadedPolicy:
     default = default_policy_path()
     if default.exists():
         return load_policy_file(default)
-    return LoadedPolicy(Policy.model_validate(BUILTIN_POLICY), "built-in defaults")
+    return LoadedPolicy(builtin_policy(), "built-in defaults")
+
+
+def toml():
+    """The TOML reader, imported only when a policy file is read (not on the built-in path)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    return tomllib
 
 
 def load_policy_file(path: Path) -> LoadedPolicy:
+    tomllib = toml()
     text = _read_policy_text(path)
     try:
         data = tomllib.loads(text)
@@ -113,6 +117,8 @@ def _read_policy_text(path: Path) -> str:
 def _describe(path: Path, text: str, err: dict[str, Any]) -> str:
     loc = tuple(err["loc"])
     field = shown(".".join(str(p) for p in loc) or "(top level)", 80)
+    from pycert.policy.tomlpos import locate_line
+
     line = locate_line(text, loc)
     where = f"{shown(path)}, line {line}" if line else shown(path)
     kind = err["type"]

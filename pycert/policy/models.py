@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any, Literal
+
+# PyCert uses no pydantic plugins; without this, importing pydantic scans every installed
+# distribution's entry points for them (about 20 ms of each run's start-up).
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -60,7 +65,9 @@ BUILTIN_POLICY: dict[str, Any] = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    # defer_build: the validators are compiled on first validation (a policy file), not at
+    # import, so a run on the built-in policy never pays for them (see builtin_policy).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class MatchRule(_Strict):
@@ -310,3 +317,18 @@ class Policy(_Strict):
             known = ", ".join(sorted(self.profiles)) or "none"
             raise ConfigError(f"There is no profile '{shown(name, 60)}' in the policy; known profiles: {known}.")
         return {name: self.profiles[name]}
+
+
+def builtin_policy() -> Policy:
+    """BUILTIN_POLICY as a Policy, built without running the validators: most terminals have
+    no policy file, and validating would compile every model's schema on each run. Must
+    equal Policy.model_validate(BUILTIN_POLICY) (tests/test_config.py compares them)."""
+    obn = BUILTIN_POLICY["profiles"]["obn"]
+    profile = Profile.model_construct(**{**obn, "match": MatchRule.model_construct(**obn["match"])})
+    pins = [RootPin.model_construct(name="Security Communication RootCA2", sha256=ROOTCA2_SHA256)]
+    return Policy.model_construct(
+        checks=list(BUILTIN_POLICY["checks"]),
+        profiles={"obn": profile},
+        rootca=RootCA.model_construct(pins=pins),
+        mpki=MpkiPolicy.model_construct(),
+    )

@@ -7,12 +7,15 @@ subject says, and the pin is checked before any store is opened for writing.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pycert.common import logs
-from pycert.rootca import rules as rootrules
-from pycert.policy.models import Policy
 from pycert.common.errors import UsageError
 from pycert.common.model import CheckResult, StoreRef
+from pycert.rootca import rules as rootrules
+
+if TYPE_CHECKING:  # pydantic stays out of the detect path's imports
+    from pycert.policy.models import Policy
 
 
 def read_status(policy: Policy, backend, now: datetime) -> list[rootrules.RootStatus]:
