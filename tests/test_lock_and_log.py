@@ -8,6 +8,7 @@ import pytest
 
 from conftest import ROOT
 from pycert.common import logs
+from pycert.common.errors import LockBusy
 from pycert.platform import lock
 
 HOLDER = """
@@ -35,7 +36,7 @@ def test_second_run_waits_then_gives_up_with_a_clear_error(tmp_path, monkeypatch
     holder = _hold(30, str(path))
     try:
         started = time.monotonic()
-        with pytest.raises(lock.LockBusy) as info:
+        with pytest.raises(LockBusy) as info:
             with lock.machine_lock(wait_seconds=0.5):
                 pytest.fail("the lock was taken twice")
         assert time.monotonic() - started >= 0.5  # it did wait
@@ -96,7 +97,7 @@ def test_windows_mutex_timeout_is_lock_busy(mocker):
     k32.CreateMutexW.return_value = 99
     k32.WaitForSingleObject.return_value = mutex.WAIT_TIMEOUT
     mocker.patch.object(mutex, "kernel32", return_value=k32)
-    with pytest.raises(lock.LockBusy, match=r"Global\\PyCert"):
+    with pytest.raises(LockBusy, match=r"Global\\PyCert"):
         with mutex.named_mutex(lock.MUTEX_NAME, 1):
             pytest.fail("entered without the mutex")
     k32.ReleaseMutex.assert_not_called()

@@ -32,3 +32,12 @@ class PlatformError(PyCertError):
     """The OS or the .NET runtime failed underneath us (exit 3)."""
 
     exit_code = EXIT_RUNTIME
+
+
+class LockBusy(PlatformError):
+    """Another PyCert run holds the machine lock (exit 3). `where` names the lock."""
+
+    def __init__(self, where: str):
+        super().__init__(
+            f"Another PyCert run is in progress (it holds {where}); wait for it to finish and run PyCert again."
+        )

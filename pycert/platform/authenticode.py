@@ -7,22 +7,13 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from pycert.common.errors import PlatformError
 from pycert.platform import is_windows
+from pycert.platform.signature import Signature, signer_from_der
 
 DEFAULT_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
-
-
-@dataclass(frozen=True)
-class Signature:
-    valid: bool
-    reason: str  # "ok" or why not, one phrase
-    signer_subject: str = ""
-    signer_thumbprint: str = ""  # SHA-1, upper case, as Windows shows it
-    engine: str = ""
 
 
 def verify(path: Path) -> Signature:
@@ -31,21 +22,6 @@ def verify(path: Path) -> Signature:
 
         return wintrust.verify(Path(path))
     return verify_with_osslsigncode(Path(path))
-
-
-def windows_subject(cert) -> str:
-    """A certificate subject as Windows prints it: CN first, ', ' between, no escaping."""
-    return ", ".join(
-        f"{attr.rfc4514_attribute_name}={attr.value}" for rdn in reversed(cert.subject.rdns) for attr in rdn
-    )
-
-
-def signer_from_der(der: bytes) -> tuple[str, str]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-
-    cert = x509.load_der_x509_certificate(der)
-    return windows_subject(cert), cert.fingerprint(hashes.SHA1()).hex().upper()
 
 
 def verify_with_osslsigncode(path: Path, cafile: str | None = None) -> Signature:

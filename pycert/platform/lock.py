@@ -13,15 +13,11 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-from pycert.common.errors import PlatformError
+from pycert.common.errors import LockBusy, PlatformError
 
 MUTEX_NAME = "Global\\PyCert"
 POLL_SECONDS = 0.2
 DEFAULT_WAIT_SECONDS = 60.0
-
-
-class LockBusy(PlatformError):
-    """Another PyCert run holds the lock (exit 3)."""
 
 
 def lock_file_path() -> Path:
@@ -46,10 +42,6 @@ def machine_lock(wait_seconds: float = DEFAULT_WAIT_SECONDS) -> Iterator[None]:
         yield
 
 
-def busy_message(where: str) -> str:
-    return f"Another PyCert run is in progress (it holds {where}); wait for it to finish and run PyCert again."
-
-
 @contextlib.contextmanager
 def _file_lock(path: Path, wait_seconds: float) -> Iterator[None]:
     import fcntl
@@ -69,7 +61,7 @@ def _file_lock(path: Path, wait_seconds: float) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise LockBusy(busy_message(str(path))) from None
+                    raise LockBusy(str(path)) from None
                 time.sleep(POLL_SECONDS)
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())

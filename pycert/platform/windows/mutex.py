@@ -6,7 +6,7 @@ import contextlib
 import ctypes
 from typing import Iterator
 
-from pycert.common.errors import PlatformError
+from pycert.common.errors import LockBusy, PlatformError
 
 WAIT_OBJECT_0 = 0x00000000
 WAIT_ABANDONED = 0x00000080
@@ -21,8 +21,6 @@ def kernel32():
 @contextlib.contextmanager
 def named_mutex(name: str, wait_seconds: float) -> Iterator[None]:
     """Hold `name` for the block. An abandoned mutex (a run that was killed) is ours to take."""
-    from pycert.platform.lock import LockBusy, busy_message
-
     k32 = kernel32()
     k32.CreateMutexW.restype = ctypes.c_void_p
     k32.CreateMutexW.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_wchar_p]
@@ -36,7 +34,7 @@ def named_mutex(name: str, wait_seconds: float) -> Iterator[None]:
     try:
         result = k32.WaitForSingleObject(handle, int(wait_seconds * 1000))
         if result == WAIT_TIMEOUT:
-            raise LockBusy(busy_message(name))
+            raise LockBusy(name)
         if result not in (WAIT_OBJECT_0, WAIT_ABANDONED):
             raise PlatformError(f"Waiting for the mutex {name} failed (Windows error {ctypes.get_last_error()}).")
         try:

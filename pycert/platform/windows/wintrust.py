@@ -9,7 +9,7 @@ from ctypes import POINTER, Structure, byref, c_void_p, c_wchar_p, sizeof
 from ctypes import wintypes as wt
 from pathlib import Path
 
-from pycert.platform.authenticode import Signature, signer_from_der
+from pycert.platform.signature import Signature, signer_from_der
 
 
 class GUID(Structure):
