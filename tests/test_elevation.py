@@ -1,26 +1,28 @@
-"""The elevation check: shell32!IsUserAnAdmin on Windows (mocked: no Windows DLLs here), euid 0 elsewhere."""
+"""The elevation check: shell32!IsUserAnAdmin on Windows (a strict fake DLL: no Windows DLLs
+here), euid 0 elsewhere."""
 
-import ctypes
 import sys
+from unittest import mock
 
 import pytest
 
 from pycert.platform import elevation
+from pycert.platform.windows import elevation as windows_elevation
+from tests.winfakes import fake_library
 
 
 @pytest.mark.parametrize("answer, expected", [(1, True), (0, False)])
 def test_windows_asks_shell32_once(mocker, answer, expected):
     mocker.patch.object(sys, "platform", "win32")
-    windll = mocker.patch.object(ctypes, "windll", create=True)
-    windll.shell32.IsUserAnAdmin.return_value = answer
+    shell32 = mock.Mock(**{"IsUserAnAdmin.return_value": answer})
+    mocker.patch.object(windows_elevation, "_shell32", return_value=fake_library(windows_elevation.SHELL32, shell32))
     assert elevation.is_elevated() is expected
-    windll.shell32.IsUserAnAdmin.assert_called_once_with()
+    shell32.IsUserAnAdmin.assert_called_once_with()
 
 
 def test_windows_without_shell32_is_not_elevated(mocker):
     mocker.patch.object(sys, "platform", "win32")
-    windll = mocker.patch.object(ctypes, "windll", create=True)
-    windll.shell32.IsUserAnAdmin.side_effect = OSError("shell32 not found")
+    mocker.patch.object(windows_elevation, "_shell32", side_effect=OSError("shell32 not found"))
     assert elevation.is_elevated() is False
 
 

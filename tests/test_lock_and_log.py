@@ -10,6 +10,8 @@ from conftest import ROOT
 from pycert.common import logs
 from pycert.common.errors import LockBusy
 from pycert.platform import lock
+from pycert.platform.windows.kernel32 import KERNEL32
+from tests.winfakes import fake_library
 
 HOLDER = """
 import sys, time
@@ -81,7 +83,7 @@ def test_windows_mutex_is_global_and_abandoned_counts_as_acquired(mocker):
     k32 = mocker.MagicMock()
     k32.CreateMutexW.return_value = 1234
     k32.WaitForSingleObject.return_value = mutex.WAIT_ABANDONED
-    mocker.patch.object(mutex, "kernel32", return_value=k32)
+    mocker.patch.object(mutex, "kernel32", return_value=fake_library(KERNEL32, k32))
     with mutex.named_mutex(lock.MUTEX_NAME, 2.5):
         k32.ReleaseMutex.assert_not_called()
     k32.CreateMutexW.assert_called_once_with(None, 0, "Global\\PyCert")
@@ -96,7 +98,7 @@ def test_windows_mutex_timeout_is_lock_busy(mocker):
     k32 = mocker.MagicMock()
     k32.CreateMutexW.return_value = 99
     k32.WaitForSingleObject.return_value = mutex.WAIT_TIMEOUT
-    mocker.patch.object(mutex, "kernel32", return_value=k32)
+    mocker.patch.object(mutex, "kernel32", return_value=fake_library(KERNEL32, k32))
     with pytest.raises(LockBusy, match=r"Global\\PyCert"):
         with mutex.named_mutex(lock.MUTEX_NAME, 1):
             pytest.fail("entered without the mutex")

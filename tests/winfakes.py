@@ -143,3 +143,77 @@ def fake_crypt32(context_ids: list[int], seen_passwords: list):
     dll.CertCloseStore.return_value = 1
     dll.password_buffers = buffers
     return dll
+
+
+# -- DLLs as ctypes presents them ---------------------------------------------------------
+
+_UNSET = object()
+
+
+def _fits(value, argtype) -> bool:
+    """Would ctypes on 64-bit Windows pass `value` as `argtype` unchanged?"""
+    import ctypes
+
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, int) and issubclass(argtype, ctypes._SimpleCData) and argtype._type_ in "bBhHiIlLqQP":
+        bits = ctypes.sizeof(argtype) * 8
+        if argtype._type_ == "P":
+            return -(1 << (bits - 1)) <= value < (1 << bits)
+        signed = argtype._type_ in "bhilq"
+        low, high = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, (1 << bits) - 1)
+        return low <= value <= high
+    try:
+        argtype.from_param(value)
+    except (TypeError, ctypes.ArgumentError):
+        return False
+    return True
+
+
+class FakeFunction:
+    """One exported function: refuses calls until argtypes, restype and errcheck are
+    declared, refuses arguments that do not fit the declared Windows types, then hands
+    the call to the OS mock and runs the declared errcheck on what it returns."""
+
+    def __init__(self, dll: "FakeWinDll", name: str):
+        self.dll, self.__name__ = dll, name
+        self.argtypes, self.restype, self.errcheck = None, _UNSET, _UNSET
+
+    def __call__(self, *args):
+        from pycert.platform.windows import ffi
+
+        name = self.__name__
+        assert self.argtypes is not None and self.restype is not _UNSET and self.errcheck is not _UNSET, (
+            f"{self.dll.name}!{name} was called without a declared prototype (argtypes, restype, errcheck)"
+        )
+        assert len(args) == len(self.argtypes), f"{name} takes {len(self.argtypes)} arguments, got {len(args)}"
+        for position, (value, argtype) in enumerate(zip(args, self.argtypes)):
+            assert _fits(value, argtype), f"{name} argument {position}: {value!r} does not fit {argtype.__name__}"
+        result = getattr(self.dll.os, name)(*args)
+        saved = ffi.last_error
+        ffi.last_error = lambda: self.dll.last_errors.get(name, self.dll.last_error)
+        try:
+            return self.errcheck(result, self, args)
+        finally:
+            ffi.last_error = saved
+
+
+class FakeWinDll:
+    """A DLL over `os_mock` (a Mock that plays Windows and records the calls). Declare the
+    module's prototypes on it with `Library.bind`; `last_error` (or `last_errors[name]`) is
+    what GetLastError returns after a call."""
+
+    def __init__(self, os_mock, name: str = "dll"):
+        self.os, self.name = os_mock, name
+        self.last_error, self.last_errors = 0, {}
+        self._functions: dict[str, FakeFunction] = {}
+
+    def __getattr__(self, name: str) -> FakeFunction:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self._functions.setdefault(name, FakeFunction(self, name))
+
+
+def fake_library(library, os_mock) -> FakeWinDll:
+    """`library`'s prototypes declared on a strict fake DLL over `os_mock`."""
+    return library.bind(FakeWinDll(os_mock, library.name))

@@ -6,6 +6,8 @@ from unittest.mock import MagicMock
 
 import pytest
 
+from pycert.platform.windows.kernel32 import KERNEL32
+from tests.winfakes import fake_library
 from pycert.common import lineformat
 from pycert.common import output
 from pycert.policy.load import load_policy
@@ -60,7 +62,7 @@ def machine(mocker, monkeypatch, tmp_path):
     kernel32.CreateFileW.side_effect = lock
     kernel32.CloseHandle.side_effect = lambda h: m.events.append(("close", h))
     m.kernel32 = kernel32
-    mocker.patch.object(msiexec, "_kernel32", return_value=kernel32)
+    mocker.patch.object(msiexec, "_kernel32", return_value=fake_library(KERNEL32, kernel32))
     mocker.patch.object(msiexec, "_processes", return_value=[(42, r"C:\Program Files (x86)\Cybertrust\MPKI\Tray.exe")])
     real_verify = authenticode.verify
 

@@ -4,6 +4,8 @@ from unittest.mock import MagicMock, call
 
 import pytest
 
+from pycert.platform.windows.kernel32 import KERNEL32
+from tests.winfakes import fake_library
 from pycert.mpki.rules import Step
 from pycert.platform.windows import msiexec
 
@@ -25,7 +27,9 @@ def os_calls(mocker):
     parent.processes.return_value = []
     mocker.patch.object(msiexec, "_spawn", parent.spawn)
     mocker.patch.object(msiexec, "_sleep", parent.sleep)
-    mocker.patch.object(msiexec, "_kernel32", return_value=parent.kernel32)
+    kernel32 = fake_library(KERNEL32, parent.kernel32)
+    kernel32.last_errors["OpenMutexW"] = 2  # ERROR_FILE_NOT_FOUND
+    mocker.patch.object(msiexec, "_kernel32", return_value=kernel32)
     mocker.patch.object(msiexec, "_processes", parent.processes)
     return parent
 
@@ -155,29 +159,19 @@ def test_held_file_refuses_when_it_cannot_lock(os_calls):
     os_calls.kernel32.CloseHandle.assert_not_called()
 
 
-def test_kernel32_prototypes_keep_handles_pointer_sized(monkeypatch):
-    """Without restype/argtypes, ctypes truncates 64-bit handles to int (a Windows-only crash)."""
+def test_kernel32_prototypes_keep_handles_pointer_sized():
+    """Without restype/argtypes, ctypes truncates 64-bit handles to a 32-bit int (a Windows-only
+    crash). The types are written here from the Windows Data Types page, not taken from ffi."""
     import ctypes
-    from ctypes import wintypes
-    from types import SimpleNamespace
 
-    class FakeDll:
-        def __init__(self, name, use_last_error=False):
-            self.name = name
-
-        def __getattr__(self, attr):
-            function = SimpleNamespace(restype=ctypes.c_int, argtypes=None)
-            setattr(self, attr, function)
-            return function
-
-    monkeypatch.setattr(ctypes, "WinDLL", FakeDll, raising=False)
-    k32 = msiexec._kernel32()
-    for name in ("OpenMutexW", "CreateFileW", "CreateToolhelp32Snapshot", "OpenProcess"):
-        assert getattr(k32, name).restype is wintypes.HANDLE, name
-    assert k32.WaitForSingleObject.argtypes == [wintypes.HANDLE, wintypes.DWORD]
-    assert k32.CloseHandle.argtypes == [wintypes.HANDLE]
     from pycert.platform.windows import wintrust
 
-    dll = wintrust._wintrust()
-    assert dll.WinVerifyTrust.restype is wintypes.LONG and dll.WinVerifyTrust.argtypes[0] is wintypes.HANDLE
-    assert dll.WTHelperGetProvCertFromChain.restype._type_ is wintrust.CRYPT_PROVIDER_CERT
+    handle, dword = ctypes.c_void_p, ctypes.c_uint32
+    k32 = KERNEL32.prototypes
+    for name in ("OpenMutexW", "CreateMutexW", "CreateFileW", "CreateToolhelp32Snapshot", "OpenProcess", "GetCurrentProcess"):
+        assert k32[name].restype is handle, name
+    assert k32["WaitForSingleObject"].argtypes == (handle, dword)
+    assert k32["CloseHandle"].argtypes == (handle,)
+    trust = wintrust.WINTRUST.prototypes
+    assert trust["WinVerifyTrust"].restype is ctypes.c_int32 and trust["WinVerifyTrust"].argtypes[0] is handle
+    assert trust["WTHelperGetProvCertFromChain"].restype._type_ is wintrust.CRYPT_PROVIDER_CERT

@@ -8,6 +8,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from pycert.platform.windows import wintrust as wt
+from tests.winfakes import fake_library
 
 
 def fake_dll(status, signer_der=None):
@@ -43,7 +44,7 @@ def fake_dll(status, signer_der=None):
 def test_verify_passes_no_ui_file_choice_and_closes_the_state(mocker, pki):
     der = pki.signer.cert.public_bytes(serialization.Encoding.DER)
     dll, seen = fake_dll(0, der)
-    mocker.patch.object(wt, "_wintrust", return_value=dll)
+    mocker.patch.object(wt, "_wintrust", return_value=fake_library(wt.WINTRUST, dll))
     sig = wt.verify(r"C:\cache\CybertrustManagedPKIClient.msi")
     assert sig.valid and sig.engine == "WinVerifyTrust"
     assert sig.signer_thumbprint == pki.signer.thumbprint
@@ -70,7 +71,7 @@ def test_verify_passes_no_ui_file_choice_and_closes_the_state(mocker, pki):
 ])
 def test_failure_codes(mocker, status, reason):
     dll, seen = fake_dll(status - (1 << 32))  # WinVerifyTrust returns a signed LONG
-    mocker.patch.object(wt, "_wintrust", return_value=dll)
+    mocker.patch.object(wt, "_wintrust", return_value=fake_library(wt.WINTRUST, dll))
     sig = wt.verify("x.msi")
     assert not sig.valid and sig.reason == reason
     assert [s["state"] for s in seen] == [wt.WTD_STATEACTION_VERIFY, wt.WTD_STATEACTION_CLOSE]
@@ -81,5 +82,5 @@ def test_authenticode_uses_wintrust_on_windows(mocker):
 
     mocker.patch.object(authenticode, "is_windows", return_value=True)
     dll, seen = fake_dll(0x800B0100 - (1 << 32))
-    mocker.patch.object(wt, "_wintrust", return_value=dll)
+    mocker.patch.object(wt, "_wintrust", return_value=fake_library(wt.WINTRUST, dll))
     assert authenticode.verify("x.msi").engine == "WinVerifyTrust" and len(seen) == 2

@@ -15,7 +15,7 @@ from pycert.platform import dotnet
 from pycert.platform.windows import crypt32
 from pycert.common.secret import Secret
 from tests.pfxfiles import write
-from tests.winfakes import FakeCert, FakeStores, fake_crypt32
+from tests.winfakes import FakeCert, FakeStores, FakeWinDll, fake_crypt32
 
 NOW = samples.utc_now()
 PASSWORD = "pw-0420-secret"
@@ -33,14 +33,17 @@ def windows(mocker, tmp_path):
     passwords: list = []
     dll = fake_crypt32([11, 12, 13], passwords)
     mocker.patch.object(dotnet, "load_runtime", return_value=stores.runtime(contexts))
-    backend = dotnet.DotNetStores("netfx", keys_known=True, crypt32=crypt32.Crypt32(dll, mocker.Mock(), mocker.Mock()))
+    fake = FakeWinDll(dll, "crypt32")
+    dlls = crypt32.Crypt32(fake, FakeWinDll(mocker.Mock(), "ncrypt"), FakeWinDll(mocker.Mock(), "advapi32"))
+    backend = dotnet.DotNetStores("netfx", keys_known=True, crypt32=dlls)
     mocker.patch.object(backend, "is_elevated", return_value=False)
 
     class W:
         pass
 
     w = W()
-    w.__dict__.update(leaf=leaf, root=root, inter=inter, path=path, stores=stores, dll=dll, backend=backend, passwords=passwords)
+    w.__dict__.update(leaf=leaf, root=root, inter=inter, path=path, stores=stores, dll=dll, fake=fake, backend=backend,
+                     passwords=passwords)
     return w
 
 
@@ -124,7 +127,7 @@ def test_import_failure_from_crypt32_changes_nothing(windows, mocker):
     from pycert.common.errors import PlatformError
 
     windows.dll.PFXImportCertStore.side_effect = lambda *a: 0
-    mocker.patch.object(crypt32, "last_error", return_value=86)
+    windows.fake.last_error = 86  # ERROR_INVALID_PASSWORD
     with pytest.raises(PlatformError, match="rejected the PFX password"):
         run_import(windows)
     assert not [c for c in windows.stores.calls if c[0] == "Add"]
@@ -228,7 +231,7 @@ def test_delete_key_container_cng_exact_calls(mocker):
     ncrypt.NCryptOpenStorageProvider.return_value = 0
     ncrypt.NCryptOpenKey.return_value = 0
     ncrypt.NCryptDeleteKey.return_value = 0
-    assert crypt32.Crypt32(dll, ncrypt, advapi).delete_key_container(501) == "deleted"
+    assert crypt32.Crypt32(FakeWinDll(dll), FakeWinDll(ncrypt), FakeWinDll(advapi)).delete_key_container(501) == "deleted"
     assert ncrypt.NCryptOpenStorageProvider.call_args.args[1:] == ("Microsoft Software Key Storage Provider", 0)
     prov = ncrypt.NCryptOpenStorageProvider.call_args.args[0]
     assert ncrypt.NCryptOpenKey.call_args.args[2:] == ("te-container-1", 0, 0)
@@ -243,16 +246,17 @@ def test_delete_key_container_legacy_csp_exact_calls(mocker):
     info = crypt32.CRYPT_KEY_PROV_INFO("le-container-2", "Microsoft Enhanced RSA and AES Cryptographic Provider", 24, 0x20, 0, None, 1)
     dll, ncrypt, advapi = _prop_info_dll(mocker, info), mocker.Mock(), mocker.Mock()
     advapi.CryptAcquireContextW.return_value = 1
-    assert crypt32.Crypt32(dll, ncrypt, advapi).delete_key_container(501) == "deleted"
+    assert crypt32.Crypt32(FakeWinDll(dll), FakeWinDll(ncrypt), FakeWinDll(advapi)).delete_key_container(501) == "deleted"
     args = advapi.CryptAcquireContextW.call_args.args
     assert args[1:] == ("le-container-2", "Microsoft Enhanced RSA and AES Cryptographic Provider", 24, 0x10 | 0x20)
     ncrypt.NCryptOpenStorageProvider.assert_not_called()
 
 
 def test_delete_key_container_without_key(mocker):
-    dll = mocker.Mock()
-    dll.CertGetCertificateContextProperty.return_value = 0
-    assert crypt32.Crypt32(dll, mocker.Mock(), mocker.Mock()).delete_key_container(501) == "no key"
+    dll = FakeWinDll(mocker.Mock())
+    dll.os.CertGetCertificateContextProperty.return_value = 0
+    dll.last_errors["CertGetCertificateContextProperty"] = crypt32.CRYPT_E_NOT_FOUND
+    assert crypt32.Crypt32(dll, FakeWinDll(mocker.Mock()), FakeWinDll(mocker.Mock())).delete_key_container(501) == "no key"
 
 
 def _prop_info_dll(mocker, info):

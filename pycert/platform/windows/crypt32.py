@@ -1,11 +1,12 @@
-"""crypt32, ncrypt and advapi32 through ctypes: the only ctypes code in PyCert.
+"""crypt32, ncrypt and advapi32 through ctypes: importing a PFX and deleting key containers.
 
 Why not .NET: no X509KeyStorageFlags value maps to PKCS12_INCLUDE_EXTENDED_PROPERTIES,
 which the manuals' import wizard sets ("Include all extended properties"). So the PFX
 is opened with PFXImportCertStore here, and each returned CERT_CONTEXT is handed to .NET
 (X509Certificate2(IntPtr) duplicates it with its properties) and added with X509Store.Add.
 
-The DLLs are injectable so tests on Linux can pass mocks and assert the exact calls.
+Every function is declared in the Library tables below (ffi.py); the DLLs are injectable
+so tests on Linux can pass fakes that enforce those declarations and assert the exact calls.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Iterator
 
 from pycert.common.errors import PlatformError, UsageError
 from pycert.common.secret import Secret
+from pycert.platform.windows import ffi
+from pycert.platform.windows.ffi import BOOL, DWORD, HANDLE, HRESULT, LPCWSTR, PVOID, WinError
 
 CRYPT_EXPORTABLE = 0x0001
 CRYPT_USER_PROTECTED = 0x0002
@@ -26,11 +29,10 @@ CRYPT_DELETEKEYSET = 0x0010  # CryptAcquireContext
 NCRYPT_MACHINE_KEY_FLAG = 0x0020
 CERT_KEY_PROV_INFO_PROP_ID = 2
 
-ERROR_INVALID_PASSWORD = 86
+ERROR_INVALID_PASSWORD = ffi.ERROR_INVALID_PASSWORD
 NTE_BAD_DATA = 0x80090005
 CRYPT_E_BAD_ENCODE = 0x80092002
-
-DWORD = ctypes.c_uint32
+CRYPT_E_NOT_FOUND = 0x80092004
 
 
 class CRYPT_DATA_BLOB(ctypes.Structure):
@@ -58,27 +60,53 @@ def import_flags(machine: bool, exportable: bool) -> int:
     return flags
 
 
+CRYPT32 = ffi.Library("crypt32", {
+    # HCERTSTORE PFXImportCertStore(CRYPT_DATA_BLOB *pPFX, LPCWSTR szPassword, DWORD dwFlags): NULL on failure
+    "PFXImportCertStore": (HANDLE, [ctypes.POINTER(CRYPT_DATA_BLOB), LPCWSTR, DWORD], ffi.fails_on_zero),
+    # NULL at the end of the store (CRYPT_E_NOT_FOUND) as well as on failure: the loop ends either way
+    "CertEnumCertificatesInStore": (PVOID, [HANDLE, PVOID], ffi.returns_value),
+    "CertDuplicateCertificateContext": (PVOID, [PVOID], ffi.fails_on_zero),
+    # Always TRUE; CertCloseStore's FALSE (contexts still open) cannot be acted on in cleanup
+    "CertFreeCertificateContext": (BOOL, [PVOID], ffi.returns_value),
+    "CertCloseStore": (BOOL, [HANDLE, DWORD], ffi.returns_value),
+    "CertGetCertificateContextProperty": (BOOL, [PVOID, DWORD, PVOID, ctypes.POINTER(DWORD)], ffi.fails_on_zero),
+})
+NCRYPT = ffi.Library("ncrypt", {
+    # SECURITY_STATUS functions: ERROR_SUCCESS (0) or the NTE_* code
+    "NCryptOpenStorageProvider": (HRESULT, [ctypes.POINTER(PVOID), LPCWSTR, DWORD], ffi.fails_on_status),
+    "NCryptOpenKey": (HRESULT, [PVOID, ctypes.POINTER(PVOID), LPCWSTR, DWORD, DWORD], ffi.fails_on_status),
+    "NCryptDeleteKey": (HRESULT, [PVOID, DWORD], ffi.fails_on_status),
+    "NCryptFreeObject": (HRESULT, [PVOID], ffi.returns_value),
+})
+ADVAPI32 = ffi.Library("advapi32", {
+    "CryptAcquireContextW": (BOOL, [ctypes.POINTER(PVOID), LPCWSTR, LPCWSTR, DWORD, DWORD], ffi.fails_on_zero),
+})
+
+
 class Crypt32:
     def __init__(self, crypt32=None, ncrypt=None, advapi32=None):
-        self._crypt32, self._ncrypt, self._advapi32 = crypt32, ncrypt, advapi32
+        # Injected DLLs (tests) get the same declarations as the real ones.
+        self._dlls = {
+            lib.name: lib.bind(dll) if dll is not None else None
+            for lib, dll in ((CRYPT32, crypt32), (NCRYPT, ncrypt), (ADVAPI32, advapi32))
+        }
 
-    # Real DLLs are loaded and typed on first use; injected ones are used as they are.
     @property
     def crypt32(self):
-        return self._dll("_crypt32", _typed_crypt32)
+        return self._dll(CRYPT32)
 
     @property
     def ncrypt(self):
-        return self._dll("_ncrypt", _typed_ncrypt)
+        return self._dll(NCRYPT)
 
     @property
     def advapi32(self):
-        return self._dll("_advapi32", _typed_advapi32)
+        return self._dll(ADVAPI32)
 
-    def _dll(self, attribute: str, load):
-        if getattr(self, attribute) is None:
-            setattr(self, attribute, load())
-        return getattr(self, attribute)
+    def _dll(self, library: ffi.Library):
+        if self._dlls[library.name] is None:
+            self._dlls[library.name] = library.load()
+        return self._dlls[library.name]
 
     @contextmanager
     def pfx_contexts(self, data: bytes, password: Secret | None, flags: int) -> Iterator[list[int]]:
@@ -95,11 +123,10 @@ class Crypt32:
         pw = ctypes.create_unicode_buffer(password.reveal() if password is not None else "")
         try:
             store = dll.PFXImportCertStore(ctypes.byref(blob), pw, flags)
-            error = last_error() if not store else 0
+        except WinError as exc:
+            raise PlatformError(_import_error(exc.code)) from None
         finally:
             ctypes.memset(pw, 0, ctypes.sizeof(pw))
-        if not store:
-            raise PlatformError(_import_error(error))
         contexts: list[int] = []
         try:
             context = dll.CertEnumCertificatesInStore(store, None)
@@ -118,38 +145,37 @@ class Crypt32:
         Returns "deleted" or "no key"; raises PlatformError when Windows refuses.
         """
         size = DWORD(0)
-        if not self.crypt32.CertGetCertificateContextProperty(context, CERT_KEY_PROV_INFO_PROP_ID, None, ctypes.byref(size)):
-            return "no key"
-        buffer = ctypes.create_string_buffer(size.value)
-        if not self.crypt32.CertGetCertificateContextProperty(context, CERT_KEY_PROV_INFO_PROP_ID, buffer, ctypes.byref(size)):
-            return "no key"
+        try:
+            self.crypt32.CertGetCertificateContextProperty(context, CERT_KEY_PROV_INFO_PROP_ID, None, ctypes.byref(size))
+            buffer = ctypes.create_string_buffer(size.value)
+            self.crypt32.CertGetCertificateContextProperty(context, CERT_KEY_PROV_INFO_PROP_ID, buffer, ctypes.byref(size))
+        except WinError as exc:
+            if exc.code == CRYPT_E_NOT_FOUND:
+                return "no key"
+            raise PlatformError(f"Could not read the certificate's key link (error 0x{exc.code:08X}).") from None
         info = ctypes.cast(buffer, ctypes.POINTER(CRYPT_KEY_PROV_INFO)).contents
         container, provider = info.pwszContainerName, info.pwszProvName
         if info.dwProvType == 0:  # CNG key storage provider
             prov, key = ctypes.c_void_p(), ctypes.c_void_p()
-            status = self.ncrypt.NCryptOpenStorageProvider(ctypes.byref(prov), provider, 0)
-            if status:
-                raise PlatformError(f"Could not open the key storage provider {provider} (status 0x{status & 0xFFFFFFFF:08X}).")
             try:
-                status = self.ncrypt.NCryptOpenKey(prov, ctypes.byref(key), container, 0, info.dwFlags & NCRYPT_MACHINE_KEY_FLAG)
-                if not status:
-                    status = self.ncrypt.NCryptDeleteKey(key, 0)  # frees the key handle too
+                self.ncrypt.NCryptOpenStorageProvider(ctypes.byref(prov), provider, 0)
+            except WinError as exc:
+                raise PlatformError(f"Could not open the key storage provider {provider} (status 0x{exc.code:08X}).") from None
+            try:
+                self.ncrypt.NCryptOpenKey(prov, ctypes.byref(key), container, 0, info.dwFlags & NCRYPT_MACHINE_KEY_FLAG)
+                self.ncrypt.NCryptDeleteKey(key, 0)  # frees the key handle too
+            except WinError as exc:
+                raise PlatformError(f"Could not delete the key container {container} (status 0x{exc.code:08X}).") from None
             finally:
                 self.ncrypt.NCryptFreeObject(prov)
-            if status:
-                raise PlatformError(f"Could not delete the key container {container} (status 0x{status & 0xFFFFFFFF:08X}).")
             return "deleted"
         handle = ctypes.c_void_p()
         flags = CRYPT_DELETEKEYSET | (info.dwFlags & CRYPT_MACHINE_KEYSET)
-        if not self.advapi32.CryptAcquireContextW(ctypes.byref(handle), container, provider, info.dwProvType, flags):
-            raise PlatformError(f"Could not delete the key container {container} (error {last_error()}).")
+        try:
+            self.advapi32.CryptAcquireContextW(ctypes.byref(handle), container, provider, info.dwProvType, flags)
+        except WinError as exc:
+            raise PlatformError(f"Could not delete the key container {container} (error {exc.code}).") from None
         return "deleted"
-
-
-def last_error() -> int:
-    """GetLastError as saved by ctypes (use_last_error=True); 0 where ctypes has none (tests on Linux)."""
-    getter = getattr(ctypes, "get_last_error", None)
-    return getter() if getter else 0
 
 
 def _import_error(code: int) -> str:
@@ -160,44 +186,3 @@ def _import_error(code: int) -> str:
     if code in (NTE_BAD_DATA, CRYPT_E_BAD_ENCODE):
         return f"Windows could not read the PFX (0x{code:08X}); it may use more than 600,000 iterations, so export it again with default settings."
     return f"PFXImportCertStore failed (error 0x{code:08X}); nothing was imported."
-
-
-def _typed_crypt32():
-    from ctypes import wintypes
-
-    dll = ctypes.WinDLL("crypt32", use_last_error=True)
-    dll.PFXImportCertStore.argtypes = [ctypes.POINTER(CRYPT_DATA_BLOB), wintypes.LPCWSTR, DWORD]
-    dll.PFXImportCertStore.restype = ctypes.c_void_p
-    dll.CertEnumCertificatesInStore.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
-    dll.CertEnumCertificatesInStore.restype = ctypes.c_void_p
-    dll.CertDuplicateCertificateContext.argtypes = [ctypes.c_void_p]
-    dll.CertDuplicateCertificateContext.restype = ctypes.c_void_p
-    dll.CertFreeCertificateContext.argtypes = [ctypes.c_void_p]
-    dll.CertFreeCertificateContext.restype = wintypes.BOOL
-    dll.CertCloseStore.argtypes = [ctypes.c_void_p, DWORD]
-    dll.CertCloseStore.restype = wintypes.BOOL
-    dll.CertGetCertificateContextProperty.argtypes = [ctypes.c_void_p, DWORD, ctypes.c_void_p, ctypes.POINTER(DWORD)]
-    dll.CertGetCertificateContextProperty.restype = wintypes.BOOL
-    return dll
-
-
-def _typed_ncrypt():
-    from ctypes import wintypes
-
-    dll = ctypes.WinDLL("ncrypt", use_last_error=True)
-    dll.NCryptOpenStorageProvider.argtypes = [ctypes.POINTER(ctypes.c_void_p), wintypes.LPCWSTR, DWORD]
-    dll.NCryptOpenKey.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p), wintypes.LPCWSTR, DWORD, DWORD]
-    dll.NCryptDeleteKey.argtypes = [ctypes.c_void_p, DWORD]
-    dll.NCryptFreeObject.argtypes = [ctypes.c_void_p]
-    for name in ("NCryptOpenStorageProvider", "NCryptOpenKey", "NCryptDeleteKey", "NCryptFreeObject"):
-        getattr(dll, name).restype = ctypes.c_long
-    return dll
-
-
-def _typed_advapi32():
-    from ctypes import wintypes
-
-    dll = ctypes.WinDLL("advapi32", use_last_error=True)
-    dll.CryptAcquireContextW.argtypes = [ctypes.POINTER(ctypes.c_void_p), wintypes.LPCWSTR, wintypes.LPCWSTR, DWORD, DWORD]
-    dll.CryptAcquireContextW.restype = wintypes.BOOL
-    return dll

@@ -1,15 +1,21 @@
 """Facts about this Windows machine for `pycert doctor`: OS build, .NET Framework release,
 the process token (account SID, elevation) and the proxy settings in the registry.
 
-Everything goes through `_winreg()` / `_advapi32()` so tests can hand in a mock and assert
-the exact keys and calls. Nothing here decides anything; jobs/doctor.py judges.
+Everything goes through `_winreg()`, `_advapi32()` and `_kernel32()` so tests can hand in
+fakes and assert the exact keys and calls. Nothing here decides anything; doctor/judges.py
+judges.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import ctypes
+
 from pycert.common.errors import PlatformError
+from pycert.platform.windows import ffi
+from pycert.platform.windows.ffi import BOOL, DWORD, HANDLE, LPWSTR, PVOID, WinError
+from pycert.platform.windows.kernel32 import KERNEL32
 
 CURRENT_VERSION = r"SOFTWARE\Microsoft\Windows NT\CurrentVersion"
 NDP_V4_FULL = r"SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full"
@@ -17,8 +23,15 @@ INTERNET_SETTINGS = r"Software\Microsoft\Windows\CurrentVersion\Internet Setting
 WINHTTP_CONNECTIONS = r"SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
 
 TOKEN_QUERY = 0x0008
-TOKEN_USER = 1
+TOKEN_USER = 1  # TOKEN_INFORMATION_CLASS values
 TOKEN_ELEVATION = 20
+
+ADVAPI32 = ffi.Library("advapi32", {
+    "OpenProcessToken": (BOOL, [HANDLE, DWORD, ctypes.POINTER(HANDLE)], ffi.fails_on_zero),
+    # TOKEN_INFORMATION_CLASS is a C enum: an int
+    "GetTokenInformation": (BOOL, [HANDLE, ctypes.c_int, PVOID, DWORD, ctypes.POINTER(DWORD)], ffi.fails_on_zero),
+    "ConvertSidToStringSidW": (BOOL, [PVOID, ctypes.POINTER(LPWSTR)], ffi.fails_on_zero),
+})
 
 
 @dataclass(frozen=True)
@@ -62,9 +75,11 @@ def _winreg():
 
 
 def _advapi32():
-    import ctypes
+    return ADVAPI32.load()
 
-    return ctypes.WinDLL("advapi32", use_last_error=True)
+
+def _kernel32():
+    return KERNEL32.load()
 
 
 def _read_values(hive_name: str, path: str, names: tuple[str, ...], wow64_64: bool = True) -> dict:
@@ -148,31 +163,35 @@ def parse_winhttp_settings(blob: bytes) -> WinHttpProxy:
 
 def token_info() -> TokenInfo:
     """The SID of the account this process runs as, and whether its token is elevated."""
-    import ctypes
-    from ctypes import wintypes as wt
-
-    advapi = _advapi32()
-    kernel = ctypes.WinDLL("kernel32", use_last_error=True)
-    kernel.GetCurrentProcess.restype = wt.HANDLE
-    token = wt.HANDLE()
-    if not advapi.OpenProcessToken(kernel.GetCurrentProcess(), TOKEN_QUERY, ctypes.byref(token)):
-        raise PlatformError(f"OpenProcessToken failed (Windows error {ctypes.get_last_error()}).")
+    advapi, kernel = _advapi32(), _kernel32()
+    token = HANDLE()
     try:
-        size = wt.DWORD(0)
-        advapi.GetTokenInformation(token, TOKEN_USER, None, 0, ctypes.byref(size))
+        advapi.OpenProcessToken(kernel.GetCurrentProcess(), TOKEN_QUERY, ctypes.byref(token))
+    except WinError as exc:
+        raise PlatformError(f"OpenProcessToken failed (Windows error {exc.code}).") from None
+    try:
+        size = DWORD(0)
+        try:  # asks for the size: fails with ERROR_INSUFFICIENT_BUFFER by design
+            advapi.GetTokenInformation(token, TOKEN_USER, None, 0, ctypes.byref(size))
+        except WinError as exc:
+            if exc.code != ffi.ERROR_INSUFFICIENT_BUFFER:
+                raise PlatformError(f"GetTokenInformation(TokenUser) failed (Windows error {exc.code}).") from None
         buffer = ctypes.create_string_buffer(size.value)
-        if not advapi.GetTokenInformation(token, TOKEN_USER, buffer, size, ctypes.byref(size)):
-            raise PlatformError(f"GetTokenInformation(TokenUser) failed (Windows error {ctypes.get_last_error()}).")
-        sid_pointer = ctypes.cast(buffer, ctypes.POINTER(ctypes.c_void_p))[0]  # TOKEN_USER.User.Sid
-        text = ctypes.c_wchar_p()
-        if not advapi.ConvertSidToStringSidW(ctypes.c_void_p(sid_pointer), ctypes.byref(text)):
-            raise PlatformError(f"ConvertSidToStringSidW failed (Windows error {ctypes.get_last_error()}).")
-        sid = text.value
-        kernel.LocalFree(text)
-        elevation = wt.DWORD(0)
-        advapi.GetTokenInformation(
-            token, TOKEN_ELEVATION, ctypes.byref(elevation), ctypes.sizeof(elevation), ctypes.byref(size)
-        )
+        text = LPWSTR()
+        try:
+            advapi.GetTokenInformation(token, TOKEN_USER, buffer, size, ctypes.byref(size))
+            sid_pointer = ctypes.cast(buffer, ctypes.POINTER(PVOID))[0]  # TOKEN_USER.User.Sid
+            advapi.ConvertSidToStringSidW(sid_pointer, ctypes.byref(text))
+        except WinError as exc:
+            raise PlatformError(f"{exc.function} failed (Windows error {exc.code}).") from None
+        sid = text.value or ""
+        kernel.LocalFree(ctypes.cast(text, PVOID))
+        elevation = DWORD(0)  # TOKEN_ELEVATION.TokenIsElevated
+        try:
+            advapi.GetTokenInformation(token, TOKEN_ELEVATION, ctypes.byref(elevation), ctypes.sizeof(elevation),
+                                       ctypes.byref(size))
+        except WinError as exc:
+            raise PlatformError(f"GetTokenInformation(TokenElevation) failed (Windows error {exc.code}).") from None
         return TokenInfo(sid=sid, elevated=bool(elevation.value))
     finally:
         kernel.CloseHandle(token)

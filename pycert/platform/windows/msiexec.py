@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass, field
 
 from pycert.mpki.rules import ALREADY_RUNNING, Step, exit_meaning
+from pycert.platform.windows.ffi import WinError
+from pycert.platform.windows.kernel32 import KERNEL32
 
 MUTEX_NAME = "Global\\_MSIExecute"
 SYNCHRONIZE = 0x00100000
@@ -45,28 +47,8 @@ def _sleep(seconds: float) -> None:
 
 
 def _kernel32():
-    """kernel32 with prototypes: handles are pointer-sized, and ctypes would squeeze an
-    unprototyped argument or result into a 32-bit int."""
-    import ctypes
-    from ctypes import wintypes as wt
-
-    k32 = ctypes.WinDLL("kernel32", use_last_error=True)
-    prototypes = {
-        "OpenMutexW": (wt.HANDLE, [wt.DWORD, wt.BOOL, wt.LPCWSTR]),
-        "WaitForSingleObject": (wt.DWORD, [wt.HANDLE, wt.DWORD]),
-        "ReleaseMutex": (wt.BOOL, [wt.HANDLE]),
-        "CloseHandle": (wt.BOOL, [wt.HANDLE]),
-        "CreateFileW": (wt.HANDLE, [wt.LPCWSTR, wt.DWORD, wt.DWORD, ctypes.c_void_p, wt.DWORD, wt.DWORD, wt.HANDLE]),
-        "CreateToolhelp32Snapshot": (wt.HANDLE, [wt.DWORD, wt.DWORD]),
-        "Process32FirstW": (wt.BOOL, [wt.HANDLE, ctypes.c_void_p]),
-        "Process32NextW": (wt.BOOL, [wt.HANDLE, ctypes.c_void_p]),
-        "OpenProcess": (wt.HANDLE, [wt.DWORD, wt.BOOL, wt.DWORD]),
-        "QueryFullProcessImageNameW": (wt.BOOL, [wt.HANDLE, wt.DWORD, wt.LPWSTR, ctypes.POINTER(wt.DWORD)]),
-    }
-    for name, (restype, argtypes) in prototypes.items():
-        function = getattr(k32, name)
-        function.restype, function.argtypes = restype, argtypes
-    return k32
+    """kernel32 with every prototype declared (platform/windows/kernel32.py)."""
+    return KERNEL32.load()
 
 
 def _processes() -> list[tuple[int, str]]:
@@ -83,7 +65,10 @@ def _processes() -> list[tuple[int, str]]:
         ]
 
     k32 = _kernel32()
-    snapshot = k32.CreateToolhelp32Snapshot(0x2, 0)  # TH32CS_SNAPPROCESS
+    try:
+        snapshot = k32.CreateToolhelp32Snapshot(0x2, 0)  # TH32CS_SNAPPROCESS
+    except WinError:
+        return []  # closing the tray is best effort: msiexec closes what it must itself
     found = []
     entry = PROCESSENTRY32W()
     entry.dwSize = ctypes.sizeof(entry)
@@ -108,7 +93,6 @@ def _processes() -> list[tuple[int, str]]:
 GENERIC_READ = 0x80000000
 FILE_SHARE_READ = 0x1
 OPEN_EXISTING = 3
-INVALID_HANDLE = (-1, 0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF)
 
 
 class HeldFile:
@@ -122,12 +106,12 @@ class HeldFile:
 
     def __enter__(self) -> "HeldFile":
         k32 = _kernel32()
-        handle = k32.CreateFileW(self.path, GENERIC_READ, FILE_SHARE_READ, None, OPEN_EXISTING, 0, None)
-        if handle in INVALID_HANDLE or handle is None:
+        try:
+            self.handle = k32.CreateFileW(self.path, GENERIC_READ, FILE_SHARE_READ, None, OPEN_EXISTING, 0, None)
+        except WinError:
             from pycert.common.errors import PlatformError
 
-            raise PlatformError(f"{self.path} could not be opened exclusively; another program is writing it, try again.")
-        self.handle = handle
+            raise PlatformError(f"{self.path} could not be opened exclusively; another program is writing it, try again.") from None
         return self
 
     def __exit__(self, *exc) -> None:
@@ -141,8 +125,9 @@ def wait_for_mutex(timeout_seconds: int) -> bool:
     The mutex is taken and released at once: holding it would block our own msiexec.
     """
     k32 = _kernel32()
-    handle = k32.OpenMutexW(SYNCHRONIZE | MUTEX_MODIFY_STATE, False, MUTEX_NAME)
-    if not handle:
+    try:
+        handle = k32.OpenMutexW(SYNCHRONIZE | MUTEX_MODIFY_STATE, False, MUTEX_NAME)
+    except WinError:
         return True  # no installer service transaction exists
     try:
         result = k32.WaitForSingleObject(handle, int(timeout_seconds * 1000))

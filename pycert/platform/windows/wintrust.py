@@ -10,6 +10,8 @@ from ctypes import wintypes as wt
 from pathlib import Path
 
 from pycert.platform.signature import Signature, signer_from_der
+from pycert.platform.windows import ffi
+from pycert.platform.windows.ffi import BOOL, DWORD, HANDLE, LONG, PVOID
 
 
 class GUID(Structure):
@@ -78,18 +80,19 @@ class CRYPT_PROVIDER_CERT(Structure):
     _fields_ = [("cbStruct", wt.DWORD), ("pCert", POINTER(CERT_CONTEXT))]
 
 
+WINTRUST = ffi.Library("wintrust", {
+    # The LONG is the verdict (0 or a TRUST_E_* / CERT_E_* code), read by verify().
+    "WinVerifyTrust": (LONG, [HANDLE, PVOID, PVOID], ffi.returns_value),
+    # NULL: no provider data / signer / certificate, which verify() reports as no signer.
+    "WTHelperProvDataFromStateData": (PVOID, [HANDLE], ffi.returns_value),
+    "WTHelperGetProvSignerFromChain": (PVOID, [PVOID, DWORD, BOOL, DWORD], ffi.returns_value),
+    "WTHelperGetProvCertFromChain": (POINTER(CRYPT_PROVIDER_CERT), [PVOID, DWORD], ffi.returns_value),
+}, last_error=False)
+
+
 def _wintrust():
-    """wintrust.dll with prototypes (pointer-sized handles; WinVerifyTrust returns a LONG)."""
-    dll = ctypes.WinDLL("wintrust.dll")
-    dll.WinVerifyTrust.restype = wt.LONG
-    dll.WinVerifyTrust.argtypes = [wt.HANDLE, c_void_p, c_void_p]
-    dll.WTHelperProvDataFromStateData.restype = c_void_p
-    dll.WTHelperProvDataFromStateData.argtypes = [wt.HANDLE]
-    dll.WTHelperGetProvSignerFromChain.restype = c_void_p
-    dll.WTHelperGetProvSignerFromChain.argtypes = [c_void_p, wt.DWORD, wt.BOOL, wt.DWORD]
-    dll.WTHelperGetProvCertFromChain.restype = POINTER(CRYPT_PROVIDER_CERT)
-    dll.WTHelperGetProvCertFromChain.argtypes = [c_void_p, wt.DWORD]
-    return dll
+    """wintrust.dll with every prototype declared."""
+    return WINTRUST.load()
 
 
 def build_data(path: Path) -> tuple[WINTRUST_DATA, WINTRUST_FILE_INFO]:
