@@ -137,3 +137,59 @@ def _guess(data: bytes) -> str:
     if all(32 <= b < 127 or b in (9, 10, 13) for b in data[:512]):
         return "it is plain text"
     return "it is binary data that is neither a DER certificate nor PKCS#7"
+
+
+# -- what the stores' reader takes from the DER: dates and extensions ---------------------
+
+_KU_CAMEL = {
+    "digital_signature": "digitalSignature",
+    "content_commitment": "nonRepudiation",
+    "key_encipherment": "keyEncipherment",
+    "data_encipherment": "dataEncipherment",
+    "key_agreement": "keyAgreement",
+    "key_cert_sign": "keyCertSign",
+    "crl_sign": "cRLSign",
+    "encipher_only": "encipherOnly",
+    "decipher_only": "decipherOnly",
+}
+
+
+_KU_ATTRIBUTES = tuple(_KU_CAMEL)
+
+
+def der_details(der: bytes) -> dict | None:
+    from cryptography import x509
+    from cryptography.x509.oid import ExtensionOID
+
+    try:
+        with warnings.catch_warnings():
+            # e.g. a negative serial: cryptography warns, Windows accepts; we report, not warn
+            warnings.simplefilter("ignore")
+            parsed = x509.load_der_x509_certificate(der)
+            extensions = parsed.extensions  # warns here too (RootCA2's serial is 0)
+        ekus: tuple[str, ...] = ()
+        key_usages: tuple[str, ...] = ()
+        for ext in extensions:
+            if ext.oid == ExtensionOID.EXTENDED_KEY_USAGE:
+                ekus = tuple(oid.dotted_string for oid in ext.value)
+            elif ext.oid == ExtensionOID.KEY_USAGE:
+                key_usages = _key_usage_names(ext.value)
+        return {
+            "not_before": parsed.not_valid_before_utc,
+            "not_after": parsed.not_valid_after_utc,
+            "ekus": ekus,
+            "key_usages": key_usages,
+        }
+    except ValueError:  # malformed or unsupported extension: let .NET read what it can
+        return None
+
+
+def _key_usage_names(usage) -> tuple[str, ...]:
+    names = []
+    for name in _KU_ATTRIBUTES:
+        try:
+            if getattr(usage, name):
+                names.append(_KU_CAMEL[name])
+        except ValueError:  # encipher_only/decipher_only are undefined without key_agreement
+            pass
+    return tuple(names)

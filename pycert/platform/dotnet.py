@@ -13,6 +13,7 @@ import threading
 import warnings
 from datetime import datetime, timedelta, timezone
 
+from pycert.common.certparse import der_details
 from pycert.common.errors import PlatformError
 from pycert.common.model import CertificateInfo, KeyPresence, Placement, StoreReading, StoreRef
 
@@ -36,18 +37,6 @@ _KU_NAMES = (
     (0x01, "encipherOnly"),
     (0x8000, "decipherOnly"),
 )
-_KU_CAMEL = {
-    "digital_signature": "digitalSignature",
-    "content_commitment": "nonRepudiation",
-    "key_encipherment": "keyEncipherment",
-    "data_encipherment": "dataEncipherment",
-    "key_agreement": "keyAgreement",
-    "key_cert_sign": "keyCertSign",
-    "crl_sign": "cRLSign",
-    "encipher_only": "encipherOnly",
-    "decipher_only": "decipherOnly",
-}
-_KU_ATTRIBUTES = tuple(_KU_CAMEL)
 
 
 def runtime_name() -> str:
@@ -333,7 +322,7 @@ class DotNetStores:
         # from the DER by `cryptography`, which is 4x faster than walking .NET's
         # Extensions collection through pythonnet (benchmarks/expiry_bench.py).
         der = bytes(cert.RawData)
-        details = _der_details(der) or _dotnet_details(cert)
+        details = der_details(der) or _dotnet_details(cert)
         return CertificateInfo(
             store=store,
             subject=cert.Subject,
@@ -345,44 +334,6 @@ class DotNetStores:
             sha256=hashlib.sha256(der).hexdigest().upper(),
             **details,
         )
-
-
-def _der_details(der: bytes) -> dict | None:
-    from cryptography import x509
-    from cryptography.x509.oid import ExtensionOID
-
-    try:
-        with warnings.catch_warnings():
-            # e.g. a negative serial: cryptography warns, Windows accepts; we report, not warn
-            warnings.simplefilter("ignore")
-            parsed = x509.load_der_x509_certificate(der)
-            extensions = parsed.extensions  # warns here too (RootCA2's serial is 0)
-        ekus: tuple[str, ...] = ()
-        key_usages: tuple[str, ...] = ()
-        for ext in extensions:
-            if ext.oid == ExtensionOID.EXTENDED_KEY_USAGE:
-                ekus = tuple(oid.dotted_string for oid in ext.value)
-            elif ext.oid == ExtensionOID.KEY_USAGE:
-                key_usages = _key_usage_names(ext.value)
-        return {
-            "not_before": parsed.not_valid_before_utc,
-            "not_after": parsed.not_valid_after_utc,
-            "ekus": ekus,
-            "key_usages": key_usages,
-        }
-    except ValueError:  # malformed or unsupported extension: let .NET read what it can
-        return None
-
-
-def _key_usage_names(usage) -> tuple[str, ...]:
-    names = []
-    for name in _KU_ATTRIBUTES:
-        try:
-            if getattr(usage, name):
-                names.append(_KU_CAMEL[name])
-        except ValueError:  # encipher_only/decipher_only are undefined without key_agreement
-            pass
-    return tuple(names)
 
 
 def _dotnet_details(cert) -> dict:
