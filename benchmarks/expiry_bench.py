@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/expiry_bench.py [--runs 7]
 
-Times, as medians of --runs process launches:
+Times, as medians of --runs process launches; the commands compared take turns in each
+round, so the ratios hold on a busy machine:
   * `pycert --version` against `python -c pass`;
   * `pycert detect expiry` against a bare pythonnet script that only opens the same
     Mono store and reads each certificate's Subject, Thumbprint and NotAfter,
@@ -47,13 +48,16 @@ if sys.argv[-1] == "fast-exit":
 """
 
 
-def median_seconds(argv: list[str], env: dict, runs: int) -> float:
-    times = []
+def paired_medians(commands: list[list[str]], env: dict, runs: int) -> list[float]:
+    """Median wall time of each command, the commands taking turns in every round so that
+    the machine's load drifts over all of them alike (ratios are what we report)."""
+    times: list[list[float]] = [[] for _ in commands]
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for argv, bucket in zip(commands, times):
+            start = time.perf_counter()
+            subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            bucket.append(time.perf_counter() - start)
+    return [statistics.median(bucket) for bucket in times]
 
 
 def seed(base: Path, count: int) -> None:
@@ -83,8 +87,7 @@ def main() -> None:
     py = sys.executable
     pycert = [py, "-m", "pycert"]
 
-    bare_python = median_seconds([py, "-c", "pass"], env, args.runs)
-    version = median_seconds([*pycert, "--version"], env, args.runs)
+    bare_python, version = paired_medians([[py, "-c", "pass"], [*pycert, "--version"]], env, args.runs)
     print(f"python -c pass          {bare_python * 1000:8.1f} ms")
     print(f"pycert --version        {version * 1000:8.1f} ms   ratio {version / bare_python:.2f}x")
 
@@ -95,9 +98,9 @@ def main() -> None:
             run_env = dict(env, XDG_CONFIG_HOME=str(base))
             script = base / "bare.py"
             script.write_text(BARE)
-            bare_fast = median_seconds([py, str(script), "fast-exit"], run_env, args.runs)
-            bare_slow = median_seconds([py, str(script), "normal-exit"], run_env, args.runs)
-            detect = median_seconds([*pycert, "detect", "expiry"], run_env, args.runs)
+            bare_fast, detect = paired_medians([[py, str(script), "fast-exit"], [*pycert, "detect", "expiry"]], run_env, args.runs)
+            # Apart: a run that shuts the runtime down leaves the machine busy for a moment after it.
+            [bare_slow] = paired_medians([[py, str(script), "normal-exit"]], run_env, args.runs)
             print(
                 f"{size:5d} certs: bare enumerate {bare_fast * 1000:8.1f} ms"
                 f" (with runtime shutdown {bare_slow * 1000:8.1f} ms)"

@@ -80,14 +80,20 @@ result_file_option = click.option(
 )
 
 
-def save_result(data: dict) -> None:
-    """Write the run's JSON to --result-file, if one was given (see pycert.resultfile)."""
+def result_file() -> str | None:
+    """The --result-file of this run, if one was given."""
     ctx = click.get_current_context(silent=True)
     holder = ctx.find_object(Context) if ctx else None
-    if holder is not None and holder.result_file:
+    return holder.result_file if holder is not None else None
+
+
+def save_result(data: dict) -> None:
+    """Write the run's JSON to --result-file, if one was given (see pycert.resultfile)."""
+    path = result_file()
+    if path:
         from pycert.common import resultfile
 
-        resultfile.write(holder.result_file, data)
+        resultfile.write(path, data)
 
 
 as_of_option = click.option(

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import click
 
-from pycert.cli.context import Context, save_result
+from pycert.cli.context import Context, result_file, save_result
 from pycert.common.errors import PyCertError
 
 
@@ -47,13 +47,11 @@ def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, action: 
         verdict = {0: "remediated", 1: "noncompliant"}.get(exit_code, "failed")
     else:
         verdict = {0: "compliant", 1: "noncompliant"}.get(exit_code, "error")
-    data = output.combined_json(results, verdict, exit_code, now)
-    save_result(data)
+    data = output.combined_json(results, verdict, exit_code, now) if fmt == "json" or result_file() else None
+    if data is not None:
+        save_result(data)
     echo_notices(results, fmt)
-    if fmt == "json":
-        click.echo(output.dumps(data))
-    else:
-        click.echo(output.combined_line(results, verdict))
+    click.echo(output.dumps(data) if data is not None and fmt == "json" else output.combined_line(results, verdict))
     return exit_code
 
 
@@ -79,10 +77,11 @@ def render_result(result, fmt: str) -> int:
     """One check's result: JSON, or the summary line last; failures as `error:` on stderr."""
     from pycert.common import output
 
-    data = output.result_json(result)
-    save_result(data)
+    data = output.result_json(result) if fmt == "json" or result_file() else None  # every certificate: not for nothing
+    if data is not None:
+        save_result(data)
     echo_notices([result], fmt)
-    click.echo(output.dumps(data) if fmt == "json" else output.summary_line(result))
+    click.echo(output.dumps(data) if data is not None and fmt == "json" else output.summary_line(result))
     for message in result.messages:
         click.echo(f"error: {message}", err=True)
     return result.exit_code

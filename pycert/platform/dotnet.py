@@ -327,7 +327,7 @@ class DotNetStores:
             store=store,
             subject=cert.Subject,
             issuer=cert.Issuer,
-            thumbprint=cert.Thumbprint.upper(),
+            thumbprint=hashlib.sha1(der).hexdigest().upper(),  # what .NET's Thumbprint is, without a round trip
             serial=cert.SerialNumber.upper(),
             has_private_key=key,
             friendly_name=cert.FriendlyName or "",
