@@ -87,12 +87,22 @@ def policy(rootca: dict | None = None, pin: dict | None = None) -> Policy:
 
 class UserOnlyMachine:
     """The real Mono backend for CurrentUser stores; LocalMachine stores are stood in for in
-    memory (Mono's are shared by every user of this machine and already hold Debian's roots)."""
+    memory (Mono's are shared by every user of this machine and already hold Debian's roots).
+    A whole StoreBackend (tests/test_store_protocol.py checks): what it does not stand in
+    for, the real backend does."""
 
     def __init__(self, real):
         self.real = real
         self.machine: dict[StoreRef, list] = {}
         self.machine_adds: list[tuple[StoreRef, bytes]] = []
+
+    @property
+    def keys_known(self) -> bool:
+        return self.real.keys_known
+
+    @property
+    def reads_aes_pfx(self) -> bool:
+        return self.real.reads_aes_pfx
 
     def read(self, store: StoreRef) -> StoreReading:
         if store.location == "LocalMachine":
@@ -102,12 +112,27 @@ class UserOnlyMachine:
     def read_many(self, stores):
         return [self.read(s) for s in stores]
 
-    def add_der(self, store: StoreRef, der: bytes) -> None:
+    def add_der(self, store: StoreRef, *ders: bytes) -> None:
         assert store.location == "LocalMachine", "tests with this backend write only the stand-in"
-        self.machine_adds.append((store, der))
-        # Let the real Mono describe the certificate by reading it back from a user store.
-        scratch = StoreRef("CurrentUser", "TrustedPeople")
-        self.real.add_der(scratch, der)
-        [info] = [c for c in self.real.read(scratch).certificates if c.sha256 == sha256(der)]
-        self.real.remove(scratch, info.thumbprint)
-        self.machine.setdefault(store, []).append(replace(info, store=store))
+        for der in ders:
+            self.machine_adds.append((store, der))
+            # Let the real Mono describe the certificate by reading it back from a user store.
+            scratch = StoreRef("CurrentUser", "TrustedPeople")
+            self.real.add_der(scratch, der)
+            [info] = [c for c in self.real.read(scratch).certificates if c.sha256 == sha256(der)]
+            self.real.remove(scratch, info.thumbprint)
+            self.machine.setdefault(store, []).append(replace(info, store=store))
+
+    def remove_with_key(self, store: StoreRef, thumbprint: str, delete_key: bool) -> tuple[bool, str]:
+        assert store.location != "LocalMachine", "the stand-in machine store is only added to"
+        return self.real.remove_with_key(store, thumbprint, delete_key)
+
+    def import_pfx(self, data, password, placements, *, machine, exportable):
+        assert not machine, "tests with this backend import into CurrentUser stores only"
+        return self.real.import_pfx(data, password, placements, machine=machine, exportable=exportable)
+
+    def unhonoured_options(self) -> list[str]:
+        return self.real.unhonoured_options()
+
+    def is_elevated(self) -> bool:
+        return self.real.is_elevated()

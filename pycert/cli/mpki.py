@@ -28,7 +28,7 @@ def detect_mpki(click_ctx: click.Context, ctx: Context, fmt: str, offline: bool,
 
     def body() -> int:
         ctx.start_log("detect mpki")
-        result = mpki.detect(ctx.policy, None, datetime.now(timezone.utc), cache_dir, offline)
+        result = mpki.detect(ctx.policy, datetime.now(timezone.utc), cache_dir, offline)
         log_result("detect", result)
         return render_result(result, fmt)
 
@@ -52,7 +52,7 @@ def remediate_mpki(click_ctx: click.Context, ctx: Context, msi: str | None, url:
     fmt = group_format(click_ctx, fmt)
 
     def body() -> int:
-        result = mpki.remediate(ctx.policy, None, datetime.now(timezone.utc), dry_run=dry_run, msi=msi, url=url,
+        result = mpki.remediate(ctx.policy, datetime.now(timezone.utc), dry_run=dry_run, msi=msi, url=url,
                                 cache_dir=cache_dir)
         from pycert.common import logs
 
@@ -86,7 +86,7 @@ def mpki_status(ctx: Context, fmt: str, offline: bool, cache_dir: str | None) ->
     from pycert.mpki import view
     from pycert.mpki import job as mpki
 
-    result = mpki.detect(ctx.policy, None, datetime.now(timezone.utc), cache_dir, offline)
+    result = mpki.detect(ctx.policy, datetime.now(timezone.utc), cache_dir, offline)
     if fmt == "json":
         click.echo(output.dumps(output.result_json(result)))
     else:

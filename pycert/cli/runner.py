@@ -14,22 +14,20 @@ from pycert.common.errors import PyCertError
 def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, action: str = "detect", **options) -> int:
     """Run detect (or remediate) for each named check and print in the Intune contract's shape.
 
-    Every job module exposes `detect(policy, backend, now, **options)` and, where it can
-    act, `remediate(policy, backend, now, **options)`, both returning a CheckResult.
+    Every job module exposes `detect(policy, [stores,] now, **options)` and, where it can
+    act, `remediate(policy, [stores,] now, **options)`, both returning a CheckResult; the
+    checks registry says which of them take the store backend.
     """
-    import importlib
-
+    from pycert import checks
     from pycert.common import output
-    from pycert.checks import CHECKS
 
     ctx.start_log(f"{action} {' '.join(names)}")
 
     def one(name: str):
-        job = getattr(importlib.import_module(CHECKS[name]), action)
         if len(names) == 1:
-            return job(ctx.policy, ctx.backend, now, **options)
+            return checks.run(name, action, ctx.policy, lambda: ctx.backend, now, **options)
         try:
-            return job(ctx.policy, ctx.backend, now, **options)
+            return checks.run(name, action, ctx.policy, lambda: ctx.backend, now, **options)
         except PyCertError as exc:
             # One check failing (say, the MPKI portal unreachable) must not hide the others.
             from pycert.common.model import CheckResult

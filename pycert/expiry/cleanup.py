@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from pycert.common import logs
 from pycert.common.errors import EXIT_OK, EXIT_RUNTIME, PlatformError
 from pycert.common.model import StoreRef
+from pycert.common.stores import StoreBackend
 from pycert.expiry import rules
 
 if TYPE_CHECKING:  # pydantic stays out of the detect path's imports
@@ -41,23 +42,23 @@ class CleanupReport:
         return [r for r in self.removals if r.step.remove]
 
 
-def plan(policy: Policy, backend, now: datetime, profile: str | None = None) -> CleanupReport:
+def plan(policy: Policy, stores: StoreBackend, now: datetime, profile: str | None = None) -> CleanupReport:
     removals = []
     for name, prof in policy.select(profile).items():
-        stores = [StoreRef.parse(s) for s in prof.stores]
-        matched = [c for r in backend.read_many(stores) for c in r.certificates if prof.match.matches(c)]
-        for step in rules.cleanup_plan(matched, now, backend.keys_known):
+        refs = [StoreRef.parse(s) for s in prof.stores]
+        matched = [c for r in stores.read_many(refs) for c in r.certificates if prof.match.matches(c)]
+        for step in rules.cleanup_plan(matched, now, stores.keys_known):
             removals.append(Removal(name, step, "planned" if step.remove else "kept"))
     return CleanupReport(removals, applied=False)
 
 
-def apply(report: CleanupReport, backend, keep_keys: bool = False) -> CleanupReport:
+def apply(report: CleanupReport, stores: StoreBackend, keep_keys: bool = False) -> CleanupReport:
     """Remove what the plan allows; one failure does not stop the others. Verified by re-reading."""
     report.applied = True
     for removal in report.to_remove:
         cert = removal.step.certificate
         try:
-            removed, removal.key = backend.remove_with_key(cert.store, cert.thumbprint, delete_key=not keep_keys)
+            removed, removal.key = stores.remove_with_key(cert.store, cert.thumbprint, delete_key=not keep_keys)
         except PlatformError as exc:
             removal.status, removal.detail = "failed", exc.message
             continue
@@ -65,7 +66,7 @@ def apply(report: CleanupReport, backend, keep_keys: bool = False) -> CleanupRep
     for removal in report.to_remove:
         if removal.status in ("removed", "gone"):
             cert = removal.step.certificate
-            still = any(c.thumbprint == cert.thumbprint for c in backend.read(cert.store).certificates)
+            still = any(c.thumbprint == cert.thumbprint for c in stores.read(cert.store).certificates)
             if still:
                 removal.status, removal.detail = "failed", "still in the store when re-read"
     for r in report.to_remove:

@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING
 
 from pycert.common.errors import EXIT_ACTION_NEEDED, EXIT_OK, EXIT_RUNTIME
 from pycert.common.model import CheckResult
+from pycert.common.stores import StoreBackend, StoreReader
 from pycert.expiry.scan import scan
 
 if TYPE_CHECKING:  # pydantic stays out of the detect path's imports
     from pycert.policy.models import Policy
 
 
-def detect(policy: Policy, backend, now: datetime, profile: str | None = None) -> CheckResult:
-    results = scan(policy.select(profile), backend, now)
+def detect(policy: Policy, stores: StoreReader, now: datetime, profile: str | None = None) -> CheckResult:
+    results = scan(policy.select(profile), stores, now)
     if any(not r.compliant for r in results):
         verdict, code = "noncompliant", EXIT_ACTION_NEEDED
     elif any(r.store_errors for r in results):
@@ -28,8 +29,9 @@ def detect(policy: Policy, backend, now: datetime, profile: str | None = None) -
     return CheckResult("expiry", verdict, code, now, results, messages)
 
 
-def remediate(policy: Policy, backend, now: datetime, dry_run: bool = False, profile: str | None = None, **opts) -> CheckResult:
+def remediate(policy: Policy, stores: StoreBackend, now: datetime, dry_run: bool = False, profile: str | None = None,
+              **opts) -> CheckResult:
     """Import a staged renewal, verify, clean up; else remind the user (renewal.py)."""
     from pycert.expiry import renewal
 
-    return renewal.remediate(policy, backend, now, dry_run=dry_run, profile=profile, **opts)
+    return renewal.remediate(policy, stores, now, dry_run=dry_run, profile=profile, **opts)

@@ -15,8 +15,8 @@ from datetime import timedelta, timezone
 from pathlib import Path
 
 from pycert.common import logs
-from pycert.expiry import rules
 from pycert.common.model import Finding
+from pycert.expiry import rules
 
 STATE_FILE = "reminders.json"
 JST = timezone(timedelta(hours=9))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from pycert.common.errors import EXIT_ACTION_NEEDED, EXIT_OK, EXIT_RUNTIME, PyCertError
 from pycert.common.model import CheckResult, State
 from pycert.common.secret import Secret, password_from_file
+from pycert.common.stores import StoreBackend
 from pycert.expiry import cleanup, reminders, rules
 from pycert.pfx import importer as pfx_import
 from pycert.pfx import reader as pfx
@@ -75,14 +76,14 @@ def find_staged(profile: Profile, notes: list[dict], reads_aes: bool = True) -> 
 
 
 def remediate(
-    policy: Policy, backend, now: datetime, dry_run: bool = False, profile: str | None = None,
+    policy: Policy, stores: StoreBackend, now: datetime, dry_run: bool = False, profile: str | None = None,
     notify=None, state_dir: Path | None = None,
 ) -> CheckResult:
     from pycert import platform
     from pycert.expiry.scan import scan
 
     profiles = policy.select(profile)
-    before = scan(profiles, backend, now)
+    before = scan(profiles, stores, now)
     actions: list[dict] = []
     staged_notes: list[dict] = []
     messages: list[str] = []
@@ -91,21 +92,21 @@ def remediate(
         needing = result.needs_action
         if not needing:
             continue
-        staged = find_staged(profiles[result.profile], staged_notes, backend.reads_aes_pfx)
+        staged = find_staged(profiles[result.profile], staged_notes, stores.reads_aes_pfx)
         for finding in needing:
             pick = rules.pick_renewal(finding.certificate, [s.contents.leaf for s in staged], now)
             if pick is None:
                 continue
             item = next(s for s in staged if s.contents.leaf.thumbprint == pick.thumbprint)
-            outcomes.append(_renew(policy, backend, now, result.profile, finding.certificate.thumbprint, item, dry_run, actions, messages))
+            outcomes.append(_renew(policy, stores, now, result.profile, finding.certificate.thumbprint, item, dry_run, actions, messages))
     renewed = {a["profile"] for a in actions}
     for result in before:
         # Finish what an earlier run (or a renewal by hand) left: superseded certificates
         # whose cleanup failed or never happened. cleanup.plan applies the same safety rules.
         if result.profile not in renewed and any(f.state is State.SUPERSEDED for f in result.findings):
-            outcomes.append(_clean_up(policy, backend, now, result.profile, dry_run, actions, messages))
+            outcomes.append(_clean_up(policy, stores, now, result.profile, dry_run, actions, messages))
     changed = any(o in ("done", "import-failed", "cleanup-failed") for o in outcomes)
-    after = scan(profiles, backend, now) if changed else before
+    after = scan(profiles, stores, now) if changed else before
     still = [f for r in after for f in r.needs_action]
     notices = []
     if still and not dry_run:
@@ -133,14 +134,14 @@ def remediate(
     return CheckResult("expiry", verdict, code, now, after, messages, details)
 
 
-def _renew(policy, backend, now, profile, old_thumbprint, item: Staged, dry_run, actions, messages) -> str:
+def _renew(policy, stores: StoreBackend, now, profile, old_thumbprint, item: Staged, dry_run, actions, messages) -> str:
     """Import one staged PFX, then clean up: "planned", "import-failed", "cleanup-failed" or "done"."""
     base = {"profile": profile, "file": str(item.path), "replaces": old_thumbprint, "thumbprint": item.contents.leaf.thumbprint}
     if dry_run:
         actions.append({**base, "action": "import", "status": "planned"})
         return "planned"
     try:
-        report = pfx_import.run(policy, backend, now, item.path, item.password, profile=profile)
+        report = pfx_import.run(policy, stores, now, item.path, item.password, profile=profile)
     except PyCertError as exc:
         actions.append({**base, "action": "import", "status": "failed", "error": exc.message})
         messages.append(exc.message)
@@ -149,13 +150,13 @@ def _renew(policy, backend, now, profile, old_thumbprint, item: Staged, dry_run,
     messages.extend(report.messages)
     if not report.verified:
         return "import-failed"  # a chain certificate may have gone in; the old leaf stays
-    outcome = _clean_up(policy, backend, now, profile, False, actions, messages)
+    outcome = _clean_up(policy, stores, now, profile, False, actions, messages)
     return "done" if outcome == "nothing" else outcome
 
 
-def _clean_up(policy, backend, now, profile, dry_run, actions, messages) -> str:
+def _clean_up(policy, stores: StoreBackend, now, profile, dry_run, actions, messages) -> str:
     """Remove the profile's superseded certificates: "planned", "nothing", "cleanup-failed" or "done"."""
-    plan = cleanup.plan(policy, backend, now, profile)
+    plan = cleanup.plan(policy, stores, now, profile)
     if not plan.to_remove:
         return "nothing"
     if dry_run:
@@ -163,7 +164,7 @@ def _clean_up(policy, backend, now, profile, dry_run, actions, messages) -> str:
             actions.append({"profile": profile, "action": "remove", "thumbprint": removal.step.certificate.thumbprint,
                             "status": "planned"})
         return "planned"
-    cleanup.apply(plan, backend)
+    cleanup.apply(plan, stores)
     for removal in plan.to_remove:
         actions.append({
             "profile": profile, "action": "remove", "thumbprint": removal.step.certificate.thumbprint,

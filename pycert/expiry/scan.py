@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from pycert.common.model import Finding, ProfileResult, StoreReading, StoreRef
+from pycert.common.stores import StoreReader
 from pycert.expiry import rules
 
 if TYPE_CHECKING:  # pydantic stays out of the detect path's imports
@@ -17,19 +18,19 @@ DEFAULT_WINDOW_DAYS = 90
 DEFAULT_URGENT_DAYS = 14
 
 
-def scan(profiles: dict[str, Profile], backend, now: datetime) -> list[ProfileResult]:
+def scan(profiles: dict[str, Profile], stores: StoreReader, now: datetime) -> list[ProfileResult]:
     """Read each store once, match certificates to profiles, and classify them."""
     wanted = {StoreRef.parse(s) for p in profiles.values() for s in p.stores}
-    readings = {r.store: r for r in backend.read_many(sorted(wanted, key=str))}
+    readings = {r.store: r for r in stores.read_many(sorted(wanted, key=str))}
     results = []
     for name, profile in profiles.items():
-        stores = [readings[StoreRef.parse(s)] for s in profile.stores]
-        matched = [c for r in stores for c in r.certificates if profile.match.matches(c)]
+        own = [readings[StoreRef.parse(s)] for s in profile.stores]
+        matched = [c for r in own for c in r.certificates if profile.match.matches(c)]
         results.append(
             rules.evaluate_profile(
                 name,
                 matched,
-                stores,
+                own,
                 now,
                 renewal_window_days=profile.renewal_window_days,
                 urgent_days=profile.urgent_days,
@@ -46,12 +47,12 @@ class Inventory:
 
 
 def inventory(
-    policy: Policy, backend, now: datetime, profile: str | None = None, include_unmatched: bool = False
+    policy: Policy, stores: StoreReader, now: datetime, profile: str | None = None, include_unmatched: bool = False
 ) -> Inventory:
     """Every matched certificate (and with include_unmatched, every other one in the same
     stores, judged by the default window), soonest expiry first."""
     profiles = policy.select(profile)
-    results = scan(profiles, backend, now)
+    results = scan(profiles, stores, now)
     findings = [f for r in results for f in r.findings]
     readings = {s.store: s for r in results for s in r.stores}
     if include_unmatched:

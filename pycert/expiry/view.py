@@ -8,8 +8,12 @@ from typing import Iterable
 
 from pycert.common import lineformat
 from pycert.common.model import CheckResult, Finding, State
-from pycert.common.output import _display_width, _pad, certificate_fields, certificate_json
-
+from pycert.common.output import (
+    _display_width,
+    _pad,
+    certificate_fields,
+    certificate_json,
+)
 
 STATE_COLOURS = {
     State.EXPIRED: "red",
@@ -51,7 +55,9 @@ def line_parts(result: CheckResult) -> tuple[dict, list[lineformat.Item]]:
             items.append(lineformat.Item(p.profile, {"state": "missing"}))
         for s in p.store_errors:
             items.append(lineformat.Item(p.profile, {"state": "error", "store": str(s.store)}))
-    from pycert.expiry.rules import worst_findings  # local: keeps rules out of --version
+    from pycert.expiry.rules import (
+        worst_findings,  # local: keeps rules out of --version
+    )
 
     worst = worst_findings(result.profiles)
     if not worst:

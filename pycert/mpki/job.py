@@ -82,7 +82,8 @@ def _served_version(mp, answer) -> mpkirules.MsiVersion:
         raise PlatformError(f"The MSI served by {mp.url} has an unreadable ProductVersion ({exc}).") from None
 
 
-def detect(policy: Policy, backend, now: datetime, cache_dir: str | None = None, offline: bool = False) -> CheckResult:
+def detect(policy: Policy, now: datetime, cache_dir: str | None = None, offline: bool = False) -> CheckResult:
+    """Needs no certificate store: the checks registry hands this job none."""
     mp = policy.mpki
     products = installed_products(mp)
     required, latest = resolve_required(mp, now, cache_dir, offline)
@@ -179,7 +180,7 @@ def inspect_report(policy: Policy, path: Path) -> tuple[dict, int]:
 
 # -- remediation --------------------------------------------------------------------
 
-def remediate(policy: Policy, backend, now: datetime, dry_run: bool = False, msi: str | None = None,
+def remediate(policy: Policy, now: datetime, dry_run: bool = False, msi: str | None = None,
               url: str | None = None, cache_dir: str | None = None) -> CheckResult:
     mp = policy.mpki
     if msi and url:
@@ -191,8 +192,10 @@ def remediate(policy: Policy, backend, now: datetime, dry_run: bool = False, msi
     #    given MSI *is* the latest: no portal request.
     latest = None
     pinned = mp.required_version != "latest"
-    if msi or url:
-        path = mpkisource.local_msi(msi, folder) if msi else mpkisource.download_url(mp, url, folder)
+    if msi:
+        path = mpkisource.local_msi(msi, folder)
+    elif url:
+        path = mpkisource.download_url(mp, url, folder)
     else:
         if pinned:
             assessment = mpkirules.assess(products, mpkirules.parse_version(mp.required_version), _must_have_client(mp, folder))

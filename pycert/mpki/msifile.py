@@ -44,7 +44,8 @@ def read_properties(path: Path) -> dict[str, str]:
             table = package.get("Property")
             rows = list(table) if table is not None else []
         finally:
-            package.ole.close()
+            if package.ole is not None:
+                package.ole.close()
             package.file.close()
     except Exception as exc:  # pymsi raises bare ValueError/OSError/olefile errors on damage
         raise NotAnMsi(path, f"could not be read as an MSI ({type(exc).__name__}: {str(exc)[:80]}); the file is damaged") from None

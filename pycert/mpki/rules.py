@@ -50,8 +50,8 @@ def parse_version(text: str) -> MsiVersion:
     for name, value, limit in zip(("major", "minor", "build", "fourth field"), parts, _LIMITS):
         if value is not None and value > limit:
             raise VersionError(f"'{shown}' is not an MSI version: the {name} may be at most {limit}")
-    major, minor, build, revision = parts
-    return MsiVersion(major, minor, build or 0, revision, text.strip())
+    _, _, build, revision = parts
+    return MsiVersion(int(match.group(1)), int(match.group(2)), build or 0, revision, text.strip())
 
 
 def compare(a: MsiVersion, b: MsiVersion) -> int:
@@ -123,7 +123,7 @@ def assess(products: list[Installed], required: MsiVersion, install_if_missing: 
         try:
             version = parse_version(product.display_version)
         except VersionError as exc:
-            version, state, reason = None, "unreadable", str(exc)
+            state, reason = "unreadable", str(exc)
         else:
             state, reason = "outdated", f"{version} is older than {required}"
             if at_least(version, required):

@@ -119,9 +119,9 @@ def latest(mp, folder: Path, now: datetime, *, cache_only: bool = False) -> Late
         if state is not None and exc.kind in OFFLINE_KINDS:
             return Latest(state, folder / MSI_NAME, "cache-offline", _age(state, now), exc.message)
         raise
-    if reply.not_modified and state is None:
-        raise PlatformError(f"{mp.url} answered 304 Not Modified to a request that was not conditional; check the URL or proxy.")
     if reply.not_modified:
+        if state is None:
+            raise PlatformError(f"{mp.url} answered 304 Not Modified to a request that was not conditional; check the URL or proxy.")
         state.checked_at = iso(now)
         _write_state(folder, state)
         return Latest(state, folder / MSI_NAME, "not-modified", 0)

@@ -23,6 +23,7 @@ from pycert.common.errors import (
 )
 from pycert.common.model import KeyPresence, Placement
 from pycert.common.secret import Secret
+from pycert.common.stores import StoreBackend
 from pycert.pfx import reader as pfx
 from pycert.pfx import rules
 
@@ -56,7 +57,7 @@ def plan(contents: pfx.PfxContents, machine: bool, elevated: bool) -> list[Place
 
 def run(
     policy: Policy,
-    backend,
+    stores: StoreBackend,
     now: datetime,
     path: Path,
     password: Secret | None,
@@ -70,21 +71,21 @@ def run(
     contents = pfx.load(path, password)
     inspection = pfx.inspect(contents, policy.select(profile) if profile else policy.enabled_profiles(), now, profile)
     refuse(inspection, force)
-    if any(p.aes for p in contents.structure.protections) and not backend.reads_aes_pfx:
+    if any(p.aes for p in contents.structure.protections) and not stores.reads_aes_pfx:
         raise UsageError(
             f"{path} is AES-256 encrypted, which Mono cannot import; on this platform use a 3DES PFX "
             "(Windows 10 1709 and later import both)."
         )
-    placements = plan(contents, machine, backend.is_elevated())
-    report = ImportReport(inspection, placements, dry_run, backend.unhonoured_options())
+    placements = plan(contents, machine, stores.is_elevated())
+    report = ImportReport(inspection, placements, dry_run, stores.unhonoured_options())
     if dry_run:
         return report
     try:
-        backend.import_pfx(contents.data, password, placements, machine=machine, exportable=exportable)
+        stores.import_pfx(contents.data, password, placements, machine=machine, exportable=exportable)
     except PlatformError as exc:
         logs.event("import", "failed", file=path, error=exc.message)
         raise PlatformError(f"Importing {path} failed ({exc.message.rstrip('.')}); no certificate was removed, so the current one is still in place.") from None
-    verify(report, backend)
+    verify(report, stores)
     return report
 
 
@@ -102,13 +103,13 @@ def refuse(inspection: pfx.Inspection, force: bool) -> None:
         raise UsageError(f"The certificate in {inspection.contents.path} expired on {leaf.not_after:%Y-%m-%d}; fetch the renewed one (or --force).")
 
 
-def verify(report: ImportReport, backend) -> None:
+def verify(report: ImportReport, stores: StoreBackend) -> None:
     """Re-open each store and confirm every certificate said to be in it is there;
     on Windows the leaf must also have its private key."""
     for placement in report.placements:
         if placement.status not in ("added", "present"):
             continue
-        reading = backend.read(placement.store)
+        reading = stores.read(placement.store)
         found = next((c for c in reading.certificates if c.thumbprint == placement.thumbprint), None)
         if found is None:
             placement.status, placement.detail = "failed", f"not found in {placement.store} when re-read after the import"

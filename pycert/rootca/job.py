@@ -12,21 +12,22 @@ from typing import TYPE_CHECKING
 from pycert.common import logs
 from pycert.common.errors import UsageError
 from pycert.common.model import CheckResult, StoreRef
+from pycert.common.stores import StoreBackend, StoreReader
 from pycert.rootca import rules as rootrules
 
 if TYPE_CHECKING:  # pydantic stays out of the detect path's imports
     from pycert.policy.models import Policy
 
 
-def read_status(policy: Policy, backend, now: datetime) -> list[rootrules.RootStatus]:
+def read_status(policy: Policy, stores: StoreReader, now: datetime) -> list[rootrules.RootStatus]:
     pins = policy.rootca.pins
-    stores = rootrules.pin_stores(pins)
-    readings = {r.store: r for r in backend.read_many(stores)}
+    refs = rootrules.pin_stores(pins)
+    readings = {r.store: r for r in stores.read_many(refs)}
     return rootrules.evaluate(pins, readings, now, policy.rootca.expiry_warning_days)
 
 
-def detect(policy: Policy, backend, now: datetime) -> CheckResult:
-    statuses = read_status(policy, backend, now)
+def detect(policy: Policy, stores: StoreReader, now: datetime) -> CheckResult:
+    statuses = read_status(policy, stores, now)
     verdict, code = rootrules.detect_verdict(statuses)
     messages = [e for s in statuses if s.state == rootrules.UNKNOWN and s.required for e in s.store_errors]
     return CheckResult("rootca", verdict, code, now, messages=messages, details=_details(statuses))
@@ -34,7 +35,7 @@ def detect(policy: Policy, backend, now: datetime) -> CheckResult:
 
 def remediate(
     policy: Policy,
-    backend,
+    stores: StoreBackend,
     now: datetime,
     dry_run: bool = False,
     scope: str | None = None,
@@ -46,7 +47,7 @@ def remediate(
     scope (or `scope`) names. Idempotent: nothing missing means nothing is fetched or opened."""
     from pycert.rootca import source as rootsource
 
-    before = read_status(policy, backend, now)
+    before = read_status(policy, stores, now)
     todo = [s for s in before if s.required and s.state == rootrules.MISSING]
     if not todo:
         verdict, code = rootrules.detect_verdict(before)
@@ -87,7 +88,7 @@ def remediate(
         elif dry_run:
             action["action"] = "would-install"
         else:
-            action["action"] = _install(backend, store, cert, pin.name, messages)
+            action["action"] = _install(stores, store, cert, pin.name, messages)
         actions.append(action)
         # Adding a trusted root is a security decision: every attempt goes to the run log.
         logs.event("rootca", action["action"], pin=pin.name, sha256=pin.sha256, store=action["store"],
@@ -101,7 +102,7 @@ def remediate(
             f"{len(selection.refused)} certificate(s) from the source were refused because their SHA-256 is not "
             f"pinned (first: {first.subject}, SHA-256 {first.sha256})."
         ))
-    after = before if dry_run else read_status(policy, backend, now)
+    after = before if dry_run else read_status(policy, stores, now)
     changed = sum(1 for a in actions if a["action"] == "installed")
     if dry_run:
         verdict, code = "noncompliant", 1
@@ -133,15 +134,15 @@ def _target(pin, scope: str | None) -> StoreRef:
     return target
 
 
-def _install(backend, store: StoreRef, cert, name: str, messages: list[str]) -> str:
+def _install(stores: StoreBackend, store: StoreRef, cert, name: str, messages: list[str]) -> str:
     from pycert.platform.dotnet import UserCancelled
 
     try:
-        backend.add_der(store, cert.der)
+        stores.add_der(store, cert.der)
     except UserCancelled:
         messages.append(f"{name} was not installed: the confirmation dialog for {store} was cancelled.")
         return "cancelled"
-    if not any(c.sha256 == cert.sha256 for c in backend.read(store).certificates):
+    if not any(c.sha256 == cert.sha256 for c in stores.read(store).certificates):
         messages.append(f"{name} was added to {store} but is not there when the store is read again.")
         return "not-verified"
     return "installed"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from pycert.common.model import CertificateInfo, StoreReading, StoreRef
 from pycert.common.dates import days_left
@@ -100,7 +100,7 @@ def may_write(store: StoreRef, elevated: bool) -> bool:
 class Selection:
     """What a source offers against the pins: installable certificates by SHA-256, and the rest."""
 
-    pinned: dict[str, object] = field(default_factory=dict)  # sha256 -> certificate
+    pinned: dict[str, Any] = field(default_factory=dict)  # sha256 -> certificate (certparse.ParsedCertificate)
     refused: list = field(default_factory=list)  # not pinned: never installed
 
 

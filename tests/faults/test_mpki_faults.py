@@ -84,7 +84,7 @@ def test_fault_then_rerun(machine, msis, tmp_path, mocker, step, fault):
     fired, undo = inject(mocker, machine, step, fault)
     outcome = None
     try:
-        outcome = mpki.remediate(policy, None, NOW, msi=str(msis.v2), cache_dir=cache)
+        outcome = mpki.remediate(policy, NOW, msi=str(msis.v2), cache_dir=cache)
     except (KeyboardInterrupt, RuntimeError, OSError) as exc:
         outcome = exc  # the CLI turns these into a FAILED line and exit 3 (tests/faults/test_expiry_faults.py)
     assert fired["done"]
@@ -106,14 +106,14 @@ def test_fault_then_rerun(machine, msis, tmp_path, mocker, step, fault):
         # Died between uninstall and install: no client at all, and detection says so even
         # though the policy does not require a client on terminals that never had one.
         assert machine.data[(HKLM, "32")] == {} and not machine.data.get((HKLM, "64"))
-        pending = mpki.detect(pinned(tmp_path), None, NOW, cache)
+        pending = mpki.detect(pinned(tmp_path), NOW, cache)
         assert pending.exit_code == 1 and pending.details["interrupted_upgrade"]["removing"] == [OLD]
 
     # Re-run with the fault gone: the terminal reaches the required version.
     machine.install_codes = [0]
-    again = mpki.remediate(pinned(tmp_path), None, NOW, msi=str(msis.v2), cache_dir=cache)
+    again = mpki.remediate(pinned(tmp_path), NOW, msi=str(msis.v2), cache_dir=cache)
     assert again.exit_code == 0, again.messages
     versions = [(p["version"], p["state"]) for p in again.details["installed"]]
     assert versions == [("2.1.0", "current")]
     assert mpki.upgrade_pending(tmp_path / "c" / "mpki") is None
-    assert mpki.detect(pinned(tmp_path), None, NOW, cache).exit_code == 0
+    assert mpki.detect(pinned(tmp_path), NOW, cache).exit_code == 0

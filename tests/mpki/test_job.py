@@ -87,28 +87,28 @@ def line(result):
 # -- detect -------------------------------------------------------------------------
 
 def test_detect_pinned_version_needs_no_network(machine, tmp_path):
-    result = mpki.detect(make_policy(tmp_path, 'required_version = "2.1.0"\nurl = "https://127.0.0.1:9/p/s"\n'), None, NOW)
+    result = mpki.detect(make_policy(tmp_path, 'required_version = "2.1.0"\nurl = "https://127.0.0.1:9/p/s"\n'), NOW)
     assert result.verdict == "noncompliant" and result.exit_code == 1
     [p] = result.details["installed"]
     assert (p["version"], p["state"], p["registry"]) == ("1.0.0", "outdated", ["HKLM32"])
     parsed = line(result)
     assert parsed.verdict == "NONCOMPLIANT" and parsed.counters == {"required": "2.1.0", "installed": "1"}
     assert parsed.items[0].fields == {"version": "1.0.0", "state": "outdated", "code": OLD}
-    assert mpki.detect(make_policy(tmp_path, 'required_version = "1.0.0"\n'), None, NOW).verdict == "compliant"
+    assert mpki.detect(make_policy(tmp_path, 'required_version = "1.0.0"\n'), NOW).verdict == "compliant"
 
 
 def test_detect_latest_downloads_once_then_asks_conditionally_then_works_offline(machine, msis, routes, tmp_path):
     routes.routes["/p/s"] = Route(msis.v2.read_bytes())
     policy = make_policy(tmp_path, f'url = "{routes.url("/p/s")}"\nread_timeout = 0.5\nretries = 0\n')
     cache = str(tmp_path / "cache")
-    first = mpki.detect(policy, None, NOW, cache)
+    first = mpki.detect(policy, NOW, cache)
     assert first.details["latest"]["source"] == "downloaded" and first.details["required_version"] == "2.1.0"
     assert first.verdict == "noncompliant"
-    second = mpki.detect(policy, None, NOW + timedelta(hours=1), cache)
+    second = mpki.detect(policy, NOW + timedelta(hours=1), cache)
     assert second.details["latest"]["source"] == "not-modified"
     assert "If-None-Match" in routes.seen[-1].headers and "If-Modified-Since" in routes.seen[-1].headers
     routes.routes["/p/s"] = Route(msis.v2.read_bytes(), stall=3, etag=False)  # the portal stops answering
-    third = mpki.detect(policy, None, NOW + timedelta(hours=6), cache)
+    third = mpki.detect(policy, NOW + timedelta(hours=6), cache)
     latest = third.details["latest"]
     assert latest["source"] == "cache-offline" and latest["age_seconds"] == 5 * 3600
     assert "did not answer in time" in latest["offline_reason"]
@@ -121,12 +121,12 @@ def test_detect_latest_html_page_is_an_error_and_keeps_the_cache(machine, msis, 
     routes.routes["/p/s"] = Route(msis.v2.read_bytes())
     policy = make_policy(tmp_path, f'url = "{routes.url("/p/s")}"\n')
     cache = str(tmp_path / "cache")
-    mpki.detect(policy, None, NOW, cache)
+    mpki.detect(policy, NOW, cache)
     routes.routes["/p/s"] = Route(b"<html><body>Please log in to the proxy</body></html>", content_type="text/html")
     with pytest.raises(PlatformError, match="did not send an MSI \\(Content-Type text/html\\)"):
-        mpki.detect(policy, None, NOW, cache)
+        mpki.detect(policy, NOW, cache)
     # The good answer is still there for the next offline run.
-    assert mpki.detect(policy, None, NOW, cache, offline=True).details["latest"]["version"] == "2.1.0"
+    assert mpki.detect(policy, NOW, cache, offline=True).details["latest"]["version"] == "2.1.0"
 
 
 # -- remediate ----------------------------------------------------------------------
@@ -137,7 +137,7 @@ def pinned(tmp_path, extra=""):
 
 def test_remediate_verifies_before_uninstalling_then_installs_and_confirms(machine, msis, pki, tmp_path):
     policy = pinned(tmp_path, f'signer_thumbprint = "{pki.signer.thumbprint}"\n')
-    result = mpki.remediate(policy, None, NOW, msi=str(msis.v2), cache_dir=str(tmp_path / "c"))
+    result = mpki.remediate(policy, NOW, msi=str(msis.v2), cache_dir=str(tmp_path / "c"))
     assert result.verdict == "remediated" and result.exit_code == 0, result.messages
     kinds = [e[0] if e[0] != "spawn" else e[1] for e in machine.events]
     assert kinds == ["lock", "verify", "taskkill.exe", "/x", "/i", "close"]
@@ -161,7 +161,7 @@ def test_remediate_verifies_before_uninstalling_then_installs_and_confirms(machi
     ("other_name", "ProductName is 'Cybertrust Device Manager'"),
 ])
 def test_a_bad_msi_changes_nothing(machine, msis, tmp_path, which, reason):
-    result = mpki.remediate(pinned(tmp_path), None, NOW, msi=str(getattr(msis, which)), cache_dir=str(tmp_path / "c"))
+    result = mpki.remediate(pinned(tmp_path), NOW, msi=str(getattr(msis, which)), cache_dir=str(tmp_path / "c"))
     assert result.verdict == "failed" and result.exit_code == 1
     assert result.messages[0].startswith("Nothing was changed:") and reason in result.messages[0]
     assert [e for e in machine.events if e[0] == "spawn"] == []
@@ -170,21 +170,21 @@ def test_a_bad_msi_changes_nothing(machine, msis, tmp_path, which, reason):
 
 def test_signer_pin_mismatch_changes_nothing(machine, msis, pki, tmp_path):
     policy = pinned(tmp_path, f'signer_thumbprint = "{pki.signer.thumbprint}"\n')
-    result = mpki.remediate(policy, None, NOW, msi=str(msis.v2_other_signer), cache_dir=str(tmp_path / "c"))
+    result = mpki.remediate(policy, NOW, msi=str(msis.v2_other_signer), cache_dir=str(tmp_path / "c"))
     assert result.verdict == "failed" and "not the pinned" in result.messages[0]
     assert [e for e in machine.events if e[0] == "spawn"] == []
 
 
 def test_reboot_code_is_success_with_reboot_flag(machine, msis, tmp_path):
     machine.install_codes = [3010]
-    result = mpki.remediate(pinned(tmp_path), None, NOW, msi=str(msis.v2), cache_dir=str(tmp_path / "c"))
+    result = mpki.remediate(pinned(tmp_path), NOW, msi=str(msis.v2), cache_dir=str(tmp_path / "c"))
     assert result.verdict == "remediated" and result.details["reboot_required"] is True
     assert line(result).counters["reboot"] == "yes"
 
 
 def test_install_failure_after_uninstall_retries_once_then_fails_loudly(machine, msis, tmp_path):
     machine.install_codes = [1603, 1603]
-    result = mpki.remediate(pinned(tmp_path), None, NOW, msi=str(msis.v2), cache_dir=str(tmp_path / "c"))
+    result = mpki.remediate(pinned(tmp_path), NOW, msi=str(msis.v2), cache_dir=str(tmp_path / "c"))
     assert result.verdict == "failed" and result.exit_code == 1
     assert [e[1] for e in machine.events if e[0] == "spawn"] == ["taskkill.exe", "/x", "/i", "/i"]
     message = result.messages[0]
@@ -200,12 +200,12 @@ def test_install_failure_after_uninstall_retries_once_then_fails_loudly(machine,
 
 def test_already_current_does_nothing(machine, msis, tmp_path):
     machine.data[(HKLM, "32")][OLD]["DisplayVersion"] = "2.1.0"
-    result = mpki.remediate(pinned(tmp_path), None, NOW, msi=str(msis.v2), cache_dir=str(tmp_path / "c"))
+    result = mpki.remediate(pinned(tmp_path), NOW, msi=str(msis.v2), cache_dir=str(tmp_path / "c"))
     assert result.verdict == "compliant" and [e for e in machine.events if e[0] == "spawn"] == []
 
 
 def test_dry_run_prints_the_plan_and_changes_nothing(machine, msis, tmp_path):
-    result = mpki.remediate(pinned(tmp_path), None, NOW, dry_run=True, msi=str(msis.v2), cache_dir=str(tmp_path / "c"))
+    result = mpki.remediate(pinned(tmp_path), NOW, dry_run=True, msi=str(msis.v2), cache_dir=str(tmp_path / "c"))
     assert result.exit_code == 1 and result.details["dry_run"] is True
     assert [s["action"] for s in result.details["plan"]] == ["wait-mutex", "close-tray", "uninstall", "install", "confirm"]
     assert result.details["plan"][2]["command"].startswith(f"msiexec /x {OLD} /qn /norestart /L*v ")
@@ -216,8 +216,8 @@ def test_remediate_latest_from_the_portal_uses_the_cache(machine, msis, routes, 
     routes.routes["/p/s"] = Route(msis.v2.read_bytes())
     policy = make_policy(tmp_path, f'url = "{routes.url("/p/s")}"\n')
     cache = str(tmp_path / "c")
-    mpki.detect(policy, None, NOW, cache)
-    result = mpki.remediate(policy, None, NOW, cache_dir=cache)
+    mpki.detect(policy, NOW, cache)
+    result = mpki.remediate(policy, NOW, cache_dir=cache)
     assert result.verdict == "remediated", result.messages
     assert routes.seen[-1].headers.get("If-None-Match")  # the second request was conditional
     assert result.details["msi"]["path"].endswith("CybertrustManagedPKIClient.msi")
@@ -229,13 +229,13 @@ def test_remediate_download_of_html_changes_nothing(machine, routes, tmp_path):
     from pycert.common.errors import PlatformError
 
     with pytest.raises(PlatformError, match="did not send an MSI"):
-        mpki.remediate(policy, None, NOW, cache_dir=str(tmp_path / "c"))
+        mpki.remediate(policy, NOW, cache_dir=str(tmp_path / "c"))
     assert machine.events == []
 
 
 def test_remediate_from_explicit_url(machine, msis, routes, tmp_path):
     routes.routes["/files/new.msi"] = Route(msis.v2.read_bytes())
-    result = mpki.remediate(pinned(tmp_path), None, NOW, url=routes.url("/files/new.msi"), cache_dir=str(tmp_path / "c"))
+    result = mpki.remediate(pinned(tmp_path), NOW, url=routes.url("/files/new.msi"), cache_dir=str(tmp_path / "c"))
     assert result.verdict == "remediated"
 
 
@@ -250,7 +250,7 @@ def test_msi_swapped_after_verification_changes_nothing(machine, msis, tmp_path,
         return signature
 
     mocker.patch.object(authenticode, "verify", side_effect=verify_then_swap)
-    result = mpki.remediate(pinned(tmp_path), None, NOW, msi=str(msis.v2), cache_dir=str(tmp_path / "c"))
+    result = mpki.remediate(pinned(tmp_path), NOW, msi=str(msis.v2), cache_dir=str(tmp_path / "c"))
     assert result.verdict == "failed" and "changed after it was verified" in result.messages[0]
     assert [e for e in machine.events if e[0] == "spawn"] == [] and machine.events[-1] == ("close", 0x77)
 
@@ -262,7 +262,7 @@ def test_msi_swapped_after_verification_changes_nothing(machine, msis, tmp_path,
 def test_a_file_that_is_not_an_msi_changes_nothing(machine, tmp_path, content, reason):
     bad = tmp_path / "download.msi"
     bad.write_bytes(content)
-    result = mpki.remediate(pinned(tmp_path), None, NOW, msi=str(bad), cache_dir=str(tmp_path / "c"))
+    result = mpki.remediate(pinned(tmp_path), NOW, msi=str(bad), cache_dir=str(tmp_path / "c"))
     assert result.verdict == "failed" and result.exit_code == 1
     assert result.messages[0].startswith("Nothing was changed:") and reason in result.messages[0]
     assert [e for e in machine.events if e[0] in ("spawn", "verify")] == []
@@ -274,10 +274,10 @@ def test_detect_latest_404_is_an_error_even_with_a_cache(machine, msis, routes, 
     routes.routes["/p/s"] = Route(msis.v2.read_bytes())
     policy = make_policy(tmp_path, f'url = "{routes.url("/p/s")}"\nretries = 0\n')
     cache = str(tmp_path / "cache")
-    mpki.detect(policy, None, NOW, cache)
+    mpki.detect(policy, NOW, cache)
     del routes.routes["/p/s"]  # the portal moved the file: a wrong URL must not hide behind the cache
     with pytest.raises(DownloadError, match="HTTP 404"):
-        mpki.detect(policy, None, NOW, cache)
+        mpki.detect(policy, NOW, cache)
 
 
 def test_detect_latest_offline_without_a_cache_is_an_error(machine, tmp_path):
@@ -285,4 +285,4 @@ def test_detect_latest_offline_without_a_cache_is_an_error(machine, tmp_path):
 
     policy = make_policy(tmp_path, 'url = "https://127.0.0.1:9/p/s"\nretries = 0\nconnect_timeout = 2\n')
     with pytest.raises(DownloadError, match="could not be reached"):
-        mpki.detect(policy, None, NOW, str(tmp_path / "cache"))
+        mpki.detect(policy, NOW, str(tmp_path / "cache"))
