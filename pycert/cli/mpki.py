@@ -59,9 +59,7 @@ def remediate_mpki(click_ctx: click.Context, ctx: Context, msi: str | None, url:
         for run in result.details.get("runs", []):
             logs.event(f"msiexec-{run['action']}", run["result"], target=run["target"], exit=run["exit_codes"], log=run["log"])
         log_result("remediate", result)
-        if fmt == "line":
-            for step in result.details.get("plan", []) if dry_run else []:
-                click.echo(f"plan: {step['command']}")
+        if fmt == "line":  # the dry run's `plan:` lines come from render_result, as for every check
             for run in result.details.get("runs", []):
                 click.echo(f"ran: msiexec {'/x' if run['action'] == 'uninstall' else '/i'} {run['target']} "
                            f"-> exit {', '.join(map(str, run['exit_codes']))} ({run['result']}); log {run['log']}")

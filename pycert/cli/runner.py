@@ -1,5 +1,6 @@
 """Running checks for `detect`/`remediate` and printing them in the Intune contract's
-shape: JSON, or the summary line last; notices before it; the result file; the run log."""
+shape: JSON, or the summary line last (a dry run's plan lines and notices before it); the
+result file; the run log."""
 
 from __future__ import annotations
 
@@ -48,9 +49,23 @@ def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, action: 
     data = output.combined_json(results, verdict, exit_code, now) if fmt == "json" or result_file() else None
     if data is not None:
         save_result(data)
+    echo_plans(results, fmt)
     echo_notices(results, fmt)
     click.echo(output.dumps(data) if data is not None and fmt == "json" else output.combined_line(results, verdict))
     return exit_code
+
+
+def echo_plans(results, fmt: str) -> None:
+    """A dry run's steps, one `plan: ...` line each, before the summary line (which must
+    stay last). JSON carries them in `plan` instead."""
+    if fmt == "json":
+        return
+    from pycert.common.plan import plan_lines
+
+    for result in results:
+        if result.details.get("dry_run") and result.plan:
+            for line in plan_lines(result.plan):
+                click.echo(line)
 
 
 def echo_notices(results, fmt: str) -> None:
@@ -65,8 +80,7 @@ def echo_notices(results, fmt: str) -> None:
 
 
 def log_result(action: str, result) -> None:
-    from pycert.common import logs
-    from pycert.common import output
+    from pycert.common import logs, output
 
     logs.event(action, result.verdict, check=result.check, exit=result.exit_code, summary=output.summary_line(result))
 
@@ -78,6 +92,7 @@ def render_result(result, fmt: str) -> int:
     data = output.result_json(result) if fmt == "json" or result_file() else None  # every certificate: not for nothing
     if data is not None:
         save_result(data)
+    echo_plans([result], fmt)
     echo_notices([result], fmt)
     click.echo(output.dumps(data) if data is not None and fmt == "json" else output.summary_line(result))
     for message in result.messages:

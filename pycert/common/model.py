@@ -5,6 +5,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    from pycert.common.plan import PlanStep
 
 
 class KeyPresence(str, enum.Enum):
@@ -161,6 +165,14 @@ class CheckResult:
     profiles: list[ProfileResult] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     details: dict = field(default_factory=dict)
+    # A remediation's steps, in order: what a dry run prints, or what a real run executed
+    # (its `details` say how each went). In the JSON as details["plan"], each step's
+    # as_json(). None for a detect: no `plan` key.
+    plan: Sequence[PlanStep] | None = None
+
+    def __post_init__(self) -> None:
+        if self.plan is not None:
+            self.details["plan"] = [step.as_json() for step in self.plan]
 
 
 @dataclass

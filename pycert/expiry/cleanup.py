@@ -1,19 +1,20 @@
 """`pycert cleanup`: remove a profile's superseded certificates, and nothing else.
 
 rules.cleanup_plan decides; this module reads the stores, executes the removals the plan
-allows, and re-reads the stores to confirm. Certificates outside the profile are never
-looked at: the plan only ever sees what the profile's match rule selected.
+allows (its `steps`, in order), and re-reads the stores to confirm. Certificates outside
+the profile are never looked at: the plan only ever sees what the profile's match rule
+selected.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from pycert.common import logs
 from pycert.common.errors import EXIT_OK, EXIT_RUNTIME, PlatformError
-from pycert.common.model import StoreRef
+from pycert.common.model import CertificateInfo, StoreRef
 from pycert.common.stores import StoreBackend
 from pycert.expiry import rules
 
@@ -23,11 +24,17 @@ if TYPE_CHECKING:  # pydantic stays out of the detect path's imports
 
 @dataclass
 class Removal:
+    """One certificate of a profile: the decision about it, and (once applied) what happened."""
+
     profile: str
     step: rules.CleanupStep
-    status: str = "planned"  # planned | kept | removed | gone | failed
+    status: str = "planned"  # planned (not executed) | kept | removed | gone | failed
     key: str = ""
     detail: str = ""
+
+    @property
+    def plan_step(self) -> rules.RemoveStep:
+        return rules.RemoveStep(self.profile, self.step.certificate, self.step.reason, self.step.successor)
 
 
 @dataclass
@@ -41,12 +48,30 @@ class CleanupReport:
     def to_remove(self) -> list[Removal]:
         return [r for r in self.removals if r.step.remove]
 
+    @property
+    def steps(self) -> list[rules.RemoveStep]:
+        """The plan: what `apply` removes, in this order."""
+        return [r.plan_step for r in self.to_remove]
 
-def plan(policy: Policy, stores: StoreBackend, now: datetime, profile: str | None = None) -> CleanupReport:
+
+def plan(
+    policy: Policy, stores: StoreBackend, now: datetime, profile: str | None = None,
+    adding: Iterable[CertificateInfo] = (),
+) -> CleanupReport:
+    """Decide, per profile, which certificates to remove. `adding`: certificates a planned
+    import will put into the stores, so that a renewal's plan can show the removals that
+    will follow its import (they are judged as if they were already there)."""
+    extra = list(adding)
     removals = []
     for name, prof in policy.select(profile).items():
         refs = [StoreRef.parse(s) for s in prof.stores]
-        matched = [c for r in stores.read_many(refs) for c in r.certificates if prof.match.matches(c)]
+        present = [c for r in stores.read_many(refs) for c in r.certificates]
+        seen = {(c.store, c.thumbprint) for c in present}
+        for cert in extra:
+            if cert.store in refs and (cert.store, cert.thumbprint) not in seen:
+                present.append(cert)
+                seen.add((cert.store, cert.thumbprint))
+        matched = [c for c in present if prof.match.matches(c)]
         for step in rules.cleanup_plan(matched, now, stores.keys_known):
             removals.append(Removal(name, step, "planned" if step.remove else "kept"))
     return CleanupReport(removals, applied=False)

@@ -1,20 +1,34 @@
 """`pycert remediate expiry`: install a staged renewed PFX, verify it, then remove the old
 certificate; when nothing is staged, remind the user (in Japanese) and report "needs action".
 
-The order cannot lose a working certificate: the old one is removed only by cleanup, only
-after the new one was imported and verified, and only if rules.cleanup_plan agrees.
+First the plan, for every profile: the staged PFX that renews each certificate needing
+action, each of its certificates with the store it goes to (the same planner as
+`pycert import`), then the removals of superseded certificates (the same planner as
+`pycert cleanup`, judging the imported certificates as if they were already in). A dry
+run prints that plan; a real run executes exactly its steps, in order.
+
+The order cannot lose a working certificate: the old one is removed only after every
+import of its profile was verified, and only if rules.cleanup_plan, asked again over the
+stores as they are after the import, still agrees.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pycert.common.errors import EXIT_ACTION_NEEDED, EXIT_OK, EXIT_RUNTIME, PyCertError
-from pycert.common.model import CheckResult, State
+from pycert.common.model import (
+    CertificateInfo,
+    CheckResult,
+    KeyPresence,
+    ProfileResult,
+    State,
+)
+from pycert.common.plan import PlanStep
 from pycert.common.secret import Secret, password_from_file
 from pycert.common.stores import StoreBackend
 from pycert.expiry import cleanup, reminders, rules
@@ -79,96 +93,235 @@ def remediate(
     policy: Policy, stores: StoreBackend, now: datetime, dry_run: bool = False, profile: str | None = None,
     notify=None, state_dir: Path | None = None,
 ) -> CheckResult:
-    from pycert import platform
     from pycert.expiry.scan import scan
 
     profiles = policy.select(profile)
     before = scan(profiles, stores, now)
-    actions: list[dict] = []
-    staged_notes: list[dict] = []
-    messages: list[str] = []
-    outcomes: list[str] = []
+    plan = plan_renewals(policy, stores, now, profiles, before)
+    if dry_run:  # the one point where a dry run differs: the plan is shown, not executed
+        return _result(plan, Outcome.not_run(plan, before), now, dry_run=True)
+    return _result(plan, execute(plan, policy, stores, now, profiles, before, notify, state_dir), now, dry_run=False)
+
+
+# -- the plan --------------------------------------------------------------------------
+
+@dataclass
+class Renewal:
+    """One staged PFX that renews one certificate: its import plan, or why there is none."""
+
+    profile: str
+    replaces: str  # thumbprint of the certificate it renews
+    staged: Staged
+    imports: pfx_import.ImportPlan | None
+    error: str = ""  # why the import cannot be planned (then nothing of this profile is changed)
+
+    def action(self, status: str, error: str | None = None) -> dict:
+        base = {"profile": self.profile, "file": str(self.staged.path), "replaces": self.replaces,
+                "thumbprint": self.staged.contents.leaf.thumbprint, "action": "import", "status": status}
+        return {**base, "error": error} if error else base
+
+
+@dataclass
+class ProfilePlan:
+    profile: str
+    renewals: list[Renewal]
+    removals: cleanup.CleanupReport | None  # after the imports (all verified), or on their own
+
+    @property
+    def steps(self) -> list[PlanStep]:
+        steps: list[PlanStep] = [step for r in self.renewals if r.imports for step in r.imports.steps]
+        return steps + (list(self.removals.steps) if self.removals else [])
+
+
+@dataclass
+class RenewalPlan:
+    profiles: list[ProfilePlan]
+    staged: list[dict]  # every PFX looked at in the staging folders, usable or not
+
+    @property
+    def steps(self) -> list[PlanStep]:
+        return [step for p in self.profiles for step in p.steps]
+
+
+def plan_renewals(
+    policy: Policy, stores: StoreBackend, now: datetime, profiles: dict[str, Profile], before: list[ProfileResult],
+) -> RenewalPlan:
+    """Decide everything before anything changes: reads the stores and the staging folders."""
+    notes: list[dict] = []
+    planned = []
     for result in before:
-        needing = result.needs_action
-        if not needing:
+        renewals = _renewals(policy, stores, now, result, profiles[result.profile], notes)
+        if renewals:
+            # The removals a verified import will allow, judged over the stores plus what
+            # the imports put in. Not when an import cannot even be planned.
+            ready = all(r.imports for r in renewals)
+            adding = [c for r in renewals if r.imports for c in projected(r.imports, stores.keys_known)]
+            removals = cleanup.plan(policy, stores, now, result.profile, adding) if ready else None
+        elif any(f.state is State.SUPERSEDED for f in result.findings):
+            # Finish what an earlier run (or a renewal by hand) left: superseded
+            # certificates whose cleanup failed or never happened.
+            removals = cleanup.plan(policy, stores, now, result.profile)
+        else:
             continue
-        staged = find_staged(profiles[result.profile], staged_notes, stores.reads_aes_pfx)
-        for finding in needing:
-            pick = rules.pick_renewal(finding.certificate, [s.contents.leaf for s in staged], now)
-            if pick is None:
-                continue
-            item = next(s for s in staged if s.contents.leaf.thumbprint == pick.thumbprint)
-            outcomes.append(_renew(policy, stores, now, result.profile, finding.certificate.thumbprint, item, dry_run, actions, messages))
-    renewed = {a["profile"] for a in actions}
-    for result in before:
-        # Finish what an earlier run (or a renewal by hand) left: superseded certificates
-        # whose cleanup failed or never happened. cleanup.plan applies the same safety rules.
-        if result.profile not in renewed and any(f.state is State.SUPERSEDED for f in result.findings):
-            outcomes.append(_clean_up(policy, stores, now, result.profile, dry_run, actions, messages))
-    changed = any(o in ("done", "import-failed", "cleanup-failed") for o in outcomes)
-    after = scan(profiles, stores, now) if changed else before
-    still = [f for r in after for f in r.needs_action]
-    notices = []
-    if still and not dry_run:
-        notices = reminders.remind(still, state_dir or platform.user_state_dir(), notify or platform.notify_user)
-    if "import-failed" in outcomes:
+        planned.append(ProfilePlan(result.profile, renewals, removals))
+    return RenewalPlan(planned, notes)
+
+
+def _renewals(policy, stores: StoreBackend, now, result: ProfileResult, profile: Profile, notes) -> list[Renewal]:
+    needing = result.needs_action
+    if not needing:
+        return []
+    staged = find_staged(profile, notes, stores.reads_aes_pfx)
+    renewals: dict[Path, Renewal] = {}
+    for finding in needing:
+        pick = rules.pick_renewal(finding.certificate, [s.contents.leaf for s in staged], now)
+        if pick is None:
+            continue
+        item = next(s for s in staged if s.contents.leaf.thumbprint == pick.thumbprint)
+        if item.path in renewals:
+            continue  # one file renews two certificates: import it once
+        try:
+            imports = pfx_import.prepare(policy, stores, now, item.contents, profile=result.profile)
+            renewals[item.path] = Renewal(result.profile, finding.certificate.thumbprint, item, imports)
+        except PyCertError as exc:
+            renewals[item.path] = Renewal(result.profile, finding.certificate.thumbprint, item, None, exc.message)
+    return list(renewals.values())
+
+
+def projected(imports: pfx_import.ImportPlan, keys_known: bool) -> list[CertificateInfo]:
+    """The certificates an import will put in the stores, as a re-read will show them once
+    the import is verified: the leaf with its key, chain certificates without."""
+    contents = imports.contents
+    infos = {contents.leaf.thumbprint: contents.leaf} | {e.info.thumbprint: e.info for e in contents.chain}
+    chain_key = KeyPresence.NO if keys_known else KeyPresence.UNKNOWN
+    return [
+        replace(infos[s.thumbprint], store=s.store, has_private_key=KeyPresence.YES if s.role == "leaf" else chain_key)
+        for s in imports.steps
+    ]
+
+
+# -- executing it ----------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    """What became of a plan: the legacy `actions` records, messages, and the stores after."""
+
+    actions: list[dict]
+    messages: list[str]
+    outcomes: list[str]  # per profile: nothing | done | import-failed | cleanup-failed
+    after: list[ProfileResult]
+    notices: list = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(o in ("done", "import-failed", "cleanup-failed") for o in self.outcomes)
+
+    @classmethod
+    def not_run(cls, plan: RenewalPlan, before: list[ProfileResult]) -> "Outcome":
+        """A plan that is shown, not executed: each renewal and each removal on its own is
+        one `planned` action (the removals after an import are in the plan only)."""
+        actions, messages, outcomes = [], [], []
+        for p in plan.profiles:
+            for r in p.renewals:
+                actions.append(r.action("planned") if r.imports else r.action("failed", r.error))
+                messages += [r.error] if r.error else []
+            if not p.renewals and p.removals:
+                actions += [{"profile": p.profile, "action": "remove", "thumbprint": s.thumbprint, "status": "planned"}
+                            for s in p.removals.steps]
+            outcomes.append("import-failed" if any(not r.imports for r in p.renewals) else "nothing")
+        return cls(actions, messages, outcomes, before)
+
+
+def execute(plan: RenewalPlan, policy: Policy, stores: StoreBackend, now: datetime, profiles: dict[str, Profile],
+            before: list[ProfileResult], notify=None, state_dir: Path | None = None) -> Outcome:
+    """Run the plan's steps in order, profile by profile; then re-read the stores and
+    remind the user of whatever still needs action."""
+    from pycert import platform
+    from pycert.expiry.scan import scan
+
+    actions: list[dict] = []
+    messages: list[str] = []
+    outcomes = [_execute_profile(p, policy, stores, now, actions, messages) for p in plan.profiles]
+    outcome = Outcome(actions, messages, outcomes, before)
+    if outcome.changed:
+        outcome.after = scan(profiles, stores, now)
+    still = [f for r in outcome.after for f in r.needs_action]
+    if still:
+        outcome.notices = reminders.remind(still, state_dir or platform.user_state_dir(), notify or platform.notify_user)
+    return outcome
+
+
+def _execute_profile(p: ProfilePlan, policy, stores: StoreBackend, now, actions: list[dict], messages: list[str]) -> str:
+    verified = True
+    for renewal in p.renewals:
+        if renewal.imports is None:
+            actions.append(renewal.action("failed", renewal.error))
+            messages.append(renewal.error)
+            verified = False
+            continue
+        try:
+            report = pfx_import.execute(renewal.imports, stores, renewal.staged.password)
+        except PyCertError as exc:
+            actions.append(renewal.action("failed", exc.message))
+            messages.append(exc.message)
+            verified = False
+            continue
+        actions.append(renewal.action(report.outcome))
+        messages.extend(report.messages)
+        verified = verified and report.verified  # a chain certificate may have gone in; the old leaf stays
+    if not verified:
+        return "import-failed"
+    if p.removals is None or not p.removals.to_remove:
+        return "done" if p.renewals else "nothing"
+    removals = confirmed(p.removals, cleanup.plan(policy, stores, now, p.profile))
+    cleanup.apply(removals, stores)
+    for removal in p.removals.to_remove:
+        actions.append({
+            "profile": p.profile, "action": "remove", "thumbprint": removal.step.certificate.thumbprint,
+            "status": removal.status, "key": removal.key, "error": removal.detail or None,
+        })
+    messages.extend(removals.messages)
+    return "cleanup-failed" if removals.messages else "done"
+
+
+def confirmed(printed: cleanup.CleanupReport, reread: cleanup.CleanupReport) -> cleanup.CleanupReport:
+    """The printed removals that the cleanup rules still allow over the stores as they are
+    now (after the import); the others are marked (kept or gone) and not executed."""
+    now_allowed = {(r.step.certificate.store, r.step.certificate.thumbprint): r for r in reread.removals}
+    go = []
+    for removal in printed.to_remove:
+        again = now_allowed.get((removal.step.certificate.store, removal.step.certificate.thumbprint))
+        if again is None:
+            removal.status, removal.detail = "gone", "no longer in the store when re-read before the removal"
+        elif not again.step.remove:
+            removal.status, removal.detail = "kept", f"not removed: {again.step.reason} when re-read before the removal"
+        else:
+            go.append(removal)
+    return cleanup.CleanupReport(go, applied=False)
+
+
+# -- the result ------------------------------------------------------------------------
+
+def _result(plan: RenewalPlan, done: Outcome, now: datetime, dry_run: bool) -> CheckResult:
+    if "import-failed" in done.outcomes:
         verdict, code = "failed", EXIT_RUNTIME  # the renewed certificate is not in; the old one was not touched
-    elif "cleanup-failed" in outcomes:
+    elif "cleanup-failed" in done.outcomes:
         verdict, code = "failed", EXIT_ACTION_NEEDED  # renewed one in and verified; the old one is still there
-    elif any(not r.compliant for r in after):
+    elif any(not r.compliant for r in done.after):
         verdict, code = "noncompliant", EXIT_ACTION_NEEDED
-    elif changed:
+    elif done.changed:
         verdict, code = "remediated", EXIT_OK
     else:
         verdict, code = "compliant", EXIT_OK
+    actions, notices = done.actions, done.notices
     details = {
         "dry_run": dry_run,
         "actions": actions,
-        "staged": staged_notes,
+        "staged": plan.staged,
         "notices": [vars(n) for n in notices],
         "imported": sum(1 for a in actions if a["action"] == "import" and a["status"] in ("imported", "incomplete")),
         "removed": sum(1 for a in actions if a["action"] == "remove" and a["status"] == "removed"),
         "planned": sum(1 for a in actions if a["status"] == "planned"),
         "notified": sum(1 for n in notices if n.channel not in ("already-shown", "failed")),
     }
-    return CheckResult("expiry", verdict, code, now, after, messages, details)
-
-
-def _renew(policy, stores: StoreBackend, now, profile, old_thumbprint, item: Staged, dry_run, actions, messages) -> str:
-    """Import one staged PFX, then clean up: "planned", "import-failed", "cleanup-failed" or "done"."""
-    base = {"profile": profile, "file": str(item.path), "replaces": old_thumbprint, "thumbprint": item.contents.leaf.thumbprint}
-    if dry_run:
-        actions.append({**base, "action": "import", "status": "planned"})
-        return "planned"
-    try:
-        report = pfx_import.run(policy, stores, now, item.path, item.password, profile=profile)
-    except PyCertError as exc:
-        actions.append({**base, "action": "import", "status": "failed", "error": exc.message})
-        messages.append(exc.message)
-        return "import-failed"
-    actions.append({**base, "action": "import", "status": report.outcome})
-    messages.extend(report.messages)
-    if not report.verified:
-        return "import-failed"  # a chain certificate may have gone in; the old leaf stays
-    outcome = _clean_up(policy, stores, now, profile, False, actions, messages)
-    return "done" if outcome == "nothing" else outcome
-
-
-def _clean_up(policy, stores: StoreBackend, now, profile, dry_run, actions, messages) -> str:
-    """Remove the profile's superseded certificates: "planned", "nothing", "cleanup-failed" or "done"."""
-    plan = cleanup.plan(policy, stores, now, profile)
-    if not plan.to_remove:
-        return "nothing"
-    if dry_run:
-        for removal in plan.to_remove:
-            actions.append({"profile": profile, "action": "remove", "thumbprint": removal.step.certificate.thumbprint,
-                            "status": "planned"})
-        return "planned"
-    cleanup.apply(plan, stores)
-    for removal in plan.to_remove:
-        actions.append({
-            "profile": profile, "action": "remove", "thumbprint": removal.step.certificate.thumbprint,
-            "status": removal.status, "key": removal.key, "error": removal.detail or None,
-        })
-    messages.extend(plan.messages)
-    return "cleanup-failed" if plan.messages else "done"
+    return CheckResult("expiry", verdict, code, now, done.after, done.messages, details, plan=plan.steps)

@@ -9,7 +9,7 @@ backend that knows keys (Windows) only a known "yes" will do.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Iterable, Sequence
 
@@ -152,6 +152,35 @@ class CleanupStep:
     remove: bool
     reason: str
     successor: str | None = None  # thumbprint
+
+
+@dataclass(frozen=True)
+class RemoveStep:
+    """Remove one superseded certificate from its store (on Windows, with its key container)."""
+
+    profile: str
+    certificate: CertificateInfo
+    reason: str
+    successor: str | None  # thumbprint of the certificate that supersedes it
+    action: str = field(default="remove", init=False)
+
+    @property
+    def store(self) -> StoreRef:
+        return self.certificate.store
+
+    @property
+    def thumbprint(self) -> str:
+        return self.certificate.thumbprint
+
+    def describe(self) -> str:
+        c = self.certificate
+        by = f" by {self.successor}" if self.successor else ""
+        return (f"remove {c.thumbprint} ({c.common_name or c.subject}, expires {c.not_after:%Y-%m-%d}) "
+                f"from {c.store}: {self.reason}{by}")
+
+    def as_json(self) -> dict:
+        return {"action": self.action, "profile": self.profile, "store": str(self.store), "thumbprint": self.thumbprint,
+                "subject": self.certificate.subject, "reason": self.reason, "successor": self.successor}
 
 
 def successor_key_trusted(successor: CertificateInfo, keys_known: bool) -> bool:

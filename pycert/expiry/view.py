@@ -152,6 +152,7 @@ def cleanup_json(report) -> dict:
             }
             for r in report.removals
         ],
+        "plan": [step.as_json() for step in report.steps],
         "messages": list(report.messages),
     }
 
@@ -168,7 +169,7 @@ def cleanup_text(report) -> str:
         succ = f" by {r.step.successor[:8]}" if r.step.successor else ""
         lines.append(
             f"  {action:<6} {r.profile:<8} {c.common_name or c.subject}  expires {c.not_after:%Y-%m-%d}  "
-            f"{c.thumbprint}  ({r.step.reason}{succ}){extra}{key}"
+            f"{c.store}  {c.thumbprint}  ({r.step.reason}{succ}){extra}{key}"
         )
     if not report.applied:
         count = len(report.to_remove)

@@ -13,7 +13,7 @@ from pycert.common.model import CheckResult
 from pycert.mpki import msifile
 from pycert.mpki import rules as mpkirules
 from pycert.mpki import source as mpkisource
-from pycert.mpki.rules import Assessment, MsiFacts, Pins
+from pycert.mpki.rules import Assessment, MsiFacts, Pins, Step
 
 if TYPE_CHECKING:  # pydantic stays out of the detect path's imports
     from pycert.policy.models import Policy
@@ -201,7 +201,7 @@ def remediate(policy: Policy, now: datetime, dry_run: bool = False, msi: str | N
             assessment = mpkirules.assess(products, mpkirules.parse_version(mp.required_version), _must_have_client(mp, folder))
             if assessment.compliant:
                 _settled(folder, products)
-                return CheckResult(CHECK, "compliant", EXIT_OK, now, details=_details(mp, assessment, None))
+                return CheckResult(CHECK, "compliant", EXIT_OK, now, details=_details(mp, assessment, None), plan=[])
         # The portal's MSI, through the conditional-request cache (pinned or latest alike).
         latest = mpkisource.latest(mp, folder, now)
         path = latest.msi
@@ -231,7 +231,7 @@ def _verify_and_upgrade(mp, products, path: Path, latest, pinned: bool, now: dat
     details["msi"] = {"path": str(path), **asdict(facts)}
     if assessment.compliant:
         _settled(folder, products)
-        return CheckResult(CHECK, "compliant", EXIT_OK, now, details=details)
+        return CheckResult(CHECK, "compliant", EXIT_OK, now, details=details, plan=[])
 
     # 2. Verify before anything is removed.
     problems = mpkirules.msi_problems(facts, pins(mp, required))
@@ -253,16 +253,15 @@ def _verify_and_upgrade(mp, products, path: Path, latest, pinned: bool, now: dat
         return str(logs / f"mpki-{stamp}-{kind}{suffix}.log")
 
     plan = mpkirules.upgrade_plan(assessment, str(path), log_name)
-    details["plan"] = [{"action": s.action, "target": s.target, "log": s.log or None, "command": s.describe()} for s in plan]
     details["dry_run"] = dry_run
-    if dry_run:
-        return CheckResult(CHECK, "noncompliant", EXIT_ACTION_NEEDED, now, details=details)
+    if dry_run:  # the one point where a dry run differs: the plan is shown, not executed
+        return CheckResult(CHECK, "noncompliant", EXIT_ACTION_NEEDED, now, details=details, plan=plan)
 
     logs.mkdir(parents=True, exist_ok=True)
     from pycert.platform.windows import msiexec
 
     if msifile.sha256(path) != facts.sha256:
-        return _failed(now, details, [f"Nothing was changed: {path} changed after it was verified; rerun."])
+        return _failed(now, details, [f"Nothing was changed: {path} changed after it was verified; rerun."], plan)
     _mark_pending(folder, products, path, now)
     done = msiexec.execute(plan, mutex_wait_seconds=mp.mutex_wait_seconds, busy_retries=mp.busy_retries,
                            tray_processes=mp.tray_processes)
@@ -283,16 +282,17 @@ def _verify_and_upgrade(mp, products, path: Path, latest, pinned: bool, now: dat
             return _failed(now, details, [
                 f"THE MPKI CLIENT IS NOW UNINSTALLED AND THE NEW ONE IS NOT INSTALLED: {done.stopped} (retried once). "
                 f"Install {path} by hand now (the MSI is kept); logs: " + ", ".join(log_paths) + "."
-            ])
-        return _failed(now, details, [f"Not upgraded: {done.stopped}; logs: {', '.join(log_paths) or 'none'}."])
+            ], plan)
+        return _failed(now, details, [f"Not upgraded: {done.stopped}; logs: {', '.join(log_paths) or 'none'}."], plan)
     if not after.compliant:
         return _failed(now, details, [
             f"msiexec reported success but the registry does not show {mp.display_name} {required} or newer; "
             f"logs: {', '.join(log_paths)}."
-        ])
+        ], plan)
     _clear_pending(folder)
-    return CheckResult(CHECK, "remediated", EXIT_OK, now, details=details)
+    return CheckResult(CHECK, "remediated", EXIT_OK, now, details=details, plan=plan)
 
 
-def _failed(now: datetime, details: dict, messages: list[str]) -> CheckResult:
-    return CheckResult(CHECK, "failed", EXIT_ACTION_NEEDED, now, messages=messages, details=details)
+def _failed(now: datetime, details: dict, messages: list[str], plan: list[Step] | None = None) -> CheckResult:
+    """A remediation that stopped; `plan`: the steps it set out to execute (none before verification)."""
+    return CheckResult(CHECK, "failed", EXIT_ACTION_NEEDED, now, messages=messages, details=details, plan=plan or [])

@@ -214,6 +214,9 @@ class Step:
             "confirm": f"re-read the Uninstall keys and confirm version {self.target} or newer",
         }[self.action]
 
+    def as_json(self) -> dict:
+        return {"action": self.action, "target": self.target, "log": self.log or None, "command": self.describe()}
+
 
 def upgrade_plan(assessment: Assessment, msi_path: str, log_name) -> list[Step]:
     """The order that cannot strand a terminal: the MSI is verified before this plan exists;

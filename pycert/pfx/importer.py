@@ -1,9 +1,9 @@
 """`pycert import`: validate a PFX, import it the way the manuals' wizard does, verify.
 
-Order: read and validate (pfx.py) -> refuse what should not go in -> plan each
-certificate's store (rules.import_destination) -> import -> re-read the stores and
-confirm. Nothing is removed here, so a failure at any step leaves every certificate that
-was there before still there.
+Order: read and validate (reader.py) -> refuse what should not go in -> plan each
+certificate's store (rules.import_steps) -> then, unless it is a dry run, import exactly
+those steps -> re-read the stores and confirm. Nothing is removed here, so a failure at
+any step leaves every certificate that was there before still there.
 """
 
 from __future__ import annotations
@@ -30,29 +30,75 @@ from pycert.pfx import rules
 if TYPE_CHECKING:  # pydantic stays out of the detect path's imports
     from pycert.policy.models import Policy
 
-ROLE_ORDER = {"leaf": 0, "intermediate": 1, "other": 2, "root": 3}
+
+@dataclass
+class ImportPlan:
+    """Everything an import will do, decided before any store is opened for writing."""
+
+    contents: pfx.PfxContents
+    inspection: pfx.Inspection
+    steps: list[rules.ImportStep]
+    unhonoured: list[str]
+    machine: bool = False
+    exportable: bool = False
 
 
 @dataclass
 class ImportReport:
     inspection: pfx.Inspection
-    placements: list[Placement]
+    placements: list[Placement]  # one per step, in the plan's order
     dry_run: bool
     unhonoured: list[str] = field(default_factory=list)
     verified: bool = False
     exit_code: int = EXIT_OK
-    outcome: str = "planned"  # planned | imported | incomplete | failed
+    outcome: str = "planned"  # planned (not executed) | imported | incomplete | failed
     messages: list[str] = field(default_factory=list)
+    steps: list[rules.ImportStep] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, plan: ImportPlan, dry_run: bool) -> "ImportReport":
+        placements = [step.placement() for step in plan.steps]
+        return cls(plan.inspection, placements, dry_run, list(plan.unhonoured), steps=list(plan.steps))
 
 
-def plan(contents: pfx.PfxContents, machine: bool, elevated: bool) -> list[Placement]:
-    """Leaf first, roots last: a declined root dialog then cannot stop the leaf."""
-    entries = [(contents.leaf, "leaf", contents.leaf_der)] + [(e.info, e.role, e.der) for e in contents.chain]
-    placements = [
-        Placement(info.thumbprint, info.subject, role, rules.import_destination(role, machine, elevated), der=der)
-        for info, role, der in entries
-    ]
-    return sorted(placements, key=lambda p: ROLE_ORDER[p.role])
+def prepare(
+    policy: Policy,
+    stores: StoreBackend,
+    now: datetime,
+    contents: pfx.PfxContents,
+    *,
+    profile: str | None = None,
+    machine: bool = False,
+    exportable: bool = False,
+    force: bool = False,
+) -> ImportPlan:
+    """Judge a loaded PFX and plan where each certificate goes; changes nothing.
+    Raises UsageError for a PFX that should not go in (see `refuse`)."""
+    inspection = pfx.inspect(contents, policy.select(profile) if profile else policy.enabled_profiles(), now, profile)
+    refuse(inspection, force)
+    if any(p.aes for p in contents.structure.protections) and not stores.reads_aes_pfx:
+        raise UsageError(
+            f"{contents.path} is AES-256 encrypted, which Mono cannot import; on this platform use a 3DES PFX "
+            "(Windows 10 1709 and later import both)."
+        )
+    certificates = [(contents.leaf, "leaf", contents.leaf_der)] + [(e.info, e.role, e.der) for e in contents.chain]
+    steps = rules.import_steps(str(contents.path), certificates, machine, stores.is_elevated())
+    return ImportPlan(contents, inspection, steps, stores.unhonoured_options(), machine, exportable)
+
+
+def execute(plan: ImportPlan, stores: StoreBackend, password: Secret | None) -> ImportReport:
+    """Import exactly the plan's steps, in order, then verify by re-reading the stores."""
+    report = ImportReport.of(plan, dry_run=False)
+    try:
+        stores.import_pfx(plan.contents.data, password, report.placements, machine=plan.machine, exportable=plan.exportable)
+    except PlatformError as exc:
+        logs.event("import", "failed", file=plan.contents.path, error=exc.message)
+        raise PlatformError(
+            f"Importing {plan.contents.path} failed ({exc.message.rstrip('.')}); no certificate was removed, "
+            "so the current one is still in place."
+        ) from None
+    verify(report, stores)
+    return report
 
 
 def run(
@@ -68,25 +114,10 @@ def run(
     force: bool = False,
     dry_run: bool = False,
 ) -> ImportReport:
-    contents = pfx.load(path, password)
-    inspection = pfx.inspect(contents, policy.select(profile) if profile else policy.enabled_profiles(), now, profile)
-    refuse(inspection, force)
-    if any(p.aes for p in contents.structure.protections) and not stores.reads_aes_pfx:
-        raise UsageError(
-            f"{path} is AES-256 encrypted, which Mono cannot import; on this platform use a 3DES PFX "
-            "(Windows 10 1709 and later import both)."
-        )
-    placements = plan(contents, machine, stores.is_elevated())
-    report = ImportReport(inspection, placements, dry_run, stores.unhonoured_options())
-    if dry_run:
-        return report
-    try:
-        stores.import_pfx(contents.data, password, placements, machine=machine, exportable=exportable)
-    except PlatformError as exc:
-        logs.event("import", "failed", file=path, error=exc.message)
-        raise PlatformError(f"Importing {path} failed ({exc.message.rstrip('.')}); no certificate was removed, so the current one is still in place.") from None
-    verify(report, stores)
-    return report
+    """`pycert import`: the plan, and (unless `dry_run`) its execution."""
+    plan = prepare(policy, stores, now, pfx.load(path, password), profile=profile, machine=machine,
+                   exportable=exportable, force=force)
+    return ImportReport.of(plan, dry_run=True) if dry_run else execute(plan, stores, password)
 
 
 def refuse(inspection: pfx.Inspection, force: bool) -> None:

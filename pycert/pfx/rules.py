@@ -4,12 +4,16 @@ should read before importing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Iterable
 
 from pycert.common.dates import DAY
-from pycert.common.model import CertificateInfo, StoreRef
+from pycert.common.model import CertificateInfo, Placement, StoreRef, rdn_value
 
 ROLE_STORE = {"leaf": "My", "intermediate": "CA", "root": "Root", "other": "AddressBook"}
+# Leaf first, roots last: a declined root dialog then cannot stop the leaf.
+ROLE_ORDER = {"leaf": 0, "intermediate": 1, "other": 2, "root": 3}
 MONTH_DAYS = 365.2425 / 12
 
 
@@ -26,6 +30,44 @@ def import_destination(role: str, machine: bool, elevated: bool) -> StoreRef:
     process is elevated (no dialog there), otherwise to CurrentUser\\Root (Windows asks)."""
     location = "LocalMachine" if machine or (role == "root" and elevated) else "CurrentUser"
     return StoreRef(location, ROLE_STORE[role])
+
+
+@dataclass(frozen=True)
+class ImportStep:
+    """Put one certificate of a PFX file into one store (the leaf with its private key)."""
+
+    file: str
+    role: str  # leaf | intermediate | root | other
+    subject: str
+    thumbprint: str
+    store: StoreRef
+    der: bytes = field(default=b"", repr=False, compare=False)
+    action: str = field(default="import", init=False)
+
+    def describe(self) -> str:
+        name = rdn_value(self.subject, "CN") or self.subject
+        key = " with its private key" if self.role == "leaf" else ""
+        return f"import {self.role} {self.thumbprint} ({name}){key} from {self.file} into {self.store}"
+
+    def as_json(self) -> dict:
+        return {"action": self.action, "role": self.role, "subject": self.subject, "thumbprint": self.thumbprint,
+                "file": self.file, "store": str(self.store)}
+
+    def placement(self) -> Placement:
+        """The record the platform import fills in for this step (status, detail)."""
+        return Placement(self.thumbprint, self.subject, self.role, self.store, der=self.der)
+
+
+def import_steps(
+    file: str, certificates: Iterable[tuple[CertificateInfo, str, bytes]], machine: bool, elevated: bool
+) -> list[ImportStep]:
+    """Where each certificate of a PFX goes, leaf first and roots last.
+    `certificates` are (certificate, role, DER) with the leaf first."""
+    steps = [
+        ImportStep(file, role, info.subject, info.thumbprint, import_destination(role, machine, elevated), der)
+        for info, role, der in certificates
+    ]
+    return sorted(steps, key=lambda s: ROLE_ORDER[s.role])
 
 
 def lifetime_months(not_before: datetime, not_after: datetime) -> int:

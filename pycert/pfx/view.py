@@ -72,6 +72,7 @@ def import_json(report) -> dict:
         "verified": report.verified,
         "profile": report.inspection.profile,
         "placements": [placement_json(p) for p in report.placements],
+        "plan": [step.as_json() for step in report.steps],
         "not_honoured_here": list(report.unhonoured),
         "warnings": list(report.inspection.warnings),
         "messages": list(report.messages),

@@ -1,22 +1,28 @@
 """Root CA: are the pinned roots in Trusted Root, and install the missing ones.
 
 Only a certificate whose SHA-256 equals a pin is ever added to a store, whatever its
-subject says, and the pin is checked before any store is opened for writing.
+subject says, and the pin is checked before any store is opened for writing: the plan
+holds only pinned certificates, and each step's bytes are hashed again right before the add.
 """
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from pycert.common import logs
-from pycert.common.errors import UsageError
+from pycert.common.errors import PlatformError, UsageError
 from pycert.common.model import CheckResult, StoreRef
 from pycert.common.stores import StoreBackend, StoreReader
 from pycert.rootca import rules as rootrules
 
 if TYPE_CHECKING:  # pydantic stays out of the detect path's imports
     from pycert.policy.models import Policy
+
+if TYPE_CHECKING:
+    from pycert.rootca import source as rootsource
 
 
 def read_status(policy: Policy, stores: StoreReader, now: datetime) -> list[rootrules.RootStatus]:
@@ -45,14 +51,47 @@ def remediate(
 ) -> CheckResult:
     """Install every missing required pin from its source (or `source`), into the store its
     scope (or `scope`) names. Idempotent: nothing missing means nothing is fetched or opened."""
-    from pycert.rootca import source as rootsource
-
     before = read_status(policy, stores, now)
     todo = [s for s in before if s.required and s.state == rootrules.MISSING]
     if not todo:
         verdict, code = rootrules.detect_verdict(before)
         details = _details(before) | {"actions": [], "changed": 0, "dry_run": dry_run}
-        return CheckResult("rootca", verdict, code, now, details=details)
+        return CheckResult("rootca", verdict, code, now, details=details, plan=[])
+    plan = plan_installs(policy, todo, scope, source, cafile, elevated)
+    # The one point where a dry run differs: the plan is shown, not executed.
+    installed = None if dry_run else execute(plan, stores)
+    return _result(policy, stores, now, before, plan, installed, dry_run)
+
+
+@dataclass
+class PinDecision:
+    """One missing pin: the step that installs it, or why there is none."""
+
+    name: str
+    sha256: str
+    store: StoreRef
+    source: str
+    blocked: str = ""  # needs-elevation | not-in-source
+    step: rootrules.InstallRootStep | None = None
+
+
+@dataclass
+class RootPlan:
+    decisions: list[PinDecision]
+    sources: dict[str, rootsource.Source]
+    selection: rootrules.Selection
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def steps(self) -> list[rootrules.InstallRootStep]:
+        return [d.step for d in self.decisions if d.step is not None]
+
+
+def plan_installs(policy: Policy, todo: list[rootrules.RootStatus], scope: str | None, source: str | None,
+                  cafile: str | None, elevated: bool | None) -> RootPlan:
+    """Fetch the sources of the pins that can be written here and decide, pin by pin, what
+    goes where. Only a certificate whose SHA-256 equals its pin becomes a step."""
+    from pycert.rootca import source as rootsource
 
     pins = {p.sha256: p for p in policy.rootca.pins}
     targets = {s.sha256: _target(pins[s.sha256], scope) for s in todo}
@@ -70,41 +109,55 @@ def remediate(
     offered = [c for src in sources.values() for c in src.certificates]
     selection = rootrules.select(policy.rootca.pins, offered)
 
-    actions, messages = [], []
+    plan = RootPlan([], sources, selection)
     for status in todo:
         pin = pins[status.sha256]
+        decision = PinDecision(pin.name, pin.sha256, targets[pin.sha256], source or pin.source)
         cert = selection.pinned.get(pin.sha256)
-        store = targets[pin.sha256]
-        action = {"pin": pin.name, "sha256": pin.sha256, "source": source or pin.source, "store": str(store)}
         if status not in writable:
-            action["action"] = "needs-elevation"
-            messages.append(
-                f"{pin.name} was not installed: {store} needs administrator rights; "
+            decision.blocked = "needs-elevation"
+            plan.messages.append(
+                f"{pin.name} was not installed: {decision.store} needs administrator rights; "
                 "run as SYSTEM or elevated, or pass --scope user (Windows then asks the user to confirm)."
             )
         elif cert is None:
-            action["action"] = "not-in-source"
-            messages.append(f"{pin.name} was not installed: {action['source']} holds no certificate with its SHA-256 {pin.sha256}.")
-        elif dry_run:
-            action["action"] = "would-install"
+            decision.blocked = "not-in-source"
+            plan.messages.append(
+                f"{pin.name} was not installed: {decision.source} holds no certificate with its SHA-256 {pin.sha256}."
+            )
         else:
-            action["action"] = _install(stores, store, cert, pin.name, messages)
-        actions.append(action)
-        # Adding a trusted root is a security decision: every attempt goes to the run log.
-        logs.event("rootca", action["action"], pin=pin.name, sha256=pin.sha256, store=action["store"],
-                   source=action["source"], dry_run=dry_run)
-
-    if selection.refused and any(a["action"] == "not-in-source" for a in actions):
+            decision.step = rootrules.InstallRootStep(pin.name, pin.sha256, decision.store, decision.source, cert.der)
+        plan.decisions.append(decision)
+    if selection.refused and any(d.blocked == "not-in-source" for d in plan.decisions):
         # Extras beside an installed root are only reported (details, line); they are an
         # error only when they were all the source had to offer.
         first = selection.refused[0]
-        messages.insert(0, (
+        plan.messages.insert(0, (
             f"{len(selection.refused)} certificate(s) from the source were refused because their SHA-256 is not "
             f"pinned (first: {first.subject}, SHA-256 {first.sha256})."
         ))
-    after = before if dry_run else read_status(policy, stores, now)
+    return plan
+
+
+def execute(plan: RootPlan, stores: StoreBackend) -> dict[str, str]:
+    """Run the plan's steps in order: pin -> what happened (installed, cancelled, not-verified)."""
+    return {step.sha256: _install(stores, step, plan.messages) for step in plan.steps}
+
+
+def _result(policy: Policy, stores: StoreBackend, now: datetime, before: list[rootrules.RootStatus], plan: RootPlan,
+            installed: dict[str, str] | None, dry_run: bool) -> CheckResult:
+    actions = []
+    for d in plan.decisions:
+        if d.blocked:
+            outcome = d.blocked
+        else:
+            outcome = installed[d.sha256] if installed is not None else "would-install"
+        actions.append({"pin": d.name, "sha256": d.sha256, "source": d.source, "store": str(d.store), "action": outcome})
+        # Adding a trusted root is a security decision: every attempt goes to the run log.
+        logs.event("rootca", outcome, pin=d.name, sha256=d.sha256, store=str(d.store), source=d.source, dry_run=dry_run)
+    after = before if installed is None else read_status(policy, stores, now)
     changed = sum(1 for a in actions if a["action"] == "installed")
-    if dry_run:
+    if installed is None:
         verdict, code = "noncompliant", 1
     elif any(s.needs_action for s in after):
         verdict, code = "failed", 1
@@ -116,11 +169,11 @@ def remediate(
         "dry_run": dry_run,
         "sources": [
             {"source": s.spec, "kind": s.kind, "tls_verified": s.tls_verified, "note": s.note or None}
-            for s in sources.values()
+            for s in plan.sources.values()
         ],
-        "refused": [_cert_json(c, "its SHA-256 is not pinned") for c in selection.refused],
+        "refused": [_cert_json(c, "its SHA-256 is not pinned") for c in plan.selection.refused],
     }
-    return CheckResult("rootca", verdict, code, now, messages=messages, details=details)
+    return CheckResult("rootca", verdict, code, now, messages=plan.messages, details=details, plan=plan.steps)
 
 
 def _target(pin, scope: str | None) -> StoreRef:
@@ -134,16 +187,18 @@ def _target(pin, scope: str | None) -> StoreRef:
     return target
 
 
-def _install(stores: StoreBackend, store: StoreRef, cert, name: str, messages: list[str]) -> str:
+def _install(stores: StoreBackend, step: rootrules.InstallRootStep, messages: list[str]) -> str:
     from pycert.platform.dotnet import UserCancelled
 
+    if hashlib.sha256(step.der).hexdigest().upper() != step.sha256:  # checked in select; checked again here
+        raise PlatformError(f"Refusing to add {step.pin} to {step.store}: its SHA-256 does not equal the pin.")
     try:
-        stores.add_der(store, cert.der)
+        stores.add_der(step.store, step.der)
     except UserCancelled:
-        messages.append(f"{name} was not installed: the confirmation dialog for {store} was cancelled.")
+        messages.append(f"{step.pin} was not installed: the confirmation dialog for {step.store} was cancelled.")
         return "cancelled"
-    if not any(c.sha256 == cert.sha256 for c in stores.read(store).certificates):
-        messages.append(f"{name} was added to {store} but is not there when the store is read again.")
+    if not any(c.sha256 == step.sha256 for c in stores.read(step.store).certificates):
+        messages.append(f"{step.pin} was added to {step.store} but is not there when the store is read again.")
         return "not-verified"
     return "installed"
 

@@ -104,6 +104,26 @@ class Selection:
     refused: list = field(default_factory=list)  # not pinned: never installed
 
 
+@dataclass(frozen=True)
+class InstallRootStep:
+    """Add one pinned root certificate to a Root store. Built only from a certificate whose
+    SHA-256 equals the pin (see `select`); the executor checks that again before adding."""
+
+    pin: str  # the pin's name
+    sha256: str  # the pin
+    store: StoreRef
+    source: str
+    der: bytes = field(repr=False, compare=False)
+    action: str = field(default="install-root", init=False)
+
+    def describe(self) -> str:
+        return f'install root "{self.pin}" (SHA-256 {self.sha256}) from {self.source} into {self.store}'
+
+    def as_json(self) -> dict:
+        return {"action": self.action, "pin": self.pin, "sha256": self.sha256, "store": str(self.store),
+                "source": self.source}
+
+
 def select(pins: Iterable, certificates: Iterable) -> Selection:
     """Split a source's certificates into pinned ones and refused ones. Names, subjects and
     issuers play no part: only the SHA-256 of the exact bytes."""

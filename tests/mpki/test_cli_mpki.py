@@ -136,3 +136,20 @@ def test_remediate_json_carries_plan_and_runs(machine, msis, policy, tmp_path, c
     data = json.loads(capsys.readouterr().out)
     assert data["verdict"] == "remediated" and [r["action"] for r in data["runs"]] == ["uninstall", "install"]
     assert [s["action"] for s in data["plan"]][-1] == "confirm" and data["before"][0]["version"] == "1.0.0"
+
+
+def test_the_real_run_executes_exactly_the_dry_runs_plan(machine, msis, policy, tmp_path, capsys):
+    policy('required_version = "2.1.0"\n')
+    args = ["remediate", "mpki", "--format", "json", "--msi", str(msis.v2), "--cache-dir", str(tmp_path / "c")]
+    assert cli.run([*args, "--dry-run"]) == 1
+    planned = json.loads(capsys.readouterr().out)["plan"]
+    assert [e for e in machine.events if e[0] == "spawn"] == []  # the dry run ran no msiexec
+    assert cli.run(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    strip = [{k: v for k, v in s.items() if k not in ("log", "command")} for s in planned]
+    assert [{k: v for k, v in s.items() if k not in ("log", "command")} for s in data["plan"]] == strip
+    msiexec_steps = [(s["action"], s["target"]) for s in planned if s["action"] in ("uninstall", "install")]
+    assert [(r["action"], r["target"]) for r in data["runs"]] == msiexec_steps
+    assert [(e[1], e[2]) for e in machine.events if e[0] == "spawn" and e[1] in ("/x", "/i")] == [
+        ("/x" if action == "uninstall" else "/i", target) for action, target in msiexec_steps
+    ]
