@@ -8,7 +8,6 @@ from pathlib import Path
 from pycert.common.errors import UsageError
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-WANTED = ("ProductName", "Manufacturer", "ProductVersion", "ProductCode", "UpgradeCode")
 
 
 class NotAnMsi(UsageError):
