@@ -174,6 +174,7 @@ class Profile(_Strict):
 
 MPKI_DISPLAY_NAME = "Cybertrust Managed PKI Client"
 MPKI_URL = "https://cert.obn.managedpki.ne.jp/p/s"
+PROXY_ADDRESS = re.compile(r"^(https?://)?[A-Za-z0-9.\-\[\]:]+:[0-9]{1,5}/?$")
 HEX40 = re.compile(r"^[0-9A-Fa-f]{40}$")
 HEX64 = re.compile(r"^[0-9A-Fa-f]{64}$")
 
@@ -236,6 +237,33 @@ class MpkiPolicy(_Strict):
         return value.replace(" ", "").upper() if value else value
 
 
+class Network(_Strict):
+    """`[network]`: how downloads (the MPKI client MSI, a root from a URL) reach the OBN hosts,
+    for networks where detecting the proxy is not enough."""
+
+    # "auto": policy > HTTPS_PROXY > PAC/WPAD > the user's Internet Options (user runs) or
+    # the machine's WinHTTP proxy (SYSTEM); "direct": never a proxy; or http://host:port.
+    proxy: str = "auto"
+    proxy_auth: Literal["auto", "negotiate", "ntlm", "basic", "none"] = "auto"
+    proxy_user: str | None = Field(None, min_length=1, max_length=256)  # DOMAIN\user; password: PYCERT_PROXY_PASSWORD
+    pac_url: str | None = None  # a proxy script to use instead of the one Windows names
+    wpad: bool = False  # ask WPAD (automatic detection) also when Windows' settings do not say so
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy(cls, value: str) -> str:
+        if value in ("auto", "direct") or PROXY_ADDRESS.match(value):
+            return value
+        raise ValueError(f"'{shown(value, 80)}' is not a proxy; write \"auto\", \"direct\" or http://host:port")
+
+    @field_validator("pac_url")
+    @classmethod
+    def _pac(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("https://", "http://")):
+            raise ValueError(f"'{shown(value, 80)}' is not an http(s) URL; write it as http://host/proxy.pac")
+        return value
+
+
 class RootPin(_Strict):
     """A root certificate PyCert may install: only a certificate with exactly this SHA-256."""
 
@@ -295,6 +323,7 @@ class Policy(_Strict):
     profiles: dict[str, Profile]
     rootca: RootCA = Field(default_factory=RootCA)
     mpki: MpkiPolicy = Field(default_factory=MpkiPolicy)
+    network: Network = Field(default_factory=Network)
 
     @field_validator("profiles")
     @classmethod
@@ -331,4 +360,5 @@ def builtin_policy() -> Policy:
         profiles={"obn": profile},
         rootca=RootCA.model_construct(pins=pins),
         mpki=MpkiPolicy.model_construct(),
+        network=Network.model_construct(),
     )
