@@ -1,9 +1,12 @@
-"""HTTPS downloads: verified TLS, the system proxy, timeouts, a size cap, retries with
-back-off, and files renamed into place only when complete.
+"""HTTPS downloads: verified TLS, the proxy route the caller resolved, timeouts, a size cap,
+retries with back-off, and files renamed into place only when complete.
 
-Built on urllib so the frozen exe needs nothing more: `urllib.request.getproxies()` reads
-the environment and, on Windows, the Internet Settings registry proxy; the default SSL
-context loads the Windows ROOT/CA stores.
+Built on urllib. Which proxy (and why) is decided before a download, by
+platform.proxies.resolve (policy, environment, WinINET, WinHTTP, PAC/WPAD); an HTTPS
+download through a proxy uses our own CONNECT (tunnel.py) so NTLM and Negotiate can answer
+the proxy. On Windows, TLS is verified by Windows itself (truststore: CertGetCertificateChain),
+so roots Windows fetches on demand, enterprise roots from GPO and intermediates by AIA all
+count as they do for the vendor's client.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import http.client
 import os
 import socket
 import ssl
+import sys
 import tempfile
 import time
 import urllib.error
@@ -22,6 +26,8 @@ from typing import Callable
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from pycert.common.errors import PlatformError
+from pycert.common.proxy import Route, mask
+from pycert.common.tunnel import ProxyAuth, ProxyAuthError, TunnelHTTPSHandler
 
 CHUNK = 64 * 1024
 
@@ -58,8 +64,8 @@ def fetch(
     backoff: float = 1.0,
     headers: dict[str, str] | None = None,
     progress: Callable[[int, int | None], None] | None = None,
-    proxy: str | None = None,
-    proxy_auth: tuple[str, str] | None = None,
+    route: Route,
+    auth: ProxyAuth = ProxyAuth(),
 ) -> Response:
     """GET `url`. Retries network errors, timeouts and 5xx (not 4xx or the size cap).
 
@@ -68,15 +74,15 @@ def fetch(
 
     Conditional requests: pass `If-None-Match` / `If-Modified-Since` in `headers`; a 304
     comes back as Response(status=304, not_modified=True) and `dest` is left untouched.
-    `proxy` replaces the system proxy; `proxy_auth` (user, password) adds Basic
-    credentials for it (or for the system proxy). The password is never put in a message.
+    `route` says whether to go through a proxy (platform.proxies.resolve decides); `auth`
+    answers the proxy's 407. The password is never put in a message.
     """
     if not url.lower().startswith(("https://", "http://")):
         raise DownloadError(f"'{url}' is not an http(s) URL; give a full https:// address.", "usage")
     attempt = 0
     while True:
         try:
-            opener = _opener(verify, cafile, proxy, proxy_auth)
+            opener = _opener(verify, cafile, route, auth)
             return _fetch_once(url, max_bytes, dest, opener, connect_timeout, read_timeout, headers, progress)
         except DownloadError as exc:
             retryable = exc.kind in ("timeout", "network") or (exc.kind == "http" and (exc.status or 0) >= 500)
@@ -86,22 +92,36 @@ def fetch(
             attempt += 1
 
 
-def _opener(verify: bool, cafile: str | None, proxy: str | None = None,
-            proxy_auth: tuple[str, str] | None = None) -> urllib.request.OpenerDirector:
-    context = ssl.create_default_context(cafile=cafile)
+def _opener(verify: bool, cafile: str | None, route: Route, auth: ProxyAuth) -> urllib.request.OpenerDirector:
+    """urllib with exactly the route given: no proxy of its own choosing (ProxyHandler is
+    always given the proxies explicitly, so urllib never reads the environment itself)."""
+    context = ssl_context(verify, cafile)
+    if route.proxy is None:
+        return urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), urllib.request.ProxyHandler({}))
+    plain = route.proxy
+    if auth.scheme in ("auto", "basic") and auth.user and auth.password is not None:
+        plain = with_credentials(route.proxy, auth.user, auth.password)  # Basic for plain-HTTP requests
+    return urllib.request.build_opener(
+        TunnelHTTPSHandler(context, route.proxy, auth, windows=sys.platform == "win32"),
+        urllib.request.ProxyHandler({"http": plain}),
+        urllib.request.ProxyBasicAuthHandler(),
+    )
+
+
+def ssl_context(verify: bool, cafile: str | None, *, windows: bool = sys.platform == "win32") -> ssl.SSLContext:
+    """Windows' own chain verification on Windows; OpenSSL with the given CA file elsewhere
+    and in tests. Python's default context on Windows only copies the ROOT/CA stores, and
+    misses the roots Windows installs on first use (automatic root update)."""
     if not verify:
+        context = ssl.create_default_context()
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
-    proxies = {"https": proxy, "http": proxy} if proxy else urllib.request.getproxies()
-    if proxy_auth:
-        proxies = {scheme: with_credentials(address, *proxy_auth) for scheme, address in proxies.items()}
-    handlers: list[urllib.request.BaseHandler] = [
-        urllib.request.HTTPSHandler(context=context),
-        urllib.request.ProxyHandler(proxies),
-    ]
-    proxy_auth = urllib.request.ProxyBasicAuthHandler()
-    handlers.append(proxy_auth)
-    return urllib.request.build_opener(*handlers)
+        return context
+    if cafile is None and windows:
+        import truststore
+
+        return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    return ssl.create_default_context(cafile=cafile)
 
 
 def with_credentials(proxy_url: str, user: str, password: str) -> str:
@@ -152,7 +172,11 @@ def _fetch_once(url, max_bytes, dest, opener, connect_timeout, read_timeout, hea
             return Response(url, 304, dict(exc.headers.items()), not_modified=True)
         raise DownloadError(f"{url} answered HTTP {exc.code} {exc.reason}.", "http", exc.code) from None
     except urllib.error.URLError as exc:
+        if isinstance(exc.reason, ProxyAuthError):
+            raise DownloadError(exc.reason.message, "proxy-auth", 407) from None
         raise _classify(url, exc.reason) from None
+    except ProxyAuthError as exc:
+        raise DownloadError(exc.message, "proxy-auth", 407) from None
     except (socket.timeout, TimeoutError) as exc:
         raise _classify(url, exc) from None
     except OSError as exc:
@@ -228,7 +252,7 @@ def _set_read_timeout(reply, seconds: float) -> None:
 def _classify(url: str, reason) -> DownloadError:
     if "407" in str(reason):
         return DownloadError(
-            f"The proxy refused {url} with 407 (proxy authentication required); set [mpki] proxy_user and "
+            f"The proxy refused {url} with 407 (proxy authentication required); set [network] proxy_user and "
             "the PYCERT_PROXY_PASSWORD environment variable, or ask for the proxy's bypass list.",
             "proxy-auth",
             407,
@@ -241,7 +265,7 @@ def _classify(url: str, reason) -> DownloadError:
             "check that the server's root CA is trusted.",
             "tls",
         )
-    return DownloadError(f"{url} could not be reached ({reason}); check the network or proxy settings.", "network")
+    return DownloadError(f"{url} could not be reached ({mask(str(reason))}); check the network or proxy settings.", "network")
 
 
 def _unlink_quietly(name: str) -> None:
@@ -261,21 +285,24 @@ class Probe:
     seconds: float
 
 
-def probe(url: str, timeout: float = 5.0) -> Probe:
-    """GET `url` once (no retries, no body read) through the system proxy with verified TLS.
+def probe(url: str, route: Route, auth: ProxyAuth = ProxyAuth(), timeout: float = 5.0) -> Probe:
+    """GET `url` once (no retries, no body read) along `route` with verified TLS.
 
     Any HTTP status, even 404, means the host answered; the caller judges the status."""
     start = time.monotonic()
     request = urllib.request.Request(url, headers={"User-Agent": "PyCert"})
     status, error = None, None
     try:
-        with _opener(True, None).open(request, timeout=timeout) as reply:
+        with _opener(True, None, route, auth).open(request, timeout=timeout) as reply:
             status = reply.status
     except urllib.error.HTTPError as exc:
         status = exc.code
         exc.close()
+    except ProxyAuthError as exc:
+        error = DownloadError(exc.message, "proxy-auth", 407)
     except urllib.error.URLError as exc:
-        error = _classify(url, exc.reason)
+        error = DownloadError(exc.reason.message, "proxy-auth", 407) if isinstance(exc.reason, ProxyAuthError) \
+            else _classify(url, exc.reason)
     except OSError as exc:  # includes socket.timeout
         error = _classify(url, exc)
     return Probe(url, status, error, round(time.monotonic() - start, 3))

@@ -6,7 +6,7 @@ import pytest
 
 from tests.mpki.msibuild import PRODUCT, WIXL, build_msi, sign_msi, tamper
 from tests.mpki.pki import TestPki
-from tests.mpki.servers import HttpsServer
+from tests.mpki.servers import HttpsServer, NtlmProxy
 
 
 @pytest.fixture(scope="session")
@@ -64,3 +64,16 @@ def routes(https):
     https.routes.clear()
     https.seen.clear()
     return https
+
+
+NTLM_USER, NTLM_PASSWORD = "CLINIC\\proxyuser", "N7lm-Pa55"
+
+
+@pytest.fixture
+def ntlm_proxy(tmp_path):
+    """A CONNECT proxy that demands NTLM from the account CLINIC\\proxyuser (pyspnego acceptor)."""
+    users = tmp_path / "ntlm-users"
+    users.write_text(f"{NTLM_USER.replace(chr(92), ':')}:{NTLM_PASSWORD}\n", encoding="utf-8")
+    proxy = NtlmProxy(str(users)).start()
+    yield proxy
+    proxy.close()

@@ -155,12 +155,15 @@ class AuthProxy:
                 client.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\n"
                                b"Proxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\n\r\n")
                 return
-            host, _, port = target.rpartition(":")
-            upstream = socket.create_connection((host, int(port)), timeout=10)
-            self.tunnels.append(target)
-            client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-            with upstream:
-                self._pump(client, upstream)
+            self._tunnel(client, target)
+
+    def _tunnel(self, client: socket.socket, target: str) -> None:
+        host, _, port = target.rpartition(":")
+        upstream = socket.create_connection((host, int(port)), timeout=10)
+        self.tunnels.append(target)
+        client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        with upstream:
+            self._pump(client, upstream)
 
     @staticmethod
     def _pump(a: socket.socket, b: socket.socket):
@@ -177,3 +180,64 @@ class AuthProxy:
     def close(self):
         self.running = False
         self.sock.close()
+
+
+@dataclass
+class NtlmProxy:
+    """A CONNECT proxy that demands a real NTLM handshake (pyspnego as the acceptor, the
+    accounts in NTLM_USER_FILE), on one kept-alive connection, as Windows proxies do."""
+
+    users_file: str
+    tunnels: list[str] = field(default_factory=list)
+    authenticated: list[str] = field(default_factory=list)
+    refused: int = 0
+    offered: tuple[str, ...] = ("NTLM",)
+
+    start = AuthProxy.start
+    url = AuthProxy.url
+    _accept = AuthProxy._accept
+    _pump = staticmethod(AuthProxy._pump)
+    _tunnel = AuthProxy._tunnel
+    close = AuthProxy.close
+
+    def _serve(self, client: socket.socket):
+        import os
+
+        import spnego
+
+        os.environ["NTLM_USER_FILE"] = self.users_file
+        context = None
+        reader = client.makefile("rb")
+        with client:
+            while True:
+                request = reader.readline().decode("latin-1").strip()
+                if not request:
+                    return
+                headers = {}
+                for line in iter(lambda: reader.readline().decode("latin-1").strip(), ""):
+                    name, _, value = line.partition(":")
+                    headers[name.strip().lower()] = value.strip()
+                method, target, _ = request.split(" ", 2)
+                scheme, _, token = headers.get("proxy-authorization", "").partition(" ")
+                if method != "CONNECT" or scheme.upper() != "NTLM":
+                    self.refused += 1
+                    offers = "".join(f"Proxy-Authenticate: {name}\r\n" for name in self.offered)
+                    client.sendall(f"HTTP/1.1 407 Proxy Authentication Required\r\n{offers}Content-Length: 0\r\n\r\n".encode())
+                    continue
+                if context is None:
+                    context = spnego.server(protocol="ntlm")
+                try:
+                    answer = context.step(base64.b64decode(token))
+                except spnego.exceptions.SpnegoError:
+                    self.refused += 1
+                    client.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\n"
+                                   b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+                    return
+                if not context.complete:
+                    challenge = base64.b64encode(answer).decode()
+                    client.sendall(f"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM {challenge}\r\n"
+                                   "Content-Length: 0\r\n\r\n".encode())
+                    continue
+                self.authenticated.append(context.client_principal or "")
+                self._tunnel(client, target)
+                return

@@ -1,4 +1,5 @@
-"""net.fetch against a real HTTPS server on 127.0.0.1 and a real Basic-auth proxy."""
+"""net.fetch against a real HTTPS server on 127.0.0.1, a real Basic-auth proxy and a real
+NTLM proxy (pyspnego on both ends of the handshake)."""
 
 import os
 
@@ -6,12 +7,16 @@ import pytest
 
 from pycert.common import net
 from pycert.common.net import DownloadError
+from pycert.common.proxy import DIRECT, POLICY
+from pycert.common.proxy import Route as Via
+from pycert.common.tunnel import ProxyAuth
 from tests.mpki.servers import AuthProxy, Route
 
 BODY = bytes(range(256)) * 400  # 100 KiB
 
 
-def fetch(url, **kw):
+def fetch(url, proxy=None, **kw):
+    kw.setdefault("route", Via(proxy, POLICY) if proxy else Via(None, DIRECT))
     kw.setdefault("max_bytes", 1024 * 1024)
     kw.setdefault("retries", 0)
     kw.setdefault("connect_timeout", 5)
@@ -95,16 +100,19 @@ def proxy():
 
 def test_proxy_with_basic_auth_tunnels(routes, tmp_path, proxy):
     routes.routes["/p/s"] = Route(BODY)
-    reply = fetch(routes.url("/p/s"), dest=tmp_path / "x", proxy=proxy.url, proxy_auth=("clinic", "p@ss:word"))
+    reply = fetch(routes.url("/p/s"), dest=tmp_path / "x", proxy=proxy.url, auth=ProxyAuth("auto", "clinic", "p@ss:word"))
     assert reply.status == 200 and (tmp_path / "x").read_bytes() == BODY
-    assert proxy.tunnels == [f"127.0.0.1:{routes.port}"] and proxy.refused == 0
+    # challenge first: the password goes out only after the proxy asked for Basic
+    assert proxy.tunnels == [f"127.0.0.1:{routes.port}"] and proxy.refused == 1
 
 
-def test_system_proxy_from_environment(routes, tmp_path, proxy, monkeypatch):
+def test_no_proxy_of_urllibs_own_choosing(routes, tmp_path, proxy, monkeypatch):
+    """The route is decided before the download (platform/proxies.py); urllib must not add
+    the environment's proxy to a direct route behind our back."""
     routes.routes["/p/s"] = Route(BODY)
     monkeypatch.setenv("https_proxy", proxy.url)
-    fetch(routes.url("/p/s"), dest=tmp_path / "x", proxy_auth=("clinic", "p@ss:word"))
-    assert proxy.tunnels == [f"127.0.0.1:{routes.port}"]
+    fetch(routes.url("/p/s"), dest=tmp_path / "x")
+    assert proxy.tunnels == [] and proxy.refused == 0
 
 
 def test_proxy_without_credentials_is_a_clear_407(routes, tmp_path, proxy, mocker):
@@ -115,8 +123,8 @@ def test_proxy_without_credentials_is_a_clear_407(routes, tmp_path, proxy, mocke
     assert err.value.kind == "proxy-auth" and "407" in err.value.message
     sleep.assert_not_called()
     with pytest.raises(DownloadError) as wrong:
-        fetch(routes.url("/p/s"), dest=tmp_path / "x", proxy=proxy.url, proxy_auth=("clinic", "nope"))
-    assert "nope" not in str(wrong.value) and proxy.refused == 2
+        fetch(routes.url("/p/s"), dest=tmp_path / "x", proxy=proxy.url, auth=ProxyAuth("auto", "clinic", "nope"))
+    assert "nope" not in str(wrong.value) and proxy.refused == 3  # asked, then refused the wrong password
 
 
 def test_with_credentials_quotes_specials():
@@ -136,3 +144,28 @@ def test_progress_only_on_a_terminal(routes, tmp_path):
     routes.routes["/p/s"] = Route(BODY)
     fetch(routes.url("/p/s"), dest=tmp_path / "x", progress=net.console_progress(screen))
     assert "100%" in screen.getvalue() and screen.getvalue().endswith("\n")
+
+
+def test_ntlm_proxy_handshake_then_tunnel(routes, tmp_path, ntlm_proxy):
+    routes.routes["/p/s"] = Route(BODY)
+    auth = ProxyAuth("auto", "CLINIC\\proxyuser", "N7lm-Pa55")
+    reply = fetch(routes.url("/p/s"), dest=tmp_path / "x", proxy=ntlm_proxy.url, auth=auth)
+    assert reply.status == 200 and (tmp_path / "x").read_bytes() == BODY
+    assert ntlm_proxy.tunnels == [f"127.0.0.1:{routes.port}"]
+    assert ntlm_proxy.authenticated == ["CLINIC\\proxyuser"]
+    assert ntlm_proxy.refused == 1  # the first CONNECT, without credentials
+
+
+@pytest.mark.parametrize("auth, reason", [
+    (ProxyAuth("auto"), "set [network] proxy_user"),  # no logon to answer with off Windows
+    (ProxyAuth("auto", "CLINIC\\proxyuser", "wrong"), "refused the NTLM credentials of CLINIC\\proxyuser"),
+    (ProxyAuth("basic", "CLINIC\\proxyuser", "N7lm-Pa55"), "may not use here"),
+    (ProxyAuth("none"), 'proxy_auth is "none"'),
+])
+def test_ntlm_proxy_failures_are_one_sentence(routes, tmp_path, ntlm_proxy, auth, reason):
+    routes.routes["/p/s"] = Route(BODY)
+    with pytest.raises(DownloadError) as err:
+        fetch(routes.url("/p/s"), dest=tmp_path / "x", proxy=ntlm_proxy.url, auth=auth)
+    assert err.value.kind == "proxy-auth" and reason in err.value.message
+    assert "wrong" not in err.value.message and "N7lm" not in err.value.message
+    assert not (tmp_path / "x").exists() and ntlm_proxy.tunnels == []
