@@ -82,7 +82,8 @@ def test_internet_settings_are_the_users(registry):
         "ProxyEnable": 1, "ProxyServer": "10.0.0.1:8080", "ProxyOverride": "*.obn.managedpki.ne.jp;<local>",
     }
     assert environment.internet_settings() == environment.InternetSettings(True, "10.0.0.1:8080", "*.obn.managedpki.ne.jp;<local>", "")
-    assert calls[-1][:2] == ("HKCU", r"Software\Microsoft\Windows\CurrentVersion\Internet Settings")
+    assert [c[:2] for c in calls][-2:] == [("HKCU", r"Software\Microsoft\Windows\CurrentVersion\Internet Settings"),
+                                          ("HKCU", r"Software\Microsoft\Windows\CurrentVersion\Internet Settings\Connections")]
 
 
 def winhttp_blob(flags: int, proxy: str, bypass: str) -> bytes:
@@ -123,3 +124,94 @@ def test_off_windows_the_registry_probe_says_so(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_winreg)
     with pytest.raises(PlatformError, match="Windows registry"):
         environment.dotnet_release()
+
+
+# -- the proxy a run takes, from the registry as Windows writes it ---------------------------
+
+def connection_blob(flags: int, proxy: str = "", bypass: str = "", script: str = "") -> bytes:
+    """DefaultConnectionSettings as Internet Options writes it: version, counter, flags, then
+    length-prefixed proxy, bypass list and script URL (and more we do not read)."""
+    out = struct.pack("<III", 0x46, 3, flags)
+    for text in (proxy, bypass, script):
+        out += struct.pack("<I", len(text)) + text.encode("ascii")
+    return out + b"\x00" * 32
+
+
+def test_automatic_detection_is_read_from_the_connection_settings(registry):
+    tree, _ = registry
+    tree[("HKCU", environment.INTERNET_SETTINGS)] = {"ProxyEnable": 0}
+    tree[("HKCU", environment.INTERNET_SETTINGS + "\\Connections")] = {"DefaultConnectionSettings": connection_blob(1 | 8)}
+    assert environment.internet_settings().auto_detect is True
+    tree[("HKCU", environment.INTERNET_SETTINGS + "\\Connections")] = {"DefaultConnectionSettings": connection_blob(1)}
+    assert environment.internet_settings().auto_detect is False
+
+
+@pytest.fixture
+def windows_run(registry, monkeypatch):
+    """proxies.resolve's Windows branch over the fake registry; `account` picks the token."""
+    from pycert.platform import proxies
+
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    tree, _ = registry
+    state = {"sid": "S-1-5-21-1-2-3-1001"}
+    monkeypatch.setattr(environment, "token_info", lambda: environment.TokenInfo(state["sid"], False))
+
+    def resolve(url, **network):
+        from pycert.policy.models import Network
+
+        state["sid"] = network.pop("sid", state["sid"])
+        return proxies.resolve(url, Network(**network), windows=True)[0]
+
+    return tree, resolve
+
+
+def test_a_user_run_takes_the_users_per_scheme_proxy_and_exceptions(windows_run):
+    tree, resolve = windows_run
+    tree[("HKCU", environment.INTERNET_SETTINGS)] = {
+        "ProxyEnable": 1, "ProxyServer": "http=10.0.0.1:8080;https=10.0.0.2:8443", "ProxyOverride": "*.cybertrust.ne.jp;<local>",
+    }
+    tree[("HKLM", environment.WINHTTP_CONNECTIONS)] = {"WinHttpSettings": winhttp_blob(3, "10.9.9.9:3128", "")}
+    route = resolve("https://cert.obn.managedpki.ne.jp/p/s")
+    assert (route.proxy, route.source) == ("http://10.0.0.2:8443", "wininet-user")
+    assert resolve("https://www.cybertrust.ne.jp/").proxy is None  # in ProxyOverride
+    # ProxyEnable = 0: the server value stays in the registry but is not used
+    tree[("HKCU", environment.INTERNET_SETTINGS)]["ProxyEnable"] = 0
+    assert resolve("https://cert.obn.managedpki.ne.jp/p/s").source == "direct"
+
+
+def test_system_takes_the_machines_winhttp_proxy(windows_run):
+    tree, resolve = windows_run
+    tree[("HKCU", environment.INTERNET_SETTINGS)] = {"ProxyEnable": 1, "ProxyServer": "10.0.0.1:8080"}
+    tree[("HKLM", environment.WINHTTP_CONNECTIONS)] = {
+        "WinHttpSettings": winhttp_blob(3, "10.9.9.9:3128", "*.secomtrust.net;<local>"),
+    }
+    route = resolve("https://cert.obn.managedpki.ne.jp/p/s", sid="S-1-5-18")
+    assert (route.proxy, route.source) == ("http://10.9.9.9:3128", "winhttp-machine")
+    assert resolve("http://repository.secomtrust.net/", sid="S-1-5-18").proxy is None
+    tree[("HKLM", environment.WINHTTP_CONNECTIONS)] = {"WinHttpSettings": winhttp_blob(1, "", "")}  # netsh winhttp reset proxy
+    assert resolve("https://cert.obn.managedpki.ne.jp/p/s", sid="S-1-5-18").source == "direct"
+
+
+def test_the_users_proxy_script_and_wpad_go_to_winhttp(windows_run, monkeypatch):
+    from pycert.platform.windows import winhttp
+
+    tree, resolve = windows_run
+    asked = []
+
+    def script(url, script_url, autodetect, timeout_ms=10_000):
+        asked.append((url, script_url, autodetect))
+        return winhttp.ScriptAnswer("PROXY 10.0.0.7:3128; DIRECT")
+
+    monkeypatch.setattr(winhttp, "proxy_for_url", script)
+    tree[("HKCU", environment.INTERNET_SETTINGS)] = {"ProxyEnable": 0, "AutoConfigURL": "http://wpad.clinic.local/proxy.pac"}
+    route = resolve("https://cert.obn.managedpki.ne.jp/p/s")
+    assert (route.proxy, route.source) == ("http://10.0.0.7:3128", "pac")
+    assert asked == [("https://cert.obn.managedpki.ne.jp/p/s", "http://wpad.clinic.local/proxy.pac", False)]
+    tree[("HKCU", environment.INTERNET_SETTINGS)] = {"ProxyEnable": 0}
+    tree[("HKCU", environment.INTERNET_SETTINGS + "\\Connections")] = {"DefaultConnectionSettings": connection_blob(1 | 8)}
+    assert resolve("https://cert.obn.managedpki.ne.jp/p/s").source == "wpad" and asked[-1][1:] == (None, True)
+    # SYSTEM has no Internet Options of its own: only the policy turns WPAD on
+    asked.clear()
+    assert resolve("https://cert.obn.managedpki.ne.jp/p/s", sid="S-1-5-18").source == "direct" and asked == []
+    assert resolve("https://cert.obn.managedpki.ne.jp/p/s", sid="S-1-5-18", wpad=True).source == "wpad"

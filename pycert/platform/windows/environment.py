@@ -22,6 +22,7 @@ NDP_V4_FULL = r"SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full"
 INTERNET_SETTINGS = r"Software\Microsoft\Windows\CurrentVersion\Internet Settings"
 WINHTTP_CONNECTIONS = r"SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
 
+PROXY_TYPE_AUTO_DETECT = 0x8
 TOKEN_QUERY = 0x0008
 TOKEN_USER = 1  # TOKEN_INFORMATION_CLASS values
 TOKEN_ELEVATION = 20
@@ -56,6 +57,7 @@ class InternetSettings:
     proxy_server: str
     proxy_override: str
     auto_config_url: str
+    auto_detect: bool = False  # "Automatically detect settings" (WPAD)
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,18 @@ def internet_settings() -> InternetSettings:
         proxy_server=str(v.get("ProxyServer", "")),
         proxy_override=str(v.get("ProxyOverride", "")),
         auto_config_url=str(v.get("AutoConfigURL", "")),
+        auto_detect=connection_flags(
+            _read_values("HKEY_CURRENT_USER", INTERNET_SETTINGS + r"\Connections", ("DefaultConnectionSettings",))
+            .get("DefaultConnectionSettings")
+        ) & PROXY_TYPE_AUTO_DETECT != 0,
     )
+
+
+def connection_flags(blob) -> int:
+    """The flags DWORD of a DefaultConnectionSettings / WinHttpSettings REG_BINARY (bytes 8-11):
+    1 direct, 2 fixed proxy, 4 proxy script URL, 8 automatic detection."""
+    data = bytes(blob) if blob else b""
+    return int.from_bytes(data[8:12], "little") if len(data) >= 12 else 0
 
 
 def winhttp_proxy() -> WinHttpProxy:
@@ -147,7 +160,7 @@ def parse_winhttp_settings(blob: bytes) -> WinHttpProxy:
     then two length-prefixed ASCII strings (proxy server, bypass list). Flags 1 = direct."""
     if len(blob) < 16:
         return WinHttpProxy("", "")
-    flags = int.from_bytes(blob[8:12], "little")
+    flags = connection_flags(blob)
     strings, pos = [], 12
     for _ in range(2):
         if pos + 4 > len(blob):

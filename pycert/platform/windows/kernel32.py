@@ -25,4 +25,5 @@ KERNEL32 = ffi.Library("kernel32", {
     "QueryFullProcessImageNameW": (BOOL, [HANDLE, DWORD, LPWSTR, ctypes.POINTER(DWORD)], ffi.returns_value),
     "GetCurrentProcess": (HANDLE, [], ffi.returns_value),  # the pseudo-handle (HANDLE)-1
     "LocalFree": (PVOID, [PVOID], ffi.returns_value),
+    "GlobalFree": (PVOID, [PVOID], ffi.returns_value),  # strings WinHttpGetProxyForUrl allocated
 })
