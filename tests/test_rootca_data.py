@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 
+from pycert.policy.models import Network
 from pycert.rootca import source as rootsource
 from pycert.common.certparse import parse_certificates
 from pycert.policy.models import ROOTCA2_SHA256
@@ -24,7 +25,7 @@ def test_shipped_file_equals_debians_copy():
 
 
 def test_bundled_source_is_the_data_folder():
-    source = rootsource.load(rootsource.BUNDLED, timeout=1)
+    source = rootsource.load(rootsource.BUNDLED, timeout=1, network=Network())
     assert [c.sha256 for c in source.certificates] == [ROOTCA2_SHA256]
     assert rootsource.bundled_files() == [SHIPPED]
 

@@ -10,6 +10,7 @@ import struct
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Callable
+from urllib.parse import urlsplit
 
 from pycert.doctor.judges import (
     WARN, Check, Report, judge_account, judge_bitness, judge_dotnet, judge_elevation, judge_os, judge_policy,
@@ -51,19 +52,43 @@ def run(config_path: str | None, backend_factory: Callable[[], object], now: dat
     from pycert.common import net
     from pycert.platform import is_windows
 
+    from pycert.common.errors import ConfigError
+    from pycert.policy.load import load_policy
+    from pycert.policy.models import Network
+
     windows = is_windows() if windows is None else windows
+    try:
+        loaded, policy_error = load_policy(config_path), None
+    except ConfigError as exc:
+        loaded, policy_error = None, exc.message
+    network = loaded.policy.network if loaded else Network()
     targets = endpoints()
+    routes = {url: _route(url, network, windows) for _, url, _ in targets}  # each probe goes the way downloads go
     with ThreadPoolExecutor(max_workers=len(targets)) as pool:
-        probes = [pool.submit(net.probe, url, timeout) for _, url, _ in targets]
-        checks = _local_checks(config_path, backend_factory, now, windows, targets[0][1])
+        probes = [pool.submit(net.probe, url, routes[url][0], routes[url][1], timeout) for _, url, _ in targets]
+        obn_url = targets[0][1]
+        proxy = judge_proxy(urlsplit(obn_url).hostname or obn_url, *routes[obn_url], windows=windows)
+        checks = _local_checks(loaded, policy_error, proxy, backend_factory, now, windows)
         for (name, _, any_status), future in zip(targets, probes):
             checks.append(judge_reach(name, future.result(), any_status))
     return Report(now, checks)
 
 
-def _local_checks(config_path, backend_factory, now, windows: bool, obn_url: str) -> list[Check]:
-    from pycert.policy.load import load_policy
-    from pycert.common.errors import ConfigError, PyCertError
+def _route(url: str, network, windows: bool):
+    """(route, proxy auth, the sentence that stopped resolving it, if any)."""
+    from pycert.common.errors import PyCertError
+    from pycert.common.proxy import DIRECT, Route
+    from pycert.common.tunnel import ProxyAuth
+    from pycert.platform import proxies
+
+    try:
+        return (*proxies.resolve(url, network, windows=windows), None)
+    except PyCertError as exc:
+        return Route(None, DIRECT), ProxyAuth(), exc.message
+
+
+def _local_checks(loaded, policy_error: str | None, proxy: Check, backend_factory, now, windows: bool) -> list[Check]:
+    from pycert.common.errors import PyCertError
 
     env = _windows_facts if windows else _posix_facts
     facts = env()
@@ -78,20 +103,15 @@ def _local_checks(config_path, backend_factory, now, windows: bool, obn_url: str
     except (PyCertError, OSError) as exc:
         token = {"account": os.environ.get("USERNAME", "this account"), "system": False}
         checks.append(Check("elevation", WARN, f"Could not read this process's token: {getattr(exc, 'message', exc)}", "Check this item by hand (whoami /groups)."))
-    policy = None
-    try:
-        loaded = load_policy(config_path)
-        policy = loaded.policy
-        checks.append(judge_policy(loaded.source, policy, None))
-    except ConfigError as exc:
-        checks.append(judge_policy(None, None, exc.message))
+    policy = loaded.policy if loaded else None
+    checks.append(judge_policy(loaded.source if loaded else None, policy, policy_error))
     user_profiles = None
     if policy is not None:
         user_profiles = [
             name for name, p in policy.enabled_profiles().items() if any(s.startswith("CurrentUser\\") for s in p.stores)
         ]
     checks.append(judge_account(token["account"], token["system"], user_profiles))
-    checks.append(_guarded("proxy", lambda: _proxy_check(obn_url, windows, token["system"])))
+    checks.append(proxy)
     checks.append(_guarded("rootca", lambda: _root_check(backend_factory, now, windows)))
     return checks
 
@@ -129,22 +149,6 @@ def _posix_facts() -> dict:
         "machine": platform.machine(),
         "token": token,
     }
-
-
-def _proxy_check(obn_url: str, windows: bool, is_system: bool) -> Check:
-    import urllib.request
-    from urllib.parse import urlsplit
-
-    host = urlsplit(obn_url).hostname or obn_url
-    scheme = urlsplit(obn_url).scheme or "https"
-    proxy = urllib.request.getproxies().get(scheme)
-    bypassed = bool(proxy) and bool(urllib.request.proxy_bypass(host))
-    ie = winhttp = None
-    if windows:
-        from pycert.platform.windows import environment
-
-        ie, winhttp = environment.internet_settings(), environment.winhttp_proxy()
-    return judge_proxy(host, proxy, bypassed, ie, winhttp, is_system)
 
 
 def _root_check(backend_factory, now: datetime, windows: bool) -> Check:

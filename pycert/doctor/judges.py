@@ -152,28 +152,36 @@ def judge_policy(source: str | None, policy, error: str | None) -> Check:
     )
 
 
-def judge_proxy(host: str, proxy: str | None, bypassed: bool, ie=None, winhttp=None, is_system: bool = False) -> Check:
-    """`proxy` is what PyCert itself will use for `host` (environment, then the user's
-    Internet settings); `ie` and `winhttp` are the registry settings, on Windows."""
+def judge_proxy(host: str, route, auth, error: str | None = None, windows: bool = False) -> Check:
+    """Where PyCert's downloads to `host` go (`route`: common.proxy.Route, decided from the
+    policy, the environment, PAC/WPAD and the WinINET or WinHTTP settings), and how it
+    would answer the proxy (`auth`: common.tunnel.ProxyAuth)."""
+    from pycert.common.proxy import mask
+
+    if error:
+        return Check("proxy", FAIL, error, "Fix the [network] settings (pycert config show), then run doctor again.",
+                     {"host": host})
     details = {
         "host": host,
-        "proxy": proxy,
-        "bypassed": bypassed,
-        "auto_config_url": getattr(ie, "auto_config_url", "") or None,
-        "winhttp_proxy": getattr(winhttp, "proxy_server", "") or None,
+        "proxy": mask(route.proxy) if route.proxy else None,
+        "source": route.source,
+        "note": route.note or None,
+        "auth": auth.scheme,
+        "user": auth.user,
     }
-    route = f"through proxy {proxy}" if proxy and not bypassed else "directly"
-    if ie is not None and ie.auto_config_url and not ie.proxy_enable:
-        return Check(
-            "proxy", WARN, f"A proxy script (AutoConfigURL {ie.auto_config_url}) is configured; PyCert does not run proxy scripts and connects to {host} {route}.",
-            "If the OBN hosts must go through the proxy, set a fixed proxy in Internet Options or HTTPS_PROXY for PyCert.", details,
-        )
-    if is_system and winhttp is not None and winhttp.proxy_server and not proxy:
-        return Check(
-            "proxy", WARN, f"The WinHTTP proxy {winhttp.proxy_server} is set, but PyCert running as SYSTEM reads SYSTEM's Internet settings, which have none, so it connects to {host} directly.",
-            "If the OBN hosts need the proxy, set HTTPS_PROXY machine-wide (setx /M HTTPS_PROXY http://host:port).", details,
-        )
-    return Check("proxy", OK, f"PyCert connects to {host} {route}.", details=details)
+    message = f"PyCert connects to {host} {route.describe()}."
+    if route.proxy and auth.scheme != "none":
+        if auth.user:
+            who = f"answers as {auth.user}"
+        elif windows:
+            who = "answers with this Windows logon (Negotiate/NTLM)"
+        else:
+            who = "has no credentials to answer with ([network] proxy_user)"
+        message = message[:-1] + f"; if the proxy asks for a login, PyCert {who}."
+    if route.note:
+        return Check("proxy", WARN, f"{message[:-1]}, because {route.note}.",
+                     "Check the proxy script's address, or set [network] proxy to the proxy's address.", details)
+    return Check("proxy", OK, message, details=details)
 
 
 def judge_reach(name: str, probe, any_status_ok: bool) -> Check:

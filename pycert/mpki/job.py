@@ -65,11 +65,12 @@ def installed_products(mp) -> list[mpkirules.Installed]:
     return registry.find_installed(mp.display_name)
 
 
-def resolve_required(mp, now: datetime, cache_dir: str | None, offline: bool = False):
+def resolve_required(policy: Policy, now: datetime, cache_dir: str | None, offline: bool = False):
     """(required version, Latest or None). Pinned versions need no network."""
+    mp = policy.mpki
     if mp.required_version != "latest":
         return mpkirules.parse_version(mp.required_version), None
-    answer = mpkisource.latest(mp, mpkisource.mpki_cache(mp, cache_dir), now, cache_only=offline)
+    answer = mpkisource.latest(mp, mpkisource.mpki_cache(mp, cache_dir), now, network=policy.network, cache_only=offline)
     return _served_version(mp, answer), answer
 
 
@@ -86,7 +87,7 @@ def detect(policy: Policy, now: datetime, cache_dir: str | None = None, offline:
     """Needs no certificate store: the checks registry hands this job none."""
     mp = policy.mpki
     products = installed_products(mp)
-    required, latest = resolve_required(mp, now, cache_dir, offline)
+    required, latest = resolve_required(policy, now, cache_dir, offline)
     folder = mpkisource.mpki_cache(mp, cache_dir)
     assessment = mpkirules.assess(products, required, _must_have_client(mp, folder))
     verdict, code = ("compliant", EXIT_OK) if assessment.compliant else ("noncompliant", EXIT_ACTION_NEEDED)
@@ -195,7 +196,7 @@ def remediate(policy: Policy, now: datetime, dry_run: bool = False, msi: str | N
     if msi:
         path = mpkisource.local_msi(msi, folder)
     elif url:
-        path = mpkisource.download_url(mp, url, folder)
+        path = mpkisource.download_url(mp, url, folder, network=policy.network)
     else:
         if pinned:
             assessment = mpkirules.assess(products, mpkirules.parse_version(mp.required_version), _must_have_client(mp, folder))
@@ -203,7 +204,7 @@ def remediate(policy: Policy, now: datetime, dry_run: bool = False, msi: str | N
                 _settled(folder, products)
                 return CheckResult(CHECK, "compliant", EXIT_OK, now, details=_details(mp, assessment, None), plan=[])
         # The portal's MSI, through the conditional-request cache (pinned or latest alike).
-        latest = mpkisource.latest(mp, folder, now)
+        latest = mpkisource.latest(mp, folder, now, network=policy.network)
         path = latest.msi
 
     # From here until msiexec is done, nobody can replace the file we verify and install.

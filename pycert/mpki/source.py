@@ -74,23 +74,19 @@ def _write_state(folder: Path, state: CacheState) -> None:
     atomic_write(folder / STATE_NAME, lambda handle: handle.write(json.dumps(asdict(state), indent=2)))
 
 
-def fetch_options(mp) -> dict:
-    options = dict(
+def fetch_options(mp, url: str, network) -> dict:
+    """How to download `url`: the [mpki] limits, and the proxy route (platform/proxies.py)
+    with the answer to its 407."""
+    from pycert.platform import proxies
+
+    route, auth = proxies.resolve(url, network, mp)
+    return dict(
         max_bytes=mp.max_bytes, connect_timeout=mp.connect_timeout, read_timeout=mp.read_timeout,
-        retries=mp.retries, proxy=mp.proxy, progress=net.console_progress(),
+        retries=mp.retries, progress=net.console_progress(), route=route, auth=auth,
     )
-    if mp.proxy_user:
-        password = os.environ.get("PYCERT_PROXY_PASSWORD")
-        if password is None:
-            raise UsageError(
-                "[mpki] proxy_user is set but PYCERT_PROXY_PASSWORD is not; set the variable in the "
-                "script's environment (never in the policy file)."
-            )
-        options["proxy_auth"] = (mp.proxy_user, password)
-    return options
 
 
-def latest(mp, folder: Path, now: datetime, *, cache_only: bool = False) -> Latest:
+def latest(mp, folder: Path, now: datetime, *, network, cache_only: bool = False) -> Latest:
     """Ask the portal (conditionally) which MSI it serves; fall back to the cache when offline.
 
     A new MSI replaces the cached one only after it has been read as an MSI with the
@@ -114,7 +110,7 @@ def latest(mp, folder: Path, now: datetime, *, cache_only: bool = False) -> Late
             headers["If-Modified-Since"] = state.last_modified
     incoming = folder / ("incoming-" + MSI_NAME)
     try:
-        reply = net.fetch(mp.url, dest=incoming, headers=headers, **fetch_options(mp))
+        reply = net.fetch(mp.url, dest=incoming, headers=headers, **fetch_options(mp, mp.url, network))
     except DownloadError as exc:
         if state is not None and exc.kind in OFFLINE_KINDS:
             return Latest(state, folder / MSI_NAME, "cache-offline", _age(state, now), exc.message)
@@ -148,11 +144,11 @@ def latest(mp, folder: Path, now: datetime, *, cache_only: bool = False) -> Late
     return Latest(new, folder / MSI_NAME, "downloaded", 0)
 
 
-def download_url(mp, url: str, folder: Path) -> Path:
+def download_url(mp, url: str, folder: Path, *, network) -> Path:
     """An explicit --url: downloaded fresh (no cache), kept next to the cache for the logs."""
     folder.mkdir(parents=True, exist_ok=True)
     dest = folder / ("from-url-" + MSI_NAME)
-    opts = fetch_options(mp)
+    opts = fetch_options(mp, url, network)
     net.fetch(url, dest=dest, **opts)
     return dest
 

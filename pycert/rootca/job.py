@@ -105,7 +105,7 @@ def plan_installs(policy: Policy, todo: list[rootrules.RootStatus], scope: str |
     for status in writable:
         spec = source or pins[status.sha256].source
         if spec not in sources:
-            sources[spec] = rootsource.load(spec, timeout=policy.rootca.download_timeout_seconds, cafile=cafile)
+            sources[spec] = rootsource.load(spec, timeout=policy.rootca.download_timeout_seconds, network=policy.network, cafile=cafile)
     offered = [c for src in sources.values() for c in src.certificates]
     selection = rootrules.select(policy.rootca.pins, offered)
 

@@ -43,13 +43,13 @@ def is_url(spec: str) -> bool:
     return spec.lower().startswith(("https://", "http://"))
 
 
-def load(spec: str, *, timeout: float, cafile: str | None = None) -> Source:
+def load(spec: str, *, timeout: float, network, cafile: str | None = None) -> Source:
     if cafile is not None and not is_url(spec):
         raise UsageError(f"--cafile verifies a download; it has no meaning for the source '{shown(spec)}', remove it.")
     if spec == BUNDLED:
         return _bundled()
     if is_url(spec):
-        return _url(spec, timeout, cafile)
+        return _url(spec, timeout, cafile, network)
     return _file(Path(spec))
 
 
@@ -91,14 +91,18 @@ def _file(path: Path) -> Source:
         raise UsageError(f"--source {shown(path)} holds no certificate: {exc}; give a DER, PEM or PKCS#7 file.") from None
 
 
-def _url(url: str, timeout: float, cafile: str | None) -> Source:
+def _url(url: str, timeout: float, cafile: str | None, network) -> Source:
     from pycert.common import net
+    from pycert.platform import proxies
 
     if cafile is not None and not Path(cafile).is_file():
         raise UsageError(f"--cafile {shown(cafile)} does not exist; give the PEM file of the CA that issued the server's certificate.")
     verify = cafile is not None
+    route, auth = proxies.resolve(url, network)
     response = net.fetch(
         url,
+        route=route,
+        auth=auth,
         max_bytes=MAX_SOURCE_BYTES,
         verify=verify,
         cafile=cafile,

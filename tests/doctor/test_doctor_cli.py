@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from pycert.common.proxy import DIRECT, Route
 from pycert.common import net
 from pycert.doctor import job as doctor, judges
 from pycert.common.model import StoreRef
@@ -50,7 +51,7 @@ def test_json_reports_every_check_and_reachability_against_local_servers(cli_san
     assert checks["reach-rootcert"]["details"]["url"] == servers["obn"].url + "/p/cert"
     assert checks["reach-crl"]["status"] == "ok" and checks["reach-crl"]["details"]["status"] == 404
     assert checks["policy"]["status"] == "ok" and checks["policy"]["message"].startswith("built-in defaults")
-    assert checks["proxy"]["message"] == "PyCert connects to 127.0.0.1 directly."
+    assert checks["proxy"]["message"] == "PyCert connects to 127.0.0.1 directly (no proxy is configured)."
     # exit code follows the statuses, whatever this machine's own root store holds
     any_fail = any(c["status"] == "fail" for c in data["checks"])
     assert run.code == data["exit_code"] == (1 if any_fail else 0)
@@ -93,7 +94,9 @@ def test_the_system_proxy_is_used_for_the_probes(cli_sandbox, servers):
     dead_proxy = closed_port_url().rstrip("/")
     run = cli_sandbox.run("doctor", "--format", "json", env=env_for(servers, HTTPS_PROXY=dead_proxy, https_proxy=dead_proxy, SSL_CERT_FILE=str(servers["ca"])))
     checks = by_name(json.loads(run.stdout))
-    assert checks["proxy"]["message"] == f"PyCert connects to 127.0.0.1 through proxy {dead_proxy}."
+    assert checks["proxy"]["message"] == (
+        f"PyCert connects to 127.0.0.1 through proxy {dead_proxy} (from the environment (HTTPS_PROXY)); "
+        "if the proxy asks for a login, PyCert has no credentials to answer with ([network] proxy_user).")
     assert checks["reach-installer"]["status"] == "fail"  # went to the (dead) proxy, not to the server
     assert checks["reach-crl"]["status"] == "ok"  # plain http: HTTPS_PROXY does not apply
 
@@ -106,7 +109,7 @@ def test_bad_format_is_a_usage_error(cli_sandbox):
 def test_a_server_that_never_answers_times_out():
     silent = Silent()
     try:
-        result = net.probe(silent.url, timeout=0.5)
+        result = net.probe(silent.url, Route(None, DIRECT), timeout=0.5)
     finally:
         silent.close()
     assert result.status is None and result.error.kind == "timeout"
@@ -142,7 +145,10 @@ def test_windows_facts_are_judged_together(monkeypatch, tmp_path, servers):
     assert checks["account"].status == "warn" and "obn" in checks["account"].message
     assert checks["account"].details == {"account": "SYSTEM", "system": True}
     assert checks["elevation"].status == "ok"
-    assert checks["proxy"].status == "warn" and "10.0.0.1:8080" in checks["proxy"].message
+    # SYSTEM goes through the machine's WinHTTP proxy, with the computer's own logon
+    assert checks["proxy"].status == "ok" and checks["proxy"].message == (
+        "PyCert connects to 127.0.0.1 through proxy http://10.0.0.1:8080 (from the machine's WinHTTP proxy "
+        "(netsh winhttp)); if the proxy asks for a login, PyCert answers with this Windows logon (Negotiate/NTLM).")
     assert checks["rootca"].status == "fail"
     assert read == [StoreRef("LocalMachine", "Root"), StoreRef("LocalMachine", "AuthRoot"), StoreRef("CurrentUser", "Root")]
     # bitness judges this process (64-bit Python) on the pretended 64-bit OS

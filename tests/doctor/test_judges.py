@@ -4,6 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from pycert.common.proxy import DIRECT, ENVIRONMENT, POLICY, WINHTTP, Route
+from pycert.common.tunnel import ProxyAuth
 from pycert.common.errors import PlatformError
 from pycert.doctor import job, judges
 from pycert.common.model import CertificateInfo, KeyPresence, StoreReading, StoreRef
@@ -85,26 +87,37 @@ def test_system_with_current_user_profiles_is_warned():
     assert network.status == "warn" and network.message.startswith("Running as NETWORK SERVICE,")
 
 
-def test_proxy_pac_script_is_a_warning():
-    ie = InternetSettings(False, "", "", "http://wpad.clinic.local/proxy.pac")
-    check = judges.judge_proxy("cert.obn.managedpki.ne.jp", None, False, ie, WinHttpProxy("", ""))
-    assert check.status == "warn" and "proxy.pac" in check.message and "directly" in check.message
+def test_a_pac_script_that_gave_no_answer_is_a_warning():
+    route = Route(None, DIRECT, "the proxy script gave no answer (the script could not be downloaded)")
+    check = judges.judge_proxy("cert.obn.managedpki.ne.jp", route, ProxyAuth())
+    assert check.status == "warn"
+    assert check.message == ("PyCert connects to cert.obn.managedpki.ne.jp directly (no proxy is configured), because "
+                             "the proxy script gave no answer (the script could not be downloaded).")
+    assert "[network] proxy" in check.action
 
 
-def test_winhttp_proxy_unseen_by_system_is_a_warning():
-    check = judges.judge_proxy(
-        "cert.obn.managedpki.ne.jp", None, False, InternetSettings(False, "", "", ""), WinHttpProxy("10.0.0.1:8080", ""), is_system=True
-    )
-    assert check.status == "warn" and "10.0.0.1:8080" in check.message and "setx /M" in check.action
-    # the same settings for a signed-in user are just reported
-    user = judges.judge_proxy("cert.obn.managedpki.ne.jp", None, False, InternetSettings(False, "", "", ""), WinHttpProxy("10.0.0.1:8080", ""))
-    assert user.status == "ok"
+def test_the_route_names_its_source_and_who_answers_the_proxy():
+    route = Route("http://10.0.0.1:8080", WINHTTP)
+    system = judges.judge_proxy("h", route, ProxyAuth(), windows=True)
+    assert (system.status, system.message) == ("ok", "PyCert connects to h through proxy http://10.0.0.1:8080 (from the "
+                                               "machine's WinHTTP proxy (netsh winhttp)); if the proxy asks for a login, "
+                                               "PyCert answers with this Windows logon (Negotiate/NTLM).")
+    assert system.details == {"host": "h", "proxy": "http://10.0.0.1:8080", "source": "winhttp-machine", "note": None,
+                              "auth": "auto", "user": None}
+    named = judges.judge_proxy("h", route, ProxyAuth("ntlm", "CLINIC\\svc", "pw"))
+    assert named.message.endswith("PyCert answers as CLINIC\\svc.") and "pw" not in str(named.details)
+    direct = judges.judge_proxy("h", Route(None, POLICY), ProxyAuth())
+    assert direct.message == 'PyCert connects to h directly (as the policy ([network] proxy) says).'
 
 
-def test_proxy_route_is_reported():
-    through = judges.judge_proxy("h", "http://10.0.0.1:8080", False)
-    assert (through.status, through.message) == ("ok", "PyCert connects to h through proxy http://10.0.0.1:8080.")
-    assert judges.judge_proxy("h", "http://10.0.0.1:8080", True).message == "PyCert connects to h directly."
+def test_credentials_in_a_proxy_url_are_never_shown():
+    check = judges.judge_proxy("h", Route("http://alice:S3cret@10.0.0.1:8080", ENVIRONMENT), ProxyAuth())
+    assert "S3cret" not in check.message + str(check.details) and "http://***@10.0.0.1:8080" in check.message
+
+
+def test_a_policy_problem_stops_the_proxy_check():
+    check = judges.judge_proxy("h", Route(None, DIRECT), ProxyAuth(), error="[network] proxy_user is set but ...")
+    assert check.status == "fail" and check.message.startswith("[network] proxy_user")
 
 
 def _probe(status=None, kind=None):
