@@ -20,6 +20,8 @@ NOT_ON_DETECT_PATH = [
     "pycert.demo.samples", "pycert.policy.edit",
     # libraries only other commands need
     "pymsi", "tomli_w", "regex", "urllib.request", "http.client", "ssl", "csv",
+    # the download route and proxy authentication (only downloads use them)
+    "pycert.common.proxy", "pycert.common.tunnel", "pycert.platform.proxies", "spnego", "pypac", "truststore",
     # a policy file is only parsed when there is one
     "tomllib", "pycert.policy.tomlpos",
     # pydantic's plugin discovery scans every installed distribution's metadata
