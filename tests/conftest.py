@@ -41,10 +41,14 @@ class MonoStore:
     base: Path
     backend: object
 
-    def add(self, sample, store: str = "CurrentUser\\My") -> None:
+    def add(self, sample, store: str = "CurrentUser\\My", *, with_ca: bool = True) -> None:
+        """Add `sample`; with_ca also puts the sample CA that signed it into CurrentUser\\Root,
+        as the terminal of a real clinic has the CA that issued its certificate."""
         from pycert.common.model import StoreRef
 
         self.backend.add_der(StoreRef.parse(store), sample.der)
+        for ca in issuing_cas([sample] if with_ca else []):
+            self.backend.add_der(StoreRef.parse("CurrentUser\\Root"), ca.der)
 
     def files(self, name: str = "My") -> list[Path]:
         return sorted(mono_store_dir(self.base, name).glob("*.cer"))
@@ -53,6 +57,25 @@ class MonoStore:
         certs = self.base / ".mono"
         if certs.exists():
             shutil.rmtree(certs)
+
+
+def issuing_cas(samples) -> list:
+    """The sample CA certificates (samples.sample_ca) that verify the given non-CA samples."""
+    from cryptography import x509
+
+    from pycert.demo.samples import sample_ca
+
+    cas = {}
+    for sample in samples:
+        cert = sample.certificate
+        try:
+            is_ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+        except x509.ExtensionNotFound:
+            is_ca = False
+        if not is_ca and cert.issuer != cert.subject:
+            issuer = cert.issuer.rfc4514_string()
+            cas[issuer] = sample_ca(issuer)
+    return list(cas.values())
 
 
 @pytest.fixture
@@ -112,8 +135,12 @@ class CliSandbox:
     def __init__(self, base: Path):
         self.base = base
 
-    def seed(self, samples, store: str = "CurrentUser\\My") -> None:
-        """Write DER files and add them to the sandbox store through a real Mono process."""
+    def seed(self, samples, store: str = "CurrentUser\\My", *, with_ca: bool = True) -> None:
+        """Write DER files and add them to the sandbox store through a real Mono process;
+        with_ca also adds the sample CA that signed them to CurrentUser\\Root (see MonoStore.add)."""
+        cas = issuing_cas(samples) if with_ca else []
+        if cas and store != "CurrentUser\\Root":
+            self.seed(cas, "CurrentUser\\Root", with_ca=False)
         folder = self.base / "seed"
         folder.mkdir(exist_ok=True)
         paths = []

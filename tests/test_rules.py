@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from pycert.expiry import rules
+from tests.issuers import trust_of
 from pycert.common.model import CertificateInfo, KeyPresence, State, StoreRef
 
 UTC = timezone.utc
@@ -26,7 +27,7 @@ def cert(not_after, *, not_before=None, subject=SUBJECT, issuer=OBN, key=KeyPres
 
 
 def state_of(c, peers=(), now=NOW, window=90, urgent=14):
-    return rules.classify(c, [c, *peers], now, window, urgent).state
+    return rules.classify(c, [c, *peers], now, window, urgent, trust=trust_of([c, *peers])).state
 
 
 @pytest.mark.parametrize(
@@ -77,7 +78,7 @@ def test_naive_datetimes_are_refused():
 def test_renewed_certificate_supersedes_the_old_one():
     old = cert(NOW + timedelta(days=10), tp="A" * 40)
     new = cert(NOW + timedelta(days=1186), not_before=NOW - timedelta(days=1), tp="B" * 40)
-    found = rules.classify(old, [old, new], NOW, 90, 14)
+    found = rules.classify(old, [old, new], NOW, 90, 14, trust=trust_of([old, new]))
     assert found.state is State.SUPERSEDED and found.superseded_by == "B" * 40
     assert state_of(new, [old]) is State.OK
 
@@ -87,7 +88,7 @@ def test_several_renewals_in_a_row_point_at_the_newest():
     second = cert(NOW + timedelta(days=20), not_before=NOW - timedelta(days=1100), tp="2" * 40)
     third = cert(NOW + timedelta(days=1180), not_before=NOW - timedelta(days=6), tp="3" * 40)
     peers = [first, second, third]
-    results = {c.thumbprint[0]: rules.classify(c, peers, NOW, 90, 14) for c in peers}
+    results = {c.thumbprint[0]: rules.classify(c, peers, NOW, 90, 14, trust=trust_of(peers)) for c in peers}
     assert results["1"].state is State.SUPERSEDED and results["1"].superseded_by == "3" * 40
     assert results["2"].state is State.SUPERSEDED and results["2"].superseded_by == "3" * 40
     assert results["3"].state is State.OK
@@ -121,7 +122,7 @@ def test_an_expired_or_future_certificate_does_not_supersede():
 
 
 def _profile(certs, required=True):
-    return rules.evaluate_profile("obn", certs, [], NOW, 90, 14, required)
+    return rules.evaluate_profile("obn", certs, [], NOW, 90, 14, required, trust=trust_of(certs))
 
 
 def test_profile_compliance():
@@ -183,7 +184,7 @@ def test_exactly_one_unsuperseded_certificate_per_subject_when_all_have_keys(now
         cert(now + timedelta(days=d), not_before=now - timedelta(days=1), tp=f"{i:040X}")
         for i, d in enumerate(days)
     ]
-    result = rules.evaluate_profile("obn", certs, [], now, 90, 14, True)
+    result = rules.evaluate_profile("obn", certs, [], now, 90, 14, True, trust=trust_of(certs))
     leaders = [f for f in result.findings if f.state is not State.SUPERSEDED]
     valid = [c for c in certs if rules.is_valid_at(c, now)]
     if valid:

@@ -76,6 +76,9 @@ class CertificateInfo:
     key_usages: tuple[str, ...] = ()
     ekus: tuple[str, ...] = ()  # dotted OIDs
     sha256: str = ""  # of the DER encoding, upper-case hex (what root pins compare)
+    # The certificate itself, for checking signatures (expiry/issuers.py); not part of
+    # equality, and empty where a test builds a CertificateInfo by hand.
+    der: bytes = field(default=b"", repr=False, compare=False)
 
     @property
     def common_name(self) -> str:
@@ -131,6 +134,13 @@ class Finding:
     state: State
     days_left: int
     superseded_by: str | None = None  # thumbprint of the renewed certificate
+    # SHA-256 of the public key of the CA certificate that verifies this certificate's
+    # signature (expiry/trust.py); None: the issuer is unverified.
+    issuer_key: str | None = None
+
+    @property
+    def issuer_verified(self) -> bool:
+        return self.issuer_key is not None
 
 
 @dataclass

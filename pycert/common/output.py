@@ -36,6 +36,8 @@ def certificate_json(finding: Finding) -> dict:
         "ekus": list(c.ekus),
         "state": finding.state.value,
         "superseded_by": finding.superseded_by,
+        "issuer_status": "verified" if finding.issuer_verified else "unverified",
+        "issuer_key_sha256": finding.issuer_key,
     }
 
 

@@ -1,6 +1,9 @@
 """Realistic sample certificates, made with `cryptography`, for `pycert demo` and the tests.
 
-Nothing here is trusted by anything: the CA keys are generated on the spot and thrown away.
+Nothing here is trusted by anything outside a sandbox: the CA keys are generated on the
+spot and thrown away. Every sample is signed by the key of the sample CA its issuer names
+(ca_key_seed) unless told otherwise, so `sample_ca(issuer)` — a self-signed CA certificate
+with that name and key — verifies it, as the real CA certificate verifies a real one.
 """
 
 from __future__ import annotations
@@ -17,9 +20,20 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 OBN_CA = "CN=Online Billing NW Common Root CA - G1,O=Cybertrust Japan Co.\\, Ltd.,C=JP"
 OBN_LEAF = "CN={code},OU=medical,OU=hokkaido,O=ReceiptOnline,C=JP"
 OBN_LIFETIME = timedelta(days=365 * 3 + 91)  # 3 years 3 months, near enough for samples
+CA_KEY_SEED = 99  # the sample OBN CA's key
 
 
-@lru_cache(maxsize=4)
+def ca_key_seed(issuer: str) -> int:
+    """The key seed of the sample CA named `issuer`: each CA name has its own key, as each
+    real CA (and each CA generation, `- G1` vs `- 01`) has."""
+    import zlib
+
+    if x509.Name.from_rfc4514_string(issuer) == x509.Name.from_rfc4514_string(OBN_CA):
+        return CA_KEY_SEED
+    return 200 + zlib.crc32(x509.Name.from_rfc4514_string(issuer).public_bytes()) % 1000
+
+
+@lru_cache(maxsize=None)  # never evicted: a CA key must stay the one its certificates were signed with
 def rsa_key(seed: int = 0, bits: int = 2048) -> rsa.RSAPrivateKey:
     """A key per seed, generated once per process (key generation is the slow part)."""
     return rsa.generate_private_key(public_exponent=65537, key_size=bits)
@@ -69,7 +83,7 @@ def make_certificate(
             x509.KeyUsage(True, False, True, False, False, False, False, False, False),
             critical=True,
         )
-    certificate = builder.sign(issuer_key or rsa_key(99), hashes.SHA256())
+    certificate = builder.sign(issuer_key or rsa_key(ca_key_seed(issuer)), hashes.SHA256())
     return Sample(certificate, key)
 
 
@@ -80,6 +94,33 @@ def obn_certificate(code: str, days_left: float, now: datetime, *, lifetime: tim
     return make_certificate(
         OBN_LEAF.format(code=code), issuer, not_after - lifetime, not_after, key_seed=key_seed
     )
+
+
+def obn_renewal(old: Sample, issued: datetime, *, key_seed: int = 5) -> Sample:
+    """The certificate the CA issues when `old` is renewed at `issued` (in its last 90 days):
+    same subject and issuer, a new key, valid 3 years 3 months from then."""
+    subject = old.certificate.subject
+    return make_certificate(subject, old.certificate.issuer.rfc4514_string(), issued, issued + OBN_LIFETIME,
+                            key_seed=key_seed)
+
+
+@lru_cache(maxsize=16)
+def sample_ca(issuer: str = OBN_CA) -> Sample:
+    """The self-signed CA certificate that verifies every sample issued under `issuer`'s name
+    with the sample CA key: what a sandbox puts in its Root store. Cached, so one process
+    always hands out the same certificate."""
+    start = datetime(2015, 1, 1, tzinfo=timezone.utc)
+    seed = ca_key_seed(issuer)
+    return make_certificate(issuer, issuer, start, start + timedelta(days=365 * 30), key_seed=seed,
+                            issuer_key=rsa_key(seed), ca=True)
+
+
+def look_alike(code: str, days_left: float, now: datetime, *, key_seed: int = 66) -> Sample:
+    """An attacker's copy of an OBN certificate: the same subject and issuer *names*, signed
+    by the attacker's own key (self-signed in all but name)."""
+    not_after = now + timedelta(days=days_left)
+    return make_certificate(OBN_LEAF.format(code=code), OBN_CA, not_after - OBN_LIFETIME, not_after,
+                            key_seed=key_seed, issuer_key=rsa_key(key_seed))
 
 
 def utc_now() -> datetime:

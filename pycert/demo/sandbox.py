@@ -48,10 +48,11 @@ def prepare_sandbox(base: str | None = None) -> Path:
 
 
 def seed(root: Path, backend, now: datetime) -> list[str]:
-    """Put the demo certificates into the sandbox's CurrentUser\\My; return what was added."""
+    """Put the demo certificates into the sandbox's CurrentUser\\My, and the sample CAs that
+    issued them into its CurrentUser\\Root (so their issuers verify); return what was added."""
     from pycert.common.model import StoreRef
+    from pycert.demo.samples import OBN_CA, make_certificate, obn_certificate, obn_renewal, sample_ca
     from pycert.platform.dotnet import user_store_root
-    from pycert.demo.samples import make_certificate, obn_certificate
 
     if Path(user_store_root()).resolve() != root.resolve():
         raise PlatformError(
@@ -60,11 +61,13 @@ def seed(root: Path, backend, now: datetime) -> list[str]:
         )
 
     my = StoreRef("CurrentUser", "My")
-    current = obn_certificate("0110119153", 45, now)
+    orca_ca = "CN=ORCA Demo CA,O=ORCA Demo,C=JP"
     older = obn_certificate("0110119153", 10, now, key_seed=1)
+    # renewed 20 days ago, inside the old one's last 90 days: valid 3 years 3 months from then
+    current = obn_renewal(older, now - timedelta(days=20))
     orca = make_certificate(
         "CN=orca-client-0042,O=Demo Clinic,C=JP",
-        "CN=ORCA Demo CA,O=ORCA Demo,C=JP",
+        orca_ca,
         now - timedelta(days=1100),
         now - timedelta(days=5),
     )
@@ -75,15 +78,16 @@ def seed(root: Path, backend, now: datetime) -> list[str]:
         now + timedelta(days=700),
     )
     samples = [
-        ("OBN 0110119153, 45 days left (the renewed one)", current),
+        ("OBN 0110119153, renewed 20 days ago (3 years 3 months)", current),
         ("OBN 0110119153, 10 days left (the older one it replaces)", older),
         ("WebORCA-style certificate, expired 5 days ago", orca),
         ("unrelated certificate (matches no profile)", unrelated),
     ]
+    backend.add_der(StoreRef("CurrentUser", "Root"), sample_ca(OBN_CA).der, sample_ca(orca_ca).der)
     backend.add_der(my, *(sample.der for _, sample in samples))
     stored = list((root / ".mono" / "certs" / "My").glob("*.cer"))
     if len(stored) != len(samples):
         raise PlatformError(
             f"The demo certificates did not land in the sandbox {root}; stopping so that no real store is touched."
         )
-    return [label for label, _ in samples]
+    return [label for label, _ in samples] + ["sample CAs of OBN and ORCA, in CurrentUser\\Root"]

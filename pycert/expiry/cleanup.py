@@ -1,22 +1,24 @@
 """`pycert cleanup`: remove a profile's superseded certificates, and nothing else.
 
-rules.cleanup_plan decides; this module reads the stores, executes the removals the plan
-allows (its `steps`, in order), and re-reads the stores to confirm. Certificates outside
-the profile are never looked at: the plan only ever sees what the profile's match rule
-selected.
+rules.cleanup_plan decides; this module reads the stores, has the issuers' signatures
+checked (issuers.py), executes the removals the plan allows (its `steps`, in order), and
+re-reads the stores to confirm. Certificates outside the profile are never looked at: the
+plan only ever sees what the profile's match rule selected. A certificate is removed only
+because of a successor that passes the issuer rule (expiry/trust.py), on every backend.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from pycert.common import logs
 from pycert.common.errors import EXIT_OK, EXIT_RUNTIME, PlatformError
 from pycert.common.model import CertificateInfo, StoreRef
 from pycert.common.stores import StoreBackend
 from pycert.expiry import rules
+from pycert.expiry.issuers import IssuerLookup, profile_trust
 
 if TYPE_CHECKING:  # pydantic stays out of the detect path's imports
     from pycert.policy.models import Policy
@@ -56,23 +58,30 @@ class CleanupReport:
 
 def plan(
     policy: Policy, stores: StoreBackend, now: datetime, profile: str | None = None,
-    adding: Iterable[CertificateInfo] = (),
+    adding: Iterable[CertificateInfo] = (), pfx_cas: Sequence[bytes] = (),
 ) -> CleanupReport:
     """Decide, per profile, which certificates to remove. `adding`: certificates a planned
     import will put into the stores, so that a renewal's plan can show the removals that
-    will follow its import (they are judged as if they were already there)."""
+    will follow its import (they are judged as if they were already there). `pfx_cas`: the
+    CA certificates of the PFX files being imported (they count only as issuers.py says)."""
     extra = list(adding)
+    lookup = IssuerLookup(stores)
     removals = []
     for name, prof in policy.select(profile).items():
         refs = [StoreRef.parse(s) for s in prof.stores]
-        present = [c for r in stores.read_many(refs) for c in r.certificates]
+        readings = stores.read_many(refs)
+        lookup.seen(readings)
+        present = [c for r in readings for c in r.certificates]
         seen = {(c.store, c.thumbprint) for c in present}
+        incoming = []
         for cert in extra:
             if cert.store in refs and (cert.store, cert.thumbprint) not in seen:
-                present.append(cert)
+                incoming.append(cert)
                 seen.add((cert.store, cert.thumbprint))
-        matched = [c for c in present if prof.match.matches(c)]
-        for step in rules.cleanup_plan(matched, now, stores.keys_known):
+        installed = [c for c in present if prof.match.matches(c)]
+        incoming = [c for c in incoming if prof.match.matches(c)]
+        trust = profile_trust(lookup, prof.trusted_issuers, installed, incoming, pfx_cas)
+        for step in rules.cleanup_plan(installed + incoming, now, stores.keys_known, trust):
             removals.append(Removal(name, step, "planned" if step.remove else "kept"))
     return CleanupReport(removals, applied=False)
 

@@ -10,6 +10,12 @@ run prints that plan; a real run executes exactly its steps, in order.
 The order cannot lose a working certificate: the old one is removed only after every
 import of its profile was verified, and only if rules.cleanup_plan, asked again over the
 stores as they are after the import, still agrees.
+
+Only a staged PFX that carries a password and whose leaf passes the issuer rule against
+the certificate it renews (expiry/trust.py: same CA key, or a pinned one) is imported;
+any other that the profile's match rule selects is refused (`staged` in the JSON, a
+`staged=refused` item in the line) and left exactly where it is: nothing here moves or
+deletes a file.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import os
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from pycert.common.errors import EXIT_ACTION_NEEDED, EXIT_OK, EXIT_RUNTIME, PyCertError
 from pycert.common.model import (
@@ -31,7 +37,9 @@ from pycert.common.model import (
 from pycert.common.plan import PlanStep
 from pycert.common.secret import Secret, password_from_file
 from pycert.common.stores import StoreBackend
+from pycert.common import logs
 from pycert.expiry import cleanup, reminders, rules
+from pycert.expiry.issuers import IssuerLookup, profile_trust
 from pycert.pfx import importer as pfx_import
 from pycert.pfx import reader as pfx
 
@@ -47,6 +55,19 @@ class Staged:
     path: Path
     contents: pfx.PfxContents
     password: Secret | None
+    note: dict = field(default_factory=dict)  # its entry in the plan's `staged` list
+
+    def refuse(self, profile: str, code: str, replaces: list[CertificateInfo]) -> None:
+        self.note.update(usable=False, profile=profile, refused=code, reason=refusal_sentence(self.path, code, replaces))
+
+
+def refusal_sentence(path: Path, code: str, replaces: list[CertificateInfo]) -> str:
+    if code == "no-password":
+        return (f"{path} is not protected by a password, and the CA never issues a PFX without one; "
+                "it was not imported and is left where it is.")
+    current = ", ".join(c.thumbprint for c in replaces)
+    return (f"{path}: its certificate is not signed by the CA key that issued the current certificate ({current}) "
+            "nor by an issuer pinned in trusted_issuers; it was not imported and is left where it is.")
 
 
 def staging_folders(profile: Profile) -> list[Path]:
@@ -84,8 +105,9 @@ def find_staged(profile: Profile, notes: list[dict], reads_aes: bool = True) -> 
             if not reads_aes and any(p.aes for p in contents.structure.protections):
                 notes.append({"file": str(path), "usable": False, "reason": "AES-256 encrypted, which this platform cannot import"})
             elif profile.match.matches(contents.leaf):
-                found.append(Staged(path, contents, password))
-                notes.append({"file": str(path), "usable": True, "thumbprint": contents.leaf.thumbprint})
+                note = {"file": str(path), "usable": True, "thumbprint": contents.leaf.thumbprint}
+                found.append(Staged(path, contents, password, note))
+                notes.append(note)
     return found
 
 
@@ -120,12 +142,23 @@ class Renewal:
                 "thumbprint": self.staged.contents.leaf.thumbprint, "action": "import", "status": status}
         return {**base, "error": error} if error else base
 
+    def root_actions(self) -> list[dict]:
+        """The PFX's roots the import leaves out (not pinned in [rootca])."""
+        return [{"profile": self.profile, "file": str(self.staged.path), "action": "root", "status": root.status,
+                 "thumbprint": root.thumbprint, "sha256": root.sha256, "detail": root.describe()}
+                for root in (self.imports.roots_left if self.imports else [])]
+
 
 @dataclass
 class ProfilePlan:
     profile: str
     renewals: list[Renewal]
     removals: cleanup.CleanupReport | None  # after the imports (all verified), or on their own
+
+    @property
+    def pfx_cas(self) -> list[bytes]:
+        """The CA certificates the imported PFX files carry (issuers.py says when they count)."""
+        return chain_ders(r.staged for r in self.renewals)
 
     @property
     def steps(self) -> list[PlanStep]:
@@ -143,20 +176,26 @@ class RenewalPlan:
         return [step for p in self.profiles for step in p.steps]
 
 
+def chain_ders(staged: Iterable[Staged]) -> list[bytes]:
+    return [e.der for item in staged for e in item.contents.chain]
+
+
 def plan_renewals(
     policy: Policy, stores: StoreBackend, now: datetime, profiles: dict[str, Profile], before: list[ProfileResult],
 ) -> RenewalPlan:
     """Decide everything before anything changes: reads the stores and the staging folders."""
     notes: list[dict] = []
     planned = []
+    lookup = IssuerLookup(stores)
     for result in before:
-        renewals = _renewals(policy, stores, now, result, profiles[result.profile], notes)
+        renewals = _renewals(policy, stores, now, result, profiles[result.profile], notes, lookup)
         if renewals:
             # The removals a verified import will allow, judged over the stores plus what
             # the imports put in. Not when an import cannot even be planned.
             ready = all(r.imports for r in renewals)
             adding = [c for r in renewals if r.imports for c in projected(r.imports, stores.keys_known)]
-            removals = cleanup.plan(policy, stores, now, result.profile, adding) if ready else None
+            cas = chain_ders(r.staged for r in renewals)
+            removals = cleanup.plan(policy, stores, now, result.profile, adding, cas) if ready else None
         elif any(f.state is State.SUPERSEDED for f in result.findings):
             # Finish what an earlier run (or a renewal by hand) left: superseded
             # certificates whose cleanup failed or never happened.
@@ -167,24 +206,36 @@ def plan_renewals(
     return RenewalPlan(planned, notes)
 
 
-def _renewals(policy, stores: StoreBackend, now, result: ProfileResult, profile: Profile, notes) -> list[Renewal]:
-    needing = result.needs_action
+def _renewals(policy, stores: StoreBackend, now, result: ProfileResult, profile: Profile, notes,
+              lookup: IssuerLookup) -> list[Renewal]:
+    needing = [f.certificate for f in result.needs_action]
     if not needing:
         return []
     staged = find_staged(profile, notes, stores.reads_aes_pfx)
+    installed = [f.certificate for f in result.findings]
+    trust = profile_trust(lookup, profile.trusted_issuers, installed, [s.contents.leaf for s in staged],
+                          chain_ders(staged))
+    usable = []
+    for item in staged:
+        refusal = rules.staged_refusal(item.contents.leaf, needing, trust, item.contents.password_protected)
+        if refusal is None:
+            usable.append(item)
+            continue
+        item.refuse(result.profile, refusal, [c for c in needing if c.subject == item.contents.leaf.subject])
+        logs.event("staged", "refused", file=item.path, reason=refusal, thumbprint=item.contents.leaf.thumbprint)
     renewals: dict[Path, Renewal] = {}
-    for finding in needing:
-        pick = rules.pick_renewal(finding.certificate, [s.contents.leaf for s in staged], now)
+    for expiring in needing:
+        pick = rules.pick_renewal(expiring, [s.contents.leaf for s in usable], now, trust)
         if pick is None:
             continue
-        item = next(s for s in staged if s.contents.leaf.thumbprint == pick.thumbprint)
+        item = next(s for s in usable if s.contents.leaf.thumbprint == pick.thumbprint)
         if item.path in renewals:
             continue  # one file renews two certificates: import it once
         try:
             imports = pfx_import.prepare(policy, stores, now, item.contents, profile=result.profile)
-            renewals[item.path] = Renewal(result.profile, finding.certificate.thumbprint, item, imports)
+            renewals[item.path] = Renewal(result.profile, expiring.thumbprint, item, imports)
         except PyCertError as exc:
-            renewals[item.path] = Renewal(result.profile, finding.certificate.thumbprint, item, None, exc.message)
+            renewals[item.path] = Renewal(result.profile, expiring.thumbprint, item, None, exc.message)
     return list(renewals.values())
 
 
@@ -224,6 +275,7 @@ class Outcome:
         for p in plan.profiles:
             for r in p.renewals:
                 actions.append(r.action("planned") if r.imports else r.action("failed", r.error))
+                actions += r.root_actions()
                 messages += [r.error] if r.error else []
             if not p.renewals and p.removals:
                 actions += [{"profile": p.profile, "action": "remove", "thumbprint": s.thumbprint, "status": "planned"}
@@ -267,13 +319,14 @@ def _execute_profile(p: ProfilePlan, policy, stores: StoreBackend, now, actions:
             verified = False
             continue
         actions.append(renewal.action(report.outcome))
+        actions += renewal.root_actions()
         messages.extend(report.messages)
         verified = verified and report.verified  # a chain certificate may have gone in; the old leaf stays
     if not verified:
         return "import-failed"
     if p.removals is None or not p.removals.to_remove:
         return "done" if p.renewals else "nothing"
-    removals = confirmed(p.removals, cleanup.plan(policy, stores, now, p.profile))
+    removals = confirmed(p.removals, cleanup.plan(policy, stores, now, p.profile, pfx_cas=p.pfx_cas))
     cleanup.apply(removals, stores)
     for removal in p.removals.to_remove:
         actions.append({

@@ -1,5 +1,11 @@
 """Pure decisions about certificates. No I/O and no clock reads: `now` is always passed in.
 
+Which certificate replaces which is decided by the issuer rule (expiry/trust.py): a
+renewal counts only when its signature verifies under the same CA key as the
+certificate it replaces, or under a key the profile pins. Names select candidates;
+keys decide. The signature checks come in as an IssuerTrust; without one nothing is
+verified and nothing supersedes anything.
+
 How key presence is treated: a successor whose key presence is `unknown` (Mono never
 keeps keys in its stores) still supersedes, because detection changes nothing and
 hiding a renewed certificate would raise a false alarm. Anything that *removes*
@@ -25,6 +31,7 @@ from pycert.common.model import (
     StoreReading,
     StoreRef,
 )
+from pycert.expiry.trust import NOTHING_VERIFIED, IssuerTrust
 
 
 def is_valid_at(cert: CertificateInfo, now: datetime) -> bool:
@@ -37,34 +44,47 @@ def can_succeed(cert: CertificateInfo, now: datetime) -> bool:
 
 
 def find_successor(
-    cert: CertificateInfo, peers: Iterable[CertificateInfo], now: datetime
+    cert: CertificateInfo, peers: Iterable[CertificateInfo], now: datetime, trust: IssuerTrust = NOTHING_VERIFIED
 ) -> CertificateInfo | None:
     """The renewed certificate that replaces `cert`, if one is in the same store.
 
-    A successor has the same store, subject and issuer, a later not_after, a private key
-    (yes or unknown, never a known "no"), and is valid now. Among several, the one
-    that lasts longest wins.
+    A successor has the same store and subject, a later not_after, a private key (yes or
+    unknown, never a known "no"), is valid now, and passes the issuer rule against
+    `cert` (same CA key, or a pinned one). Among several, the one that lasts longest wins.
     """
-    return successors([cert, *peers], now).get((cert.store, cert.thumbprint))
+    return successors([cert, *peers], now, trust).get((cert.store, cert.thumbprint))
 
 
 def successors(
-    certificates: Iterable[CertificateInfo], now: datetime
+    certificates: Iterable[CertificateInfo], now: datetime, trust: IssuerTrust = NOTHING_VERIFIED
 ) -> dict[tuple[StoreRef, str], CertificateInfo]:
     """For every superseded certificate, (store, thumbprint) -> its successor. Linear time:
-    the longest-lasting eligible certificate of each (store, subject, issuer) group
-    supersedes every certificate of the group that ends before it."""
+    within each (store, subject) group, the longest-lasting eligible certificate per
+    signer key, and the longest-lasting one under any pinned key, are the only possible
+    successors; each certificate takes the longer-lasting of the two the issuer rule
+    allows it (its own signer's, the pinned one), if that ends after it."""
     groups: dict[tuple, list[CertificateInfo]] = {}
     for cert in certificates:
-        groups.setdefault((cert.store, cert.subject, cert.issuer), []).append(cert)
+        groups.setdefault((cert.store, cert.subject), []).append(cert)
     found = {}
     for members in groups.values():
-        eligible = [c for c in members if can_succeed(c, now)]
-        if not eligible:
-            continue
-        best = max(eligible, key=lambda c: c.not_after)
+        by_signer: dict[str, CertificateInfo] = {}
+        pinned: CertificateInfo | None = None
         for cert in members:
-            if cert.not_after < best.not_after:
+            key = trust.signer(cert)
+            if key is None or not can_succeed(cert, now):
+                continue
+            if key not in by_signer or cert.not_after > by_signer[key].not_after:
+                by_signer[key] = cert
+            if trust.pinned(cert) and (pinned is None or cert.not_after > pinned.not_after):
+                pinned = cert
+        if not by_signer:
+            continue
+        for cert in members:
+            own = trust.signer(cert)
+            allowed = [c for c in (by_signer.get(own) if own else None, pinned) if c is not None]
+            best = max(allowed, key=lambda c: c.not_after, default=None)
+            if best is not None and cert.not_after < best.not_after:
                 found[(cert.store, cert.thumbprint)] = best
     return found
 
@@ -77,12 +97,13 @@ def classify(
     urgent_days: int,
     profile: str = "",
     successor: CertificateInfo | None = None,
+    trust: IssuerTrust = NOTHING_VERIFIED,
 ) -> Finding:
     """One certificate's state. `peers` are the other certificates of the same profile;
     a caller that already knows the successor (see `successors`) passes it instead."""
     left = days_left(cert.not_after, now)
     if successor is None and peers:
-        successor = find_successor(cert, peers, now)
+        successor = find_successor(cert, peers, now, trust)
     if successor is not None:
         state = State.SUPERSEDED
     elif now < cert.not_before:
@@ -101,6 +122,7 @@ def classify(
         state=state,
         days_left=left,
         superseded_by=successor.thumbprint if successor else None,
+        issuer_key=trust.signer(cert),
     )
 
 
@@ -112,15 +134,18 @@ def evaluate_profile(
     renewal_window_days: int,
     urgent_days: int,
     required: bool,
+    trust: IssuerTrust = NOTHING_VERIFIED,
 ) -> ProfileResult:
     """Classify every certificate that matched a profile and decide the profile's compliance.
 
     Non-compliant when a certificate that is not superseded is due, urgent or expired,
-    or when the profile is required and no certificate matched at all.
+    or when the profile is required and no certificate matched at all. A certificate
+    whose issuer is unverified is judged like any other; it just supersedes nothing.
     """
-    replaced_by = successors(certificates, now)
+    replaced_by = successors(certificates, now, trust)
     findings = [
-        classify(cert, (), now, renewal_window_days, urgent_days, profile, replaced_by.get((cert.store, cert.thumbprint)))
+        classify(cert, (), now, renewal_window_days, urgent_days, profile,
+                 replaced_by.get((cert.store, cert.thumbprint)), trust)
         for cert in certificates
     ]
     findings.sort(key=severity_key)
@@ -197,31 +222,50 @@ def successor_key_trusted(successor: CertificateInfo, keys_known: bool) -> bool:
     return successor.has_private_key is KeyPresence.UNKNOWN and not keys_known
 
 
-def cleanup_plan(certificates: Sequence[CertificateInfo], now: datetime, keys_known: bool) -> list[CleanupStep]:
+def cleanup_plan(
+    certificates: Sequence[CertificateInfo], now: datetime, keys_known: bool, trust: IssuerTrust = NOTHING_VERIFIED
+) -> list[CleanupStep]:
     """For one profile's certificates: which to remove (superseded) and why each other stays.
 
-    Never removes the newest valid certificate of a subject/issuer/store, never one
-    without a renewed successor, never one whose successor's key is not trusted.
+    Never removes the newest valid certificate of a subject and store, never one without a
+    renewed successor that passes the issuer rule, never one whose successor's key is not
+    trusted.
     """
     newest: dict[tuple, CertificateInfo] = {}
     for cert in certificates:
         if is_valid_at(cert, now):
-            group = (cert.store, cert.subject, cert.issuer)
+            group = (cert.store, cert.subject)
             if group not in newest or cert.not_after > newest[group].not_after:
                 newest[group] = cert
-    replaced_by = successors(certificates, now)
+    replaced_by = successors(certificates, now, trust)
     steps = []
     for cert in certificates:
         successor = replaced_by.get((cert.store, cert.thumbprint))
-        if newest.get((cert.store, cert.subject, cert.issuer)) is cert:
+        if newest.get((cert.store, cert.subject)) is cert:
             steps.append(CleanupStep(cert, False, "newest valid certificate"))
         elif successor is None:
-            steps.append(CleanupStep(cert, False, "no renewed successor in the same store"))
+            steps.append(CleanupStep(cert, False, _why_no_successor(cert, certificates, now, trust)))
         elif not successor_key_trusted(successor, keys_known):
             steps.append(CleanupStep(cert, False, "the successor's private key is not confirmed", successor.thumbprint))
         else:
             steps.append(CleanupStep(cert, True, "superseded", successor.thumbprint))
     return steps
+
+
+def _why_no_successor(cert: CertificateInfo, certificates: Sequence[CertificateInfo], now: datetime,
+                      trust: IssuerTrust) -> str:
+    """Say so when a newer certificate is there but fails only the issuer rule: that is
+    either a new CA generation to pin or a look-alike, and an administrator wants to know."""
+    rejected = [
+        c for c in certificates
+        if c.store == cert.store and c.subject == cert.subject and c.not_after > cert.not_after
+        and can_succeed(c, now) and not trust.may_replace(c, cert)
+    ]
+    if rejected:
+        newest = max(rejected, key=lambda c: c.not_after)
+        return (f"the newer {newest.thumbprint} is not from the CA key that issued this one nor from a pinned "
+                "issuer (trusted_issuers)")
+    return "no renewed successor in the same store"
 
 
 # -- renewal reminders ----------------------------------------------------------------
@@ -244,12 +288,31 @@ def reminder_milestone(days_left: int) -> str | None:
 
 
 def pick_renewal(
-    expiring: CertificateInfo, candidates: Iterable[CertificateInfo], now: datetime
+    expiring: CertificateInfo, candidates: Iterable[CertificateInfo], now: datetime,
+    trust: IssuerTrust = NOTHING_VERIFIED,
 ) -> CertificateInfo | None:
-    """The staged certificate that renews `expiring`: same subject and issuer, later expiry,
-    valid now; the longest-lived wins. Staged certificates carry their key (they come from
-    a PFX) and are judged as if they were in `expiring`'s store."""
+    """The staged certificate that renews `expiring`: same subject, later expiry, valid
+    now, and passing the issuer rule against `expiring`; the longest-lived wins. Staged
+    certificates carry their key (they come from a PFX) and are judged as if they were in
+    `expiring`'s store."""
     staged = {c.thumbprint: c for c in candidates}
     placed = [replace(c, store=expiring.store, has_private_key=KeyPresence.YES) for c in staged.values()]
-    found = successors([expiring, *placed], now).get((expiring.store, expiring.thumbprint))
+    found = successors([expiring, *placed], now, trust).get((expiring.store, expiring.thumbprint))
     return staged[found.thumbprint] if found is not None else None
+
+
+def staged_refusal(leaf: CertificateInfo, needing: Iterable[CertificateInfo], trust: IssuerTrust,
+                   has_password: bool) -> str | None:
+    """Why a staged PFX whose leaf the profile matched must stay where it is, or None.
+
+    `no-password`: the CA never issues a PFX without one, so such a file is not a renewal.
+    `issuer-unverified`: its leaf names a certificate that needs renewal (same subject)
+    but fails the issuer rule against every such certificate: a look-alike, or a new CA
+    generation that is not pinned. A leaf for no certificate needing renewal is not
+    refused; it is simply not used."""
+    if not has_password:
+        return "no-password"
+    same = [c for c in needing if c.subject == leaf.subject]
+    if same and not any(trust.may_replace(leaf, c) for c in same):
+        return "issuer-unverified"
+    return None

@@ -27,16 +27,27 @@ STATE_COLOURS = {
 
 def finding_item(finding: Finding) -> lineformat.Item:
     c = finding.certificate
-    return lineformat.Item(
-        finding.profile,
-        {
-            "cn": c.common_name or c.subject,
-            "state": finding.state.value,
-            "days": finding.days_left,
-            "expires": c.not_after.astimezone(timezone.utc).strftime("%Y-%m-%d"),
-            "tp": c.thumbprint[:8],
-        },
-    )
+    fields: dict[str, object] = {
+        "cn": c.common_name or c.subject,
+        "state": finding.state.value,
+        "days": finding.days_left,
+        "expires": c.not_after.astimezone(timezone.utc).strftime("%Y-%m-%d"),
+        "tp": c.thumbprint[:8],
+    }
+    if not finding.issuer_verified:
+        fields["issuer"] = "unverified"
+    return lineformat.Item(finding.profile, fields)
+
+
+def refusal_items(result: CheckResult) -> list[lineformat.Item]:
+    """`remediate expiry`: each staged PFX refused by the issuer or password rule."""
+    import ntpath
+
+    return [
+        lineformat.Item(note["profile"], {"staged": "refused", "reason": note["refused"],
+                                          "file": ntpath.basename(note["file"])})
+        for note in result.details.get("staged", []) if note.get("refused")
+    ]
 
 
 def line_parts(result: CheckResult) -> tuple[dict, list[lineformat.Item]]:
@@ -67,10 +78,11 @@ def line_parts(result: CheckResult) -> tuple[dict, list[lineformat.Item]]:
         )
         worst = current[:1]
     items.extend(finding_item(f) for f in worst)
+    items.extend(refusal_items(result))
     return counters, items
 
 
-TABLE_COLUMNS = ("STATE", "DAYS", "EXPIRES", "PROFILE", "CN", "KEY", "STORE", "THUMBPRINT")
+TABLE_COLUMNS = ("STATE", "DAYS", "EXPIRES", "PROFILE", "CN", "ISSUER", "KEY", "STORE", "THUMBPRINT")
 
 
 def _row(f: Finding) -> list[str]:
@@ -81,6 +93,7 @@ def _row(f: Finding) -> list[str]:
         c.not_after.astimezone(timezone.utc).strftime("%Y-%m-%d"),
         f.profile or "-",
         c.common_name or c.subject,
+        "verified" if f.issuer_verified else "unverified",
         c.has_private_key.value,
         str(c.store),
         c.thumbprint,
@@ -122,7 +135,8 @@ def render_csv(findings: Iterable[Finding]) -> str:
 def certificate_json_fields() -> tuple[str, ...]:
     return (
         "profile", "state", "days_left", "not_after", "not_before", "common_name", "subject",
-        "issuer", "thumbprint", "serial", "has_private_key", "store", "superseded_by",
+        "issuer", "thumbprint", "serial", "has_private_key", "store", "superseded_by", "issuer_status",
+        "issuer_key_sha256",
     )
 
 

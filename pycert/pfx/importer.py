@@ -4,6 +4,10 @@ Order: read and validate (reader.py) -> refuse what should not go in -> plan eac
 certificate's store (rules.import_steps) -> then, unless it is a dry run, import exactly
 those steps -> re-read the stores and confirm. Nothing is removed here, so a failure at
 any step leaves every certificate that was there before still there.
+
+A root (self-signed CA certificate) of the PFX is planned only when [rootca] pins its
+SHA-256; otherwise it is left out (rules.roots_left_out) and said so, so no import, however
+elevated, trusts a root the policy does not name.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from pycert.common.errors import (
     PlatformError,
     UsageError,
 )
-from pycert.common.model import KeyPresence, Placement
+from pycert.common.model import CertificateInfo, KeyPresence, Placement, StoreRef
 from pycert.common.secret import Secret
 from pycert.common.stores import StoreBackend
 from pycert.pfx import reader as pfx
@@ -41,6 +45,7 @@ class ImportPlan:
     unhonoured: list[str]
     machine: bool = False
     exportable: bool = False
+    roots_left: list[rules.RootLeftOut] = field(default_factory=list)
 
 
 @dataclass
@@ -54,11 +59,13 @@ class ImportReport:
     outcome: str = "planned"  # planned (not executed) | imported | incomplete | failed
     messages: list[str] = field(default_factory=list)
     steps: list[rules.ImportStep] = field(default_factory=list)
+    roots_left: list[rules.RootLeftOut] = field(default_factory=list)
 
     @classmethod
     def of(cls, plan: ImportPlan, dry_run: bool) -> "ImportReport":
         placements = [step.placement() for step in plan.steps]
-        return cls(plan.inspection, placements, dry_run, list(plan.unhonoured), steps=list(plan.steps))
+        return cls(plan.inspection, placements, dry_run, list(plan.unhonoured), steps=list(plan.steps),
+                   roots_left=list(plan.roots_left))
 
 
 def prepare(
@@ -81,9 +88,31 @@ def prepare(
             f"{contents.path} is AES-256 encrypted, which Mono cannot import; on this platform use a 3DES PFX "
             "(Windows 10 1709 and later import both)."
         )
-    certificates = [(contents.leaf, "leaf", contents.leaf_der)] + [(e.info, e.role, e.der) for e in contents.chain]
+    roots = [e.info for e in contents.chain if e.role == "root"]
+    pins = {pin.sha256 for pin in policy.rootca.pins}
+    left_out = rules.roots_left_out(str(contents.path), roots, pins, root_presence(stores, roots, pins))
+    skip = {r.thumbprint for r in left_out}
+    certificates = [(contents.leaf, "leaf", contents.leaf_der)] + [
+        (e.info, e.role, e.der) for e in contents.chain if e.info.thumbprint not in skip
+    ]
     steps = rules.import_steps(str(contents.path), certificates, machine, stores.is_elevated())
-    return ImportPlan(contents, inspection, steps, stores.unhonoured_options(), machine, exportable)
+    return ImportPlan(contents, inspection, steps, stores.unhonoured_options(), machine, exportable, left_out)
+
+
+def root_presence(stores: StoreBackend, roots: list[CertificateInfo], pins: set[str]) -> dict[str, list[StoreRef]]:
+    """SHA-256 -> the Root stores of the terminal holding it, for the unpinned roots (read
+    only when the PFX has such a root)."""
+    from pycert.policy.models import ROOT_STORES
+
+    wanted = {r.sha256 for r in roots if r.sha256 not in pins}
+    if not wanted:
+        return {}
+    found: dict[str, list[StoreRef]] = {}
+    for reading in stores.read_many([StoreRef.parse(s) for s in ROOT_STORES]):
+        for cert in reading.certificates:
+            if cert.sha256 in wanted:
+                found.setdefault(cert.sha256, []).append(reading.store)
+    return found
 
 
 def execute(plan: ImportPlan, stores: StoreBackend, password: Secret | None) -> ImportReport:
@@ -98,6 +127,9 @@ def execute(plan: ImportPlan, stores: StoreBackend, password: Secret | None) -> 
             "so the current one is still in place."
         ) from None
     verify(report, stores)
+    for root in report.roots_left:
+        logs.event("import", root.status, role="root", thumbprint=root.thumbprint, sha256=root.sha256,
+                   detail="not pinned in [rootca]")
     return report
 
 

@@ -45,6 +45,7 @@ class PfxContents:
     chain: list[ChainEntry]
     structure: Structure
     data: bytes  # the file, for the platform import
+    password_protected: bool = False  # opened with a password it needs (see _needs_password)
 
     @property
     def max_iterations(self) -> int | None:
@@ -90,10 +91,10 @@ def _load(path: Path, data: bytes, password: Secret | None) -> PfxContents:
         if not good:
             raise _wrong_password(password)
         variants, mac_ok = good, True
-    loaded, failure = None, None
+    loaded, failure, used = None, None, None
     for variant in variants:
         try:
-            loaded = pkcs12.load_pkcs12(data, variant)
+            loaded, used = pkcs12.load_pkcs12(data, variant), variant
             break
         except Exception as exc:  # cryptography raises ValueError or UnsupportedAlgorithm
             failure = exc
@@ -106,7 +107,26 @@ def _load(path: Path, data: bytes, password: Secret | None) -> PfxContents:
         if "password" in str(failure).lower() and structure.readable:
             raise _wrong_password(password)
         raise PfxError("corrupt", "{path} could not be read as PKCS#12 (wrong password or a damaged file); check the password, then fetch the file again.")
-    return _contents(path, data, structure, loaded)
+    contents = _contents(path, data, structure, loaded)
+    contents.password_protected = _needs_password(data, structure, used)
+    return contents
+
+
+def _needs_password(data: bytes, structure: Structure, used: bytes | None) -> bool:
+    """Whether the file is protected by a (non-empty) password: opened with one, and its
+    MAC or encryption actually depends on it. A file with neither would open with any
+    password a sidecar file names, so the password that opened it proves nothing."""
+    if not used:
+        return False
+    if not structure.readable:  # a BER file: ask cryptography whether it opens without
+        from cryptography.hazmat.primitives.serialization import pkcs12
+
+        try:
+            pkcs12.load_pkcs12(data, None)
+        except Exception:  # ValueError / UnsupportedAlgorithm: it needs the password
+            return True
+        return False
+    return structure.mac is not None or any(p.part != "mac" for p in structure.protections)
 
 
 def _contents(path: Path, data: bytes, structure: Structure, loaded) -> PfxContents:
@@ -195,8 +215,12 @@ def dotnet_name(name) -> str:
 
 def certificate_info(cert, store: StoreRef | None = None, key: KeyPresence = KeyPresence.NO) -> CertificateInfo:
     """A CertificateInfo from a cryptography certificate, shaped like the store backends' ones."""
-    from cryptography import x509
+    import hashlib
 
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    der = cert.public_bytes(Encoding.DER)
     serial = cert.serial_number
     length = max(1, (serial.bit_length() + 8) // 8)  # DER INTEGER: room for the sign bit
     ekus: tuple[str, ...] = ()
@@ -214,6 +238,8 @@ def certificate_info(cert, store: StoreRef | None = None, key: KeyPresence = Key
         not_after=cert.not_valid_after_utc,
         has_private_key=key,
         ekus=ekus,
+        sha256=hashlib.sha256(der).hexdigest().upper(),
+        der=der,
     )
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
+from typing import Collection, Iterable, Mapping, Sequence
 
 from pycert.common.dates import DAY
 from pycert.common.model import CertificateInfo, Placement, StoreRef, rdn_value
+from pycert.common.shown import shown
 
 ROLE_STORE = {"leaf": "My", "intermediate": "CA", "root": "Root", "other": "AddressBook"}
 # Leaf first, roots last: a declined root dialog then cannot stop the leaf.
@@ -56,6 +57,49 @@ class ImportStep:
     def placement(self) -> Placement:
         """The record the platform import fills in for this step (status, detail)."""
         return Placement(self.thumbprint, self.subject, self.role, self.store, der=self.der)
+
+
+@dataclass(frozen=True)
+class RootLeftOut:
+    """A self-signed CA certificate of a PFX that the import does not write to a Root store.
+
+    A root goes into a Root store only when [rootca] pins its SHA-256. Otherwise it is
+    `present` (already in a Root store of the terminal: nothing to write) or `skipped`.
+    The leaf and the intermediates are imported either way."""
+
+    file: str
+    subject: str
+    thumbprint: str
+    sha256: str
+    status: str  # "skipped" | "present"
+    present_in: tuple[StoreRef, ...] = ()
+
+    def describe(self) -> str:
+        name = shown(rdn_value(self.subject, "CN") or self.subject, 80)
+        if self.status == "present":
+            return f"root {name} is already in {self.present_in[0]}; nothing written (only a root pinned in [rootca] is written)."
+        pin_name = name[:64].replace('"', "'").strip() or self.thumbprint[:16]
+        return (
+            f"root {name} (SHA-256 {self.sha256}) was not imported: it is neither pinned in [rootca] nor in a Root "
+            "store of this terminal. If you trust it, add it to the policy "
+            f'([[rootca.pins]] name = "{pin_name}", sha256 = "{self.sha256}", required = false) and import again.'
+        )
+
+    def as_json(self) -> dict:
+        return {"role": "root", "subject": self.subject, "thumbprint": self.thumbprint, "sha256": self.sha256,
+                "status": self.status, "present_in": [str(s) for s in self.present_in], "message": self.describe()}
+
+
+def roots_left_out(
+    file: str, roots: Iterable[CertificateInfo], pins: Collection[str], present: Mapping[str, Sequence[StoreRef]]
+) -> list[RootLeftOut]:
+    """The PFX's roots that must not be written: every one whose SHA-256 (of the DER) is
+    not pinned. `present`: SHA-256 -> the Root stores of the terminal that hold it."""
+    return [
+        RootLeftOut(file, r.subject, r.thumbprint, r.sha256, "present" if present.get(r.sha256) else "skipped",
+                    tuple(present.get(r.sha256, ())))
+        for r in roots if r.sha256 not in pins
+    ]
 
 
 def import_steps(

@@ -7,7 +7,7 @@ from pycert.pfx import rules
 from pycert.common.model import Placement
 from pycert.common.output import certificate_fields
 
-ROOT_NOTE = " (LocalMachine\\Root when run elevated)"
+ROOT_NOTE = " (only when pinned in [rootca]; LocalMachine\\Root when run elevated)"
 
 
 def inspection_json(inspection) -> dict:
@@ -72,6 +72,7 @@ def import_json(report) -> dict:
         "verified": report.verified,
         "profile": report.inspection.profile,
         "placements": [placement_json(p) for p in report.placements],
+        "roots_left_out": [r.as_json() for r in report.roots_left],
         "plan": [step.as_json() for step in report.steps],
         "not_honoured_here": list(report.unhonoured),
         "warnings": list(report.inspection.warnings),
@@ -85,8 +86,12 @@ def import_text(report) -> str:
     for p in report.placements:
         note = f" ({p.detail})" if p.detail else ""
         lines.append(f"  {p.status:<9} {p.role:<12} {p.store}  {p.subject}  {p.thumbprint}{note}")
+    for r in report.roots_left:
+        lines.append(f"  {r.status:<9} {'root':<12} -  {r.subject}  {r.thumbprint}")
     if not report.dry_run:
         lines.append(f"Verified:  {'yes, the certificate is in its store' if report.verified else 'NO'}")
+    for root in report.roots_left:
+        lines.append(f"note: {root.describe()}")
     for option in report.unhonoured:
         lines.append(f"Not honoured on this platform: {option}")
     lines += [f"warning: {w}" for w in report.inspection.warnings]

@@ -332,6 +332,7 @@ class DotNetStores:
             has_private_key=key,
             friendly_name=cert.FriendlyName or "",
             sha256=hashlib.sha256(der).hexdigest().upper(),
+            der=der,
             **details,
         )
 

@@ -152,6 +152,24 @@ class Profile(_Strict):
     # folder) and the environment variable that holds its password when no sidecar file does.
     staging_folders: list[str] = Field(default_factory=list)
     password_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+    # SHA-256 of the SubjectPublicKeyInfo of CA keys whose certificates count as this
+    # profile's renewals even though another CA key issued the current one (expiry/trust.py).
+    trusted_issuers: list[str] = Field(default_factory=list, max_length=64)
+
+    @field_validator("trusted_issuers")
+    @classmethod
+    def _key_digests(cls, value: list[str]) -> list[str]:
+        digests = []
+        for item in value:
+            digest = re.sub(r"[\s:]", "", item).upper()
+            if not SHA256_HEX.match(digest):
+                raise ValueError(
+                    f"'{shown(item, 80)}' is not a SHA-256 of a CA's public key: write 64 hexadecimal digits "
+                    "(pycert list --format json shows it as issuer_key_sha256)"
+                )
+            if digest not in digests:
+                digests.append(digest)
+        return digests
 
     @field_validator("stores")
     @classmethod

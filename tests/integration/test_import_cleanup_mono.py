@@ -21,10 +21,21 @@ MY = StoreRef("CurrentUser", "My")
 PW = Secret("1234", "test")
 
 
-def make_policy(staging=None, **obn):
+def make_policy(staging=None, pin=None, **obn):
+    """The built-in policy, with `obn` profile keys, a staging folder, and `pin` (a sample
+    root) pinned in [rootca] so that an import may write it to a Root store."""
     if staging is not None:
         obn["staging_folders"] = [str(staging)]
-    return Policy.model_validate(merge_with_builtin({"profiles": {"obn": obn}} if obn else {}))
+    data: dict = {"profiles": {"obn": obn}} if obn else {}
+    if pin is not None:
+        data["rootca"] = {"pins": [{"name": "Sample Root CA", "sha256": root_sha256(pin), "required": False}]}
+    return Policy.model_validate(merge_with_builtin(data))
+
+
+def root_sha256(sample) -> str:
+    import hashlib
+
+    return hashlib.sha256(sample.der).hexdigest().upper()
 
 
 def thumbprints(store, name="My"):
@@ -53,7 +64,7 @@ def renewed(tmp_path):
 def test_import_routes_chain_and_twice_is_one_copy(mono_store, renewed):
     path, leaf, inter, root = renewed
     for expected in ("added", "present"):
-        report = pfx_import.run(make_policy(), mono_store.backend, NOW, path, PW)
+        report = pfx_import.run(make_policy(pin=root), mono_store.backend, NOW, path, PW)
         assert [(p.role, str(p.store), p.status) for p in report.placements] == [
             ("leaf", "CurrentUser\\My", expected),
             ("intermediate", "CurrentUser\\CA", expected),
@@ -64,6 +75,20 @@ def test_import_routes_chain_and_twice_is_one_copy(mono_store, renewed):
     assert thumbprints(mono_store) == [leaf.thumbprint]
     assert thumbprints(mono_store, "CA") == [inter.thumbprint] and thumbprints(mono_store, "Root") == [root.thumbprint]
     assert any("extended properties" in u for u in report.unhonoured)
+
+
+def test_an_unpinned_root_from_a_pfx_is_left_out_and_said_so(mono_store, renewed):
+    path, leaf, inter, root = renewed
+    report = pfx_import.run(make_policy(), mono_store.backend, NOW, path, PW)
+    assert [(p.role, p.status) for p in report.placements] == [("leaf", "added"), ("intermediate", "added")]
+    assert [(r.thumbprint, r.status) for r in report.roots_left] == [(root.thumbprint, "skipped")]
+    message = report.roots_left[0].describe()
+    assert f'sha256 = "{root_sha256(root)}"' in message and "[[rootca.pins]]" in message
+    assert mono_store.files("Trust") == [] and report.verified and report.exit_code == 0
+    # once the root is in a Root store (put there by an administrator), it counts as present
+    mono_store.add(root, "CurrentUser\\Root", with_ca=False)
+    again = pfx_import.run(make_policy(), mono_store.backend, NOW, path, PW)
+    assert [(r.status, [str(s) for s in r.present_in]) for r in again.roots_left] == [("present", ["CurrentUser\\Root"])]
 
 
 def test_refusals_change_nothing(mono_store, tmp_path):
@@ -137,7 +162,10 @@ def test_remediate_imports_verifies_cleans_up_then_is_idempotent(mono_store, old
     result = remediate(mono_store, staging, tmp_path, notifier)
     assert (result.verdict, result.exit_code) == ("remediated", 0)
     assert thumbprints(mono_store) == [renewed[1].thumbprint]
-    assert [a["action"] for a in result.details["actions"]] == ["import", "remove"]
+    # the PFX's sample root is not pinned: left out and said so, the leaf still renews
+    assert [(a["action"], a["status"]) for a in result.details["actions"]] == [
+        ("import", "imported"), ("root", "skipped"), ("remove", "removed")]
+    assert renewed[3].thumbprint not in thumbprints(mono_store, "Root")
     assert result.details["imported"] == 1 and result.details["removed"] == 1 and notifier.shown == []
     again = remediate(mono_store, staging, tmp_path, notifier)
     assert (again.verdict, again.exit_code, again.details["actions"]) == ("compliant", 0, [])
@@ -224,7 +252,7 @@ def test_fault_store_add_fails_half_way(mono_store, old, renewed, monkeypatch):
         return real_open(store, flags)
 
     monkeypatch.setattr(mono_store.backend, "_open", open_)
-    report = pfx_import.run(make_policy(), mono_store.backend, NOW, renewed[0], PW)
+    report = pfx_import.run(make_policy(pin=renewed[3]), mono_store.backend, NOW, renewed[0], PW)
     assert {p.role: p.status for p in report.placements} == {"leaf": "added", "intermediate": "failed", "root": "added"}
     assert (report.outcome, report.exit_code) == ("incomplete", 1)
     assert "access denied to CA" in report.messages[0]
@@ -258,8 +286,8 @@ def test_pfx_certificate_info_matches_what_mono_reads(mono_store, renewed):
 
     path, leaf, inter, root = renewed
     contents = pfx.load(path, PW)
-    pfx_import.run(make_policy(), mono_store.backend, NOW, path, PW)
+    pfx_import.run(make_policy(pin=root), mono_store.backend, NOW, path, PW)
     for name, info in (("My", contents.leaf), ("CA", contents.chain[0].info), ("Root", contents.chain[1].info)):
         [stored] = mono_store.backend.read(StoreRef("CurrentUser", name)).certificates
-        for attribute in ("subject", "issuer", "thumbprint", "serial", "not_before", "not_after", "ekus"):
+        for attribute in ("subject", "issuer", "thumbprint", "serial", "not_before", "not_after", "ekus", "sha256", "der"):
             assert getattr(stored, attribute) == getattr(info, attribute), (name, attribute)

@@ -14,6 +14,7 @@ from pycert.expiry.renewal import confirmed
 from pycert.pfx import rules as pfx_rules
 from pycert.policy.models import BUILTIN_POLICY, Policy
 from pycert.rootca.rules import InstallRootStep
+from tests.issuers import sample_ca_info, with_der
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=timezone.utc)
 MY = StoreRef("CurrentUser", "My")
@@ -24,16 +25,17 @@ POLICY = Policy.model_validate(BUILTIN_POLICY)
 
 def cert(tp, days_left, *, key=KeyPresence.UNKNOWN, store=MY, subject=SUBJECT, issuer=ISSUER):
     not_after = NOW + timedelta(days=days_left)
-    return CertificateInfo(store, subject, issuer, tp, "01", not_after - timedelta(days=1186), not_after, key)
+    # signed by the sample CA that Stores keeps in CurrentUser\Root: the issuer verifies
+    return with_der(CertificateInfo(store, subject, issuer, tp, "01", not_after - timedelta(days=1186), not_after, key))
 
 
 class Stores:
-    """Mono-like stores in memory: keys unknown, nothing written."""
+    """Mono-like stores in memory: keys unknown, nothing written; the sample CA in CurrentUser\\Root."""
 
     keys_known = False
 
     def __init__(self, *certs):
-        self.certs = list(certs)
+        self.certs = [*certs, sample_ca_info()]
 
     def read_many(self, stores):
         return [StoreReading(s, "ok", tuple(c for c in self.certs if c.store == s)) for s in stores]

@@ -8,6 +8,7 @@ import pytest
 from pycert.expiry import rules
 from pycert.pfx import rules as pfx_rules
 from pycert.common.model import CertificateInfo, KeyPresence, StoreRef
+from tests.issuers import trust_of
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=timezone.utc)
 MY = StoreRef("CurrentUser", "My")
@@ -68,7 +69,7 @@ def test_successor_key_trusted(key, keys_known, trusted):
 
 
 def _plan(certs, keys_known=True):
-    return {s.certificate.thumbprint: (s.remove, s.reason, s.successor) for s in rules.cleanup_plan(certs, NOW, keys_known)}
+    return {s.certificate.thumbprint: (s.remove, s.reason, s.successor) for s in rules.cleanup_plan(certs, NOW, keys_known, trust_of(certs))}
 
 
 def test_cleanup_removes_superseded_only():
@@ -126,5 +127,7 @@ def test_reminder_milestone(days, milestone):
 def test_pick_renewal():
     old = cert("OLD", 20)
     staged = [cert("SAME", 20), cert("OTHER", 1180, issuer="CN=Other"), cert("A", 1000), cert("B", 1180), cert("STALE", 10)]
-    assert rules.pick_renewal(old, staged, NOW).thumbprint == "B"
-    assert rules.pick_renewal(old, staged[:2], NOW) is None
+    trust = trust_of([old, *staged])
+    assert rules.pick_renewal(old, staged, NOW, trust).thumbprint == "B"
+    assert rules.pick_renewal(old, staged[:2], NOW, trust) is None
+    assert rules.pick_renewal(old, staged, NOW) is None  # nothing verified: nothing renews
