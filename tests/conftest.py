@@ -67,7 +67,9 @@ def issuing_cas(samples) -> list:
 
     cas = {}
     for sample in samples:
-        cert = sample.certificate
+        cert = getattr(sample, "certificate", None)  # a bare DER holder has no CA to add
+        if cert is None:
+            continue
         try:
             is_ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
         except x509.ExtensionNotFound:

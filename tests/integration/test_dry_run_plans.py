@@ -50,6 +50,12 @@ def targets(plan: list[dict], action: str) -> set[tuple[str, str]]:
     return {(step["store"], step["thumbprint"]) for step in plan if step["action"] == action}
 
 
+def pin_toml(root) -> str:
+    """[rootca] pinning the PFX's sample root: only a pinned root is written to a Root store."""
+    digest = hashlib.sha256(root.der).hexdigest().upper()
+    return f'\n[[rootca.pins]]\nname = "Sample Root CA"\nsha256 = "{digest}"\nrequired = false\n'
+
+
 def renewal_terminal(cli_sandbox, tmp_path):
     """20 days left on the installed certificate; its renewal, with chain, staged in Downloads."""
     old = samples.obn_certificate("0110119153", 20, NOW, key_seed=1)
@@ -59,7 +65,7 @@ def renewal_terminal(cli_sandbox, tmp_path):
     root, inter = samples.obn_chain(NOW)
     pfx, leaf = obn_pfx(staging, "0110119153_renewed.pfx", 1185, NOW, password=SECRET, chain=(inter, root))
     (staging / "0110119153_renewed.txt").write_text(SECRET + "\n", encoding="utf-8")
-    cli_sandbox.write_policy(f"[profiles.obn]\nstaging_folders = [{json.dumps(str(staging))}]\n")
+    cli_sandbox.write_policy(f"[profiles.obn]\nstaging_folders = [{json.dumps(str(staging))}]\n" + pin_toml(root))
     return old, pfx, leaf, inter, root
 
 
@@ -103,6 +109,7 @@ def test_remediate_expiry_dry_run_shows_each_store_then_the_real_run_does_exactl
 def test_import_dry_run_plan_is_what_the_import_does(cli_sandbox, tmp_path):
     root, inter = samples.obn_chain(NOW)
     pfx, leaf = obn_pfx(tmp_path, "new.pfx", 1185, NOW, password=SECRET, chain=(inter, root))
+    cli_sandbox.write_policy(pin_toml(root))
     env = {"PFX_PW": SECRET}
     untouched, before = tree(tmp_path), certificates(tmp_path)
 

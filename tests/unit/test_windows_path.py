@@ -47,8 +47,17 @@ def windows(mocker, tmp_path):
     return w
 
 
-def run_import(w, **kw):
-    return pfx_import.run(POLICY, w.backend, NOW, w.path, Secret(PASSWORD, "test"), **kw)
+def pinned(root) -> Policy:
+    """The built-in policy with the PFX's sample root pinned in [rootca]: only then may an
+    import write it to a Root store."""
+    import hashlib
+
+    pin = {"name": "Sample Root CA", "sha256": hashlib.sha256(root.der).hexdigest(), "required": False}
+    return Policy.model_validate({**BUILTIN_POLICY, "rootca": {**BUILTIN_POLICY.get("rootca", {}), "pins": [pin]}})
+
+
+def run_import(w, policy=None, **kw):
+    return pfx_import.run(policy or pinned(w.root), w.backend, NOW, w.path, Secret(PASSWORD, "test"), **kw)
 
 
 @pytest.mark.parametrize(
@@ -93,6 +102,18 @@ def test_root_goes_to_localmachine_when_elevated(windows, mocker):
     report = run_import(windows)
     assert str(report.placements[-1].store) == "LocalMachine\\Root"
     assert ("LocalMachine", "Root") in windows.stores.content
+
+
+def test_an_unpinned_root_is_never_written_even_elevated(windows, mocker):
+    """Attack case 2: a PFX carrying its own root. Elevated, the import would have put it
+    into LocalMachine\\Root with no dialog; without a pin it goes nowhere."""
+    mocker.patch.object(windows.backend, "is_elevated", return_value=True)
+    report = run_import(windows, policy=POLICY)
+    assert [(p.role, str(p.store)) for p in report.placements] == [
+        ("leaf", "CurrentUser\\My"), ("intermediate", "CurrentUser\\CA")]
+    assert [c for c in windows.stores.calls if c[0] == "Add" and c[1][1] == "Root"] == []
+    assert [(r.thumbprint, r.status) for r in report.roots_left] == [(windows.root.thumbprint, "skipped")]
+    assert report.verified and report.exit_code == 0
 
 
 def test_declined_root_dialog_is_reported_and_leaf_kept(windows):
@@ -191,6 +212,8 @@ def _seed_old_and_new(windows, new_has_key=True):
     old = samples.obn_certificate("0110119153", 20, NOW, key_seed=1)
     my = windows.stores.content.setdefault(("CurrentUser", "My"), [])
     my += [FakeCert(old.der, True, 501), FakeCert(windows.leaf.der, new_has_key, 502)]
+    # the CA that issued both, where the import wizard puts it: their issuer verifies
+    windows.stores.content.setdefault(("CurrentUser", "Root"), []).append(FakeCert(samples.sample_ca().der, False, 503))
     return old
 
 
