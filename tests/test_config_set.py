@@ -133,3 +133,17 @@ def test_cli_default_target_is_the_standard_policy_path(tmp_path, run_pycert):
     run = run_pycert("config", "set", "profiles.obn.urgent_days=3")
     assert run.code == 0, run.stderr
     assert load_policy_file(Path(tmp_path) / "pycert" / "pycert.toml").policy.profiles["obn"].urgent_days == 3
+
+
+def test_trusted_issuers_are_normalised_and_checked(run_pycert, tmp_path):
+    policy = tmp_path / "p.toml"
+    policy.write_text('checks = ["expiry"]\n', encoding="utf-8")
+    digest = "ab:" * 31 + "ab"
+    ok = run_pycert("--config", str(policy), "config", "set", f"profiles.obn.trusted_issuers={digest}")
+    assert ok.code == 0, ok.stderr
+    from pycert.policy.load import load_policy_file
+
+    assert load_policy_file(policy).policy.profiles["obn"].trusted_issuers == ["AB" * 32]
+    bad = run_pycert("--config", str(policy), "config", "set", "profiles.obn.trusted_issuers=not-a-digest")
+    assert bad.code == 2 and "is not a SHA-256 of a CA's public key" in bad.stderr
+    assert load_policy_file(policy).policy.profiles["obn"].trusted_issuers == ["AB" * 32]  # unchanged
