@@ -61,7 +61,9 @@ def paired_medians(commands: list[list[str]], env: dict, runs: int) -> list[floa
 
 
 def seed(base: Path, count: int) -> None:
-    from pycert.demo.samples import obn_certificate, utc_now
+    """`count` OBN certificates in CurrentUser\\My, and the sample CA that issued them in
+    CurrentUser\\Root (as on a real terminal), so detect verifies every issuer."""
+    from pycert.demo.samples import obn_certificate, sample_ca, utc_now
 
     now = utc_now()
     ders = [obn_certificate(f"{i:010d}", 30 + i % 900, now).der for i in range(count)]
@@ -69,13 +71,16 @@ def seed(base: Path, count: int) -> None:
     folder.mkdir()
     for i, der in enumerate(ders):
         (folder / f"{i}.der").write_bytes(der)
+    (base / "ca.der").write_bytes(sample_ca().der)
     code = (
         "import sys; from pathlib import Path\n"
         "from pycert.platform import store_backend\nfrom pycert.common.model import StoreRef\n"
-        "store_backend().add_der(StoreRef('CurrentUser','My'), *(p.read_bytes() for p in Path(sys.argv[1]).iterdir()))\n"
+        "b = store_backend()\n"
+        "b.add_der(StoreRef('CurrentUser','My'), *(p.read_bytes() for p in Path(sys.argv[1]).iterdir()))\n"
+        "b.add_der(StoreRef('CurrentUser','Root'), Path(sys.argv[2]).read_bytes())\n"
     )
     env = dict(os.environ, XDG_CONFIG_HOME=str(base), PYTHONPATH=str(ROOT))
-    subprocess.run([sys.executable, "-c", code, str(folder)], env=env, check=True)
+    subprocess.run([sys.executable, "-c", code, str(folder), str(base / "ca.der")], env=env, check=True)
 
 
 def main() -> None:
