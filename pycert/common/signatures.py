@@ -11,6 +11,8 @@ import hashlib
 import warnings
 from functools import lru_cache
 
+from pycert.common import der
+
 
 @lru_cache(maxsize=8192)
 def _load(der: bytes):
@@ -43,16 +45,33 @@ def spki_sha256(der: bytes) -> str | None:
     return hashlib.sha256(spki).hexdigest().upper()
 
 
-def names(der: bytes) -> tuple[bytes, bytes] | None:
-    """(subject, issuer) as DER-encoded Names: how a certificate is matched to the CA
-    certificates that may have issued it, whatever a platform's display of names does."""
-    cert = _load(der)
-    if cert is None:
-        return None
+@lru_cache(maxsize=8192)
+def names(cert_der: bytes) -> tuple[bytes, bytes] | None:
+    """(subject, issuer) as DER-encoded Names, exactly as they are in the certificate: how a
+    certificate is matched to the CA certificates that may have issued it (RFC 5280 name
+    chaining), whatever a platform's display of names does. None for bytes that are not
+    a certificate. Read by walking the TBSCertificate (cryptography rebuilds Name objects,
+    20x slower on thousands of certificates)."""
     try:
-        return cert.subject.public_bytes(), cert.issuer.public_bytes()
-    except ValueError:
+        _, start, end = der.tlv(cert_der, 0, len(cert_der))
+        tag, tbs_start, tbs_end = der.tlv(cert_der, start, end)
+        fields = der.children(cert_der, tbs_start, tbs_end)
+    except (der.Truncated, der.Malformed, der.Ber):
         return None
+    offset = 1 if fields and fields[0][0] == 0xA0 else 0  # [0] version is optional (v1)
+    if tag != 0x30 or len(fields) < offset + 5:
+        return None
+    issuer, subject = fields[offset + 2], fields[offset + 4]
+    if issuer[0] != 0x30 or subject[0] != 0x30:
+        return None
+    return _element(cert_der, subject), _element(cert_der, issuer)
+
+
+def _element(data: bytes, element: tuple[int, int, int]) -> bytes:
+    """The whole TLV of a child element (its header too), found from its content span."""
+    _, start, end = element
+    header = 2 if end - start < 0x80 else 2 + ((end - start).bit_length() + 7) // 8
+    return data[start - header:end]
 
 
 def may_issue(der: bytes) -> bool:

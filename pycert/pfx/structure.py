@@ -16,6 +16,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 
+from pycert.common import der
 from pycert.common.errors import UsageError
 from pycert.common.secret import Secret
 
@@ -111,48 +112,9 @@ class _Mac:
     value: bytes
 
 
-class _Truncated(Exception):
-    pass
-
-
-class _Malformed(Exception):
-    pass
-
-
-class _Ber(Exception):
-    pass
-
-
-def _tlv(data: bytes, pos: int, end: int) -> tuple[int, int, int]:
-    """(tag, content start, content end) of the element at `pos`."""
-    if pos + 2 > end:
-        raise _Truncated
-    tag, length = data[pos], data[pos + 1]
-    pos += 2
-    if tag & 0x1F == 0x1F:
-        raise _Malformed
-    if length == 0x80:
-        raise _Ber
-    if length & 0x80:
-        count = length & 0x7F
-        if count > 4:
-            raise _Malformed
-        if pos + count > end:
-            raise _Truncated
-        length = int.from_bytes(data[pos : pos + count], "big")
-        pos += count
-    if pos + length > end:
-        raise _Truncated
-    return tag, pos, pos + length
-
-
-def _children(data: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
-    out, pos = [], start
-    while pos < end:
-        tag, s, e = _tlv(data, pos, end)
-        out.append((tag, s, e))
-        pos = e
-    return out
+# DER walking lives in common/der.py; the short names keep this module readable.
+_Truncated, _Malformed, _Ber = der.Truncated, der.Malformed, der.Ber
+_tlv, _children = der.tlv, der.children
 
 
 def _oid(data: bytes, element: tuple[int, int, int]) -> str:
