@@ -1,6 +1,7 @@
 """detect/remediate mpki end to end: real MSIs, a real HTTPS portal on 127.0.0.1, and the
 registry and msiexec replaced (they exist only on Windows)."""
 
+import ntpath
 from datetime import datetime, timedelta, timezone
 from unittest.mock import MagicMock
 
@@ -34,7 +35,9 @@ def machine(mocker, monkeypatch, tmp_path):
     mocker.patch.object(registry, "_winreg", side_effect=lambda: FakeWinreg(m.data))
 
     def spawn(argv):
-        m.events.append(("spawn", argv[1] if argv[0].endswith("msiexec.exe") else argv[0], argv[2] if len(argv) > 2 else ""))
+        m.events.append(("spawn", argv[1] if argv[0].endswith("msiexec.exe") else ntpath.basename(argv[0]),
+                         argv[2] if len(argv) > 2 else ""))
+        assert ntpath.isabs(argv[0]), f"{argv[0]} is started by bare name (current-directory search)"
         if argv[1] == "/x":
             m.data[(HKLM, "32")].pop(argv[2], None)
             return 0
@@ -62,7 +65,9 @@ def machine(mocker, monkeypatch, tmp_path):
     kernel32.CreateFileW.side_effect = lock
     kernel32.CloseHandle.side_effect = lambda h: m.events.append(("close", h))
     m.kernel32 = kernel32
-    mocker.patch.object(msiexec, "_kernel32", return_value=fake_library(KERNEL32, kernel32))
+    fake_kernel32 = fake_library(KERNEL32, kernel32)
+    fake_kernel32.last_errors["OpenMutexW"] = 2  # ERROR_FILE_NOT_FOUND: no installer transaction
+    mocker.patch.object(msiexec, "_kernel32", return_value=fake_kernel32)
     mocker.patch.object(msiexec, "_processes", return_value=[(42, r"C:\Program Files (x86)\Cybertrust\MPKI\Tray.exe")])
     real_verify = authenticode.verify
 

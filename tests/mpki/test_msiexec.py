@@ -63,6 +63,27 @@ def test_mutex_timeout(os_calls):
     os_calls.kernel32.CloseHandle.assert_called_once_with(0x1234)
 
 
+def test_an_installer_mutex_we_may_not_open_is_busy_not_free(os_calls, mocker):
+    """Defect 3: ERROR_ACCESS_DENIED from OpenMutexW is a transaction of another account,
+    not "no transaction": look again every 5 s, and report busy at the timeout."""
+    kernel32 = msiexec._kernel32()
+    kernel32.last_errors["OpenMutexW"] = 5  # ERROR_ACCESS_DENIED
+    assert msiexec.wait_for_mutex(12) is False
+    assert os_calls.kernel32.OpenMutexW.call_count == 4
+    assert [c.args for c in os_calls.sleep.call_args_list] == [(5,), (5,), (2,)]
+    os_calls.kernel32.WaitForSingleObject.assert_not_called()
+
+
+def test_a_denied_mutex_that_becomes_openable_is_waited_for(os_calls):
+    kernel32 = msiexec._kernel32()
+    kernel32.last_errors["OpenMutexW"] = 5
+    os_calls.kernel32.OpenMutexW.side_effect = [0, 0x1234]
+    os_calls.kernel32.WaitForSingleObject.return_value = msiexec.WAIT_OBJECT_0
+    assert msiexec.wait_for_mutex(60) is True
+    os_calls.kernel32.WaitForSingleObject.assert_called_once_with(0x1234, 55000)
+    os_calls.kernel32.ReleaseMutex.assert_called_once_with(0x1234)
+
+
 def test_1618_is_retried_with_backoff(os_calls):
     os_calls.spawn.side_effect = [1618, 1618, 0]
     run = msiexec.run_msiexec(Step("install", "new.msi", "i.log"), busy_retries=3)
@@ -88,7 +109,8 @@ def test_tray_processes_under_the_install_folder_or_named_are_closed(os_calls):
     ]
     closed = msiexec.close_processes("C:\\Program Files\\Cybertrust\\MPKI Client\\", ["mpkihelper.exe"])
     assert os_calls.spawn.call_args_list == [
-        call(["taskkill.exe", "/PID", "10", "/T", "/F"]), call(["taskkill.exe", "/PID", "13", "/T", "/F"])]
+        call([r"C:\Windows\System32\taskkill.exe", "/PID", "10", "/T", "/F"]),
+        call([r"C:\Windows\System32\taskkill.exe", "/PID", "13", "/T", "/F"])]
     assert closed == ["mpkiclienttray.exe (pid 10)", "mpkihelper.exe (pid 13)"]
 
 

@@ -25,6 +25,7 @@ LONG = ctypes.c_int32
 HRESULT = ctypes.c_int32  # also SECURITY_STATUS (NCrypt) and LSTATUS
 HANDLE = ctypes.c_void_p
 PVOID = ctypes.c_void_p
+ULONG_PTR = ctypes.c_size_t  # pointer-sized integer (HCRYPTPROV, HCRYPTPROV_OR_NCRYPT_KEY_HANDLE)
 LPCWSTR = ctypes.c_wchar_p
 LPWSTR = ctypes.c_wchar_p
 INVALID_HANDLE_VALUE = ctypes.c_void_p(-1).value

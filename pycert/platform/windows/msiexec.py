@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 from pycert.mpki.rules import ALREADY_RUNNING, Step, exit_meaning
-from pycert.platform.windows.ffi import WinError
+from pycert.platform.windows.ffi import ERROR_FILE_NOT_FOUND, WinError
 from pycert.platform.windows.kernel32 import KERNEL32
 
 MUTEX_NAME = "Global\\_MSIExecute"
@@ -20,11 +20,18 @@ MUTEX_MODIFY_STATE = 0x0001
 WAIT_OBJECT_0 = 0x0
 WAIT_ABANDONED = 0x80
 WAIT_TIMEOUT = 0x102
+MUTEX_POLL_SECONDS = 5  # how often an installer mutex we may not open is looked at again
 BUSY_BACKOFF_SECONDS = 30
 
 
+def system32(program: str) -> str:
+    """The full path of a Windows program: a bare name would be searched for in the current
+    directory first (CreateProcess's search order), where anyone may have put a copy."""
+    return ntpath.join(os.environ.get("SystemRoot", r"C:\Windows"), "System32", program)
+
+
 def msiexec_path() -> str:
-    return ntpath.join(os.environ.get("SystemRoot", r"C:\Windows"), "System32", "msiexec.exe")
+    return system32("msiexec.exe")
 
 
 def uninstall_argv(product_code: str, log: str) -> list[str]:
@@ -123,14 +130,26 @@ def wait_for_mutex(timeout_seconds: int) -> bool:
     """True when no Windows Installer transaction runs (now or within the timeout).
 
     The mutex is taken and released at once: holding it would block our own msiexec.
+    Only ERROR_FILE_NOT_FOUND means "no transaction". ERROR_ACCESS_DENIED is a transaction
+    whose mutex this account may not open (the installer service's DACL): busy, and so is
+    any other failure; it is looked at again every MUTEX_POLL_SECONDS until the timeout.
     """
     k32 = _kernel32()
+    waited = 0.0
+    while True:
+        try:
+            handle = k32.OpenMutexW(SYNCHRONIZE | MUTEX_MODIFY_STATE, False, MUTEX_NAME)
+            break
+        except WinError as exc:
+            if exc.code == ERROR_FILE_NOT_FOUND:
+                return True
+            if waited >= timeout_seconds:
+                return False
+            step = min(MUTEX_POLL_SECONDS, timeout_seconds - waited)
+            _sleep(step)
+            waited += step
     try:
-        handle = k32.OpenMutexW(SYNCHRONIZE | MUTEX_MODIFY_STATE, False, MUTEX_NAME)
-    except WinError:
-        return True  # no installer service transaction exists
-    try:
-        result = k32.WaitForSingleObject(handle, int(timeout_seconds * 1000))
+        result = k32.WaitForSingleObject(handle, int((timeout_seconds - waited) * 1000))
         if result in (WAIT_OBJECT_0, WAIT_ABANDONED):
             k32.ReleaseMutex(handle)
             return True
@@ -147,7 +166,7 @@ def close_processes(install_location: str, extra_names: list[str]) -> list[str]:
     for pid, image in _processes():
         base = image.replace("/", "\\").rsplit("\\", 1)[-1].casefold()
         if (folder and image.casefold().startswith(folder)) or base in names:
-            if _spawn(["taskkill.exe", "/PID", str(pid), "/T", "/F"]) == 0:
+            if _spawn([system32("taskkill.exe"), "/PID", str(pid), "/T", "/F"]) == 0:
                 closed.append(f"{base} (pid {pid})")
     return closed
 
