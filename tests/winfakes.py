@@ -54,12 +54,22 @@ class FakeCert:
         return format(self.key_id, "X")
 
 
+class ClrError(Exception):
+    """A .NET exception as Windows raises it: an HResult (signed, as .NET reports it) and a
+    message localised to the UI language — Japanese here, so no code can decide on text."""
+
+    def __init__(self, message: str, hresult: int):
+        super().__init__(message)
+        self.Message = message
+        self.HResult = hresult - (1 << 32) if hresult >= 1 << 31 else hresult
+
+
 class CancelledError(Exception):
     HResult = -2147023673  # 0x800704C7 as .NET reports it (signed)
 
     def __init__(self):
-        super().__init__("The operation was canceled by the user.")
-        self.Message = "The operation was canceled by the user."
+        super().__init__("操作はユーザーによって取り消されました。")
+        self.Message = "操作はユーザーによって取り消されました。"
 
 
 @dataclass
@@ -82,7 +92,7 @@ class FakeStores:
             def Open(self, flags):
                 stores.calls.append(("Open", self.key, flags))
                 if flags & 4 and self.key not in stores.content:  # OpenExistingOnly
-                    raise Exception("The system cannot find the file specified.")
+                    raise ClrError("指定されたファイルが見つかりません。", 0x80070002)
                 stores.content.setdefault(self.key, [])
 
             @property
@@ -92,7 +102,7 @@ class FakeStores:
             def Add(self, cert):
                 stores.calls.append(("Add", self.key, cert.Thumbprint))
                 if self.key[1] in stores.fail_add:
-                    raise Exception("Access is denied.")
+                    raise ClrError("アクセスが拒否されました。", 0x80070005)
                 if self.key == ("CurrentUser", "Root") and stores.decline_root_dialog:
                     raise CancelledError()
                 if all(c.Thumbprint != cert.Thumbprint for c in stores.content[self.key]):
@@ -101,7 +111,7 @@ class FakeStores:
             def Remove(self, cert):
                 stores.calls.append(("Remove", self.key, cert.Thumbprint))
                 if stores.fail_remove:
-                    raise Exception("Access is denied.")
+                    raise ClrError("アクセスが拒否されました。", 0x80070005)
                 stores.content[self.key] = [c for c in stores.content[self.key] if c.Thumbprint != cert.Thumbprint]
 
             def Close(self):
@@ -141,6 +151,7 @@ def fake_crypt32(context_ids: list[int], seen_passwords: list):
     dll.CertDuplicateCertificateContext.side_effect = lambda ctx: ctx + 1000
     dll.CertFreeCertificateContext.return_value = 1
     dll.CertCloseStore.return_value = 1
+    dll.CryptAcquireCertificatePrivateKey.return_value = 1  # every linked key opens, unless a test says not
     dll.password_buffers = buffers
     return dll
 

@@ -130,10 +130,9 @@ class DotNetStores:
         try:
             handle = self._open(store, flags.ReadOnly | flags.OpenExistingOnly)
         except Exception as exc:
-            message = _clr_message(exc)
-            if _means_absent(message):
+            if self._absent(exc):
                 return StoreReading(store, "absent")
-            return StoreReading(store, "error", error=message)
+            return StoreReading(store, "error", error=_clr_message(exc))
         try:
             certificates = tuple(self._info(store, c) for c in handle.Certificates)
         except Exception as exc:
@@ -273,7 +272,17 @@ class DotNetStores:
             return
         rt = load_runtime()
         before = self.read(placement.store)
-        present = any(c.thumbprint == placement.thumbprint for c in before.certificates)
+        existing = next((c for c in before.certificates if c.thumbprint == placement.thumbprint), None)
+        present = existing is not None
+        if present and self.windows and (placement.role != "leaf" or existing.has_private_key is KeyPresence.YES):
+            # Add of a certificate already in the store re-points its key link to the
+            # container PFXImportCertStore just made, and the old one is orphaned for good.
+            # Keep the working copy; drop the new container. (A copy whose key is gone is
+            # re-added: its new link is the repair.)
+            placement.status = "present"
+            if placement.role == "leaf":
+                placement.detail = self._drop_new_key(cert)
+            return
         try:
             handle = self._open(placement.store, rt["OpenFlags"].ReadWrite)
             try:
@@ -288,6 +297,13 @@ class DotNetStores:
                 placement.status, placement.detail = "failed", message
             return
         placement.status = "present" if present else "added"
+
+    def _drop_new_key(self, cert) -> str:
+        try:
+            result = self._crypt32().delete_key_container(int(cert.Handle.ToInt64()))
+        except PlatformError as exc:
+            return f"already installed; the import's new key container was left behind ({exc.message})"
+        return f"already installed with its key; the import's new key container: {result}"
 
     def _crypt32(self):
         if self.crypt32 is None:
@@ -306,6 +322,16 @@ class DotNetStores:
                 f"use the CurrentUser store, or set {ALLOW_MONO_MACHINE_STORE}=1 if you mean it."
             )
 
+    def _absent(self, exc: Exception) -> bool:
+        """Decided on the HResult, never on the message (.NET Framework localises it: a
+        Japanese Windows says 指定されたファイルが見つかりません。). Windows: 0x80070002 from
+        CertOpenStore. Mono raises a plain CryptographicException (0x80131430) for a store
+        folder that does not exist; it has no other cause on OpenExistingOnly."""
+        code = _hresult(exc)
+        if code == HRESULT_FILE_NOT_FOUND:
+            return True
+        return self.name == "mono" and code == CORSEC_E_CRYPTO and type(exc).__name__ == "CryptographicException"
+
     def _open(self, store: StoreRef, flags):
         rt = load_runtime()
         location = getattr(rt["StoreLocation"], store.location)
@@ -314,7 +340,11 @@ class DotNetStores:
         return handle
 
     def _info(self, store: StoreRef, cert) -> CertificateInfo:
-        if cert.HasPrivateKey:
+        if cert.HasPrivateKey and self.windows:
+            # HasPrivateKey is only the key link; the container behind it may be gone.
+            # Opened silently (no UI) through CryptAcquireCertificatePrivateKey.
+            key = self._crypt32().key_state(int(cert.Handle.ToInt64()))
+        elif cert.HasPrivateKey:
             key = KeyPresence.YES
         else:
             key = KeyPresence.NO if self.keys_known else KeyPresence.UNKNOWN
@@ -361,10 +391,13 @@ def _utc(value) -> datetime:
     return _EPOCH_TICKS + timedelta(microseconds=ticks // 10)
 
 
-def _means_absent(message: str) -> bool:
-    """Mono: "Store X doesn't exists"; Windows: "The system cannot find the file specified"."""
-    lower = message.lower()
-    return "exist" in lower or "cannot find" in lower
+HRESULT_FILE_NOT_FOUND = 0x80070002  # HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)
+CORSEC_E_CRYPTO = 0x80131430  # Mono's CryptographicException for a store that does not exist
+
+
+def _hresult(exc: Exception) -> int:
+    value = getattr(exc, "HResult", None)
+    return value & 0xFFFFFFFF if isinstance(value, int) else 0
 
 
 def _clr_message(exc: Exception) -> str:
@@ -377,7 +410,7 @@ def _clr_message(exc: Exception) -> str:
 ERROR_CANCELLED_HRESULT = 0x800704C7
 
 
-def _cancelled(exc: Exception, message: str) -> bool:
+def _cancelled(exc: Exception, message: str = "") -> bool:
     """The CurrentUser\\Root "Security Warning" was answered No (or could not be shown)."""
-    hresult = getattr(exc, "HResult", None)
-    return (isinstance(hresult, int) and hresult & 0xFFFFFFFF == ERROR_CANCELLED_HRESULT) or "cancel" in message.lower()
+    # .NET carries ERROR_CANCELLED either as its HRESULT or as the bare Win32 code
+    return _hresult(exc) in (ERROR_CANCELLED_HRESULT, ERROR_CANCELLED_HRESULT & 0xFFFF)

@@ -67,6 +67,11 @@ def test_verify_passes_no_ui_file_choice_and_closes_the_state(mocker, pki):
     (0x80096010, "the file was changed after it was signed"),
     (0x800B0109, "the signer's certificate does not chain to a trusted root"),
     (0x800B0111, "the publisher is in Untrusted Certificates (Disallowed)"),
+    # defect 10: 0x80096019 is TRUST_E_BASIC_CONSTRAINTS (wintrust.h / winerror.h), not a usage error
+    (0x80096019, "a certificate in the signer's chain breaks its basic constraints (TRUST_E_BASIC_CONSTRAINTS)"),
+    (0x800B0110, "the signer's certificate is not valid for code signing (CERT_E_WRONG_USAGE)"),
+    (0x800B010A, "the signer's certificate chain could not be built (CERT_E_CHAINING); "
+                 "if the terminal is offline, install the signer's intermediate certificate"),
     (0x80001234, "WinVerifyTrust returned 0x80001234"),
 ])
 def test_failure_codes(mocker, status, reason):

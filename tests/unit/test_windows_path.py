@@ -184,11 +184,28 @@ def test_password_never_reaches_a_log_record_or_the_output(windows):
     assert all(PASSWORD not in e for e in events)
 
 
-def test_twice_imported_is_one_copy(windows):
+def test_twice_imported_is_one_copy_and_no_orphaned_key_container(windows, mocker):
+    """Defect 6: a second Add would re-point the installed copy's key link to the container
+    the second PFXImportCertStore made, orphaning the first one. Present: no Add; the new
+    container (the PFX store's leaf context, 1011) is deleted instead."""
     run_import(windows)
+    delete = mocker.patch.object(windows.backend.crypt32, "delete_key_container", return_value="deleted")
+    adds_before = [c for c in windows.stores.calls if c[0] == "Add"]
     second = run_import(windows)
     assert {p.status for p in second.placements} == {"present"}
+    assert [c for c in windows.stores.calls if c[0] == "Add"] == adds_before  # nothing added again
+    delete.assert_called_once_with(1011)
+    assert "new key container: deleted" in second.placements[0].detail
     assert len(windows.stores.content[("CurrentUser", "My")]) == 1
+
+
+def test_an_installed_copy_whose_key_is_gone_is_re_added(windows):
+    run_import(windows)
+    windows.dll.CryptAcquireCertificatePrivateKey.return_value = 0
+    windows.fake.last_errors["CryptAcquireCertificatePrivateKey"] = 0x80090016  # NTE_BAD_KEYSET
+    run_import(windows)
+    leaf_adds = [c for c in windows.stores.calls if c[0] == "Add" and c[1] == ("CurrentUser", "My")]
+    assert len(leaf_adds) == 2  # the second Add links the certificate to the new key: the repair
 
 
 def test_leaf_without_key_after_import_fails_verification(windows):
@@ -245,7 +262,7 @@ def test_cleanup_failure_leaves_old_certificate(windows, mocker):
     windows.stores.fail_remove = True
     report = cleanup.apply(cleanup.plan(POLICY, windows.backend, NOW), windows.backend)
     assert old.thumbprint in [c.Thumbprint for c in windows.stores.content[("CurrentUser", "My")]]
-    assert report.exit_code == 3 and "Access is denied" in report.messages[0]
+    assert report.exit_code == 3 and "アクセスが拒否されました" in report.messages[0]
 
 
 def test_delete_key_container_cng_exact_calls(mocker):
@@ -257,9 +274,10 @@ def test_delete_key_container_cng_exact_calls(mocker):
     assert crypt32.Crypt32(FakeWinDll(dll), FakeWinDll(ncrypt), FakeWinDll(advapi)).delete_key_container(501) == "deleted"
     assert ncrypt.NCryptOpenStorageProvider.call_args.args[1:] == ("Microsoft Software Key Storage Provider", 0)
     prov = ncrypt.NCryptOpenStorageProvider.call_args.args[0]
-    assert ncrypt.NCryptOpenKey.call_args.args[2:] == ("te-container-1", 0, 0)
+    # NCRYPT_SILENT_FLAG (0x40) on open and delete: a protected key fails instead of showing UI (defect 9)
+    assert ncrypt.NCryptOpenKey.call_args.args[2:] == ("te-container-1", 0, 0x40)
     ncrypt.NCryptDeleteKey.assert_called_once()
-    assert ncrypt.NCryptDeleteKey.call_args.args[1] == 0
+    assert ncrypt.NCryptDeleteKey.call_args.args[1] == 0x40
     ncrypt.NCryptFreeObject.assert_called_once()
     advapi.CryptAcquireContextW.assert_not_called()
     assert prov is not None
@@ -271,8 +289,26 @@ def test_delete_key_container_legacy_csp_exact_calls(mocker):
     advapi.CryptAcquireContextW.return_value = 1
     assert crypt32.Crypt32(FakeWinDll(dll), FakeWinDll(ncrypt), FakeWinDll(advapi)).delete_key_container(501) == "deleted"
     args = advapi.CryptAcquireContextW.call_args.args
-    assert args[1:] == ("le-container-2", "Microsoft Enhanced RSA and AES Cryptographic Provider", 24, 0x10 | 0x20)
+    # CRYPT_DELETEKEYSET | CRYPT_MACHINE_KEYSET | CRYPT_SILENT (defect 9)
+    assert args[1:] == ("le-container-2", "Microsoft Enhanced RSA and AES Cryptographic Provider", 24, 0x10 | 0x20 | 0x40)
     ncrypt.NCryptOpenStorageProvider.assert_not_called()
+
+
+def test_a_failed_cng_delete_frees_the_key_handle(mocker):
+    """Defect 9: NCryptDeleteKey frees the handle only when it succeeds."""
+    info = crypt32.CRYPT_KEY_PROV_INFO("te-container-3", "Microsoft Software Key Storage Provider", 0, 0, 0, None, 0)
+    dll, ncrypt, advapi = _prop_info_dll(mocker, info), mocker.Mock(), mocker.Mock()
+    ncrypt.NCryptOpenStorageProvider.return_value = 0
+    ncrypt.NCryptOpenKey.return_value = 0
+    ncrypt.NCryptDeleteKey.return_value = 0x80090010  # NTE_PERM
+    from pycert.common.errors import PlatformError
+
+    with pytest.raises(PlatformError, match="0x80090010"):
+        crypt32.Crypt32(FakeWinDll(dll), FakeWinDll(ncrypt), FakeWinDll(advapi)).delete_key_container(501)
+    key = ncrypt.NCryptOpenKey.call_args.args[1]
+    freed = [c.args[0] for c in ncrypt.NCryptFreeObject.call_args_list]
+    assert len(freed) == 2  # the key handle, then the provider handle
+    assert key is not None
 
 
 def test_delete_key_container_without_key(mocker):
@@ -303,5 +339,69 @@ def test_store_add_fails_half_way_on_windows(windows):
     windows.stores.fail_add = {"CA"}
     report = run_import(windows)
     assert {p.role: p.status for p in report.placements} == {"leaf": "added", "intermediate": "failed", "root": "added"}
-    assert (report.outcome, report.exit_code) == ("incomplete", 1) and "Access is denied" in report.messages[0]
+    assert (report.outcome, report.exit_code) == ("incomplete", 1) and "アクセスが拒否されました" in report.messages[0]
     assert windows.dll.CertFreeCertificateContext.call_count == 3
+
+
+def test_a_pfx_without_a_password_is_retried_with_null(windows):
+    """Defect 7: a PFX exported with no password is protected with a NULL password, which is
+    not L"" for PKCS#12's MAC. ERROR_INVALID_PASSWORD on "" is retried once with NULL."""
+    attempts = []
+
+    def pfx_import(blob, password, flags):
+        attempts.append(None if password is None else password.value)
+        return 0 if password is not None else 0xABC
+
+    windows.dll.PFXImportCertStore.side_effect = pfx_import
+    windows.fake.last_errors["PFXImportCertStore"] = 86  # ERROR_INVALID_PASSWORD
+    with windows.backend._crypt32().pfx_contexts(b"x", None, 0x1010) as handles:
+        assert handles == [1011, 1012, 1013]  # the contexts of the store the NULL-password import made
+    assert attempts == ["", None]
+
+
+def test_a_wrong_password_is_not_retried_without_one(windows):
+    from pycert.common.errors import PlatformError
+
+    attempts = []
+
+    def pfx_import(blob, password, flags):
+        attempts.append(None if password is None else password.value)
+        return 0
+
+    windows.dll.PFXImportCertStore.side_effect = pfx_import
+    windows.fake.last_errors["PFXImportCertStore"] = 86
+    with pytest.raises(PlatformError, match="rejected the PFX password"):
+        windows.backend._crypt32().pfx_contexts(b"x", Secret(PASSWORD, "test"), 0x1010).__enter__()
+    assert attempts == [PASSWORD]
+
+
+
+def test_a_key_link_whose_container_is_gone_is_no_key(windows):
+    """Defect 5: HasPrivateKey is the link. The renewed certificate's container was deleted
+    (profile reset, another tool's cleanup): its key opens nowhere, so the old certificate,
+    the only working one, must stay."""
+    old = _seed_old_and_new(windows)
+    windows.dll.CryptAcquireCertificatePrivateKey.side_effect = lambda ctx, *rest: 0 if ctx == 502 else 1
+    windows.fake.last_errors["CryptAcquireCertificatePrivateKey"] = 0x80090016  # NTE_BAD_KEYSET
+    reading = windows.backend.read(StoreRef("CurrentUser", "My"))
+    keys = {c.thumbprint: c.has_private_key.value for c in reading.certificates}
+    assert keys == {old.thumbprint: "yes", windows.leaf.thumbprint: "no"}
+    flags = {c.args[1] for c in windows.dll.CryptAcquireCertificatePrivateKey.call_args_list}
+    assert flags == {0x40 | 0x10000}  # CRYPT_ACQUIRE_SILENT_FLAG | CRYPT_ACQUIRE_ALLOW_NCRYPT_KEY_FLAG: never a prompt
+    assert cleanup.plan(POLICY, windows.backend, NOW).to_remove == []
+
+
+def test_a_key_that_needs_ui_is_unknown_and_not_trusted_for_removal(windows):
+    old = _seed_old_and_new(windows)
+    windows.dll.CryptAcquireCertificatePrivateKey.side_effect = lambda ctx, *rest: 0 if ctx == 502 else 1
+    windows.fake.last_errors["CryptAcquireCertificatePrivateKey"] = 0x80090022  # NTE_SILENT_CONTEXT
+    keys = {c.thumbprint: c.has_private_key.value for c in windows.backend.read(StoreRef("CurrentUser", "My")).certificates}
+    assert keys[windows.leaf.thumbprint] == "unknown"
+    assert cleanup.plan(POLICY, windows.backend, NOW).to_remove == []
+    assert old.thumbprint in keys
+
+
+def test_an_absent_store_is_known_by_its_hresult_not_its_japanese_message(windows):
+    """Defect 8: .NET Framework localises the message (指定されたファイルが見つかりません。)."""
+    reading = windows.backend.read(StoreRef("CurrentUser", "AddressBook"))
+    assert reading.status == "absent"

@@ -40,7 +40,11 @@ REASONS = {
     0x800B0004: "the signature is not trusted on this machine (publisher not trusted)",
     0x80092026: "local security policy forbids this signature",
     0x800B0111: "the publisher is in Untrusted Certificates (Disallowed)",
-    0x80096019: "the signer's certificate is not valid for code signing",
+    0x80096019: "a certificate in the signer's chain breaks its basic constraints (TRUST_E_BASIC_CONSTRAINTS)",
+    0x800B0110: "the signer's certificate is not valid for code signing (CERT_E_WRONG_USAGE)",
+    # Offline terminals (the OBN network has no Internet): an intermediate could not be fetched
+    0x800B010A: "the signer's certificate chain could not be built (CERT_E_CHAINING); "
+                "if the terminal is offline, install the signer's intermediate certificate",
 }
 
 
