@@ -1,5 +1,6 @@
 """The machine-wide lock and the run log."""
 
+import ctypes
 import subprocess
 import sys
 import time
@@ -77,33 +78,72 @@ def test_lock_file_symlink_is_not_followed(tmp_path, monkeypatch):
     assert target.read_text() == "precious"
 
 
-def test_windows_mutex_is_global_and_abandoned_counts_as_acquired(mocker):
+def windows_mutexes(mocker):
+    """Both accounts' view of the object manager (tests/winfakes.MutexNamespace)."""
     from pycert.platform.windows import mutex
+    from tests.winfakes import MutexNamespace
 
-    k32 = mocker.MagicMock()
-    k32.CreateMutexW.return_value = 1234
-    k32.WaitForSingleObject.return_value = mutex.WAIT_ABANDONED
-    mocker.patch.object(mutex, "kernel32", return_value=fake_library(KERNEL32, k32))
+    space = MutexNamespace()
+    k32, k32_os = space.kernel32(mocker, KERNEL32)
+    adv, adv_os = space.advapi32(mocker, mutex.ADVAPI32)
+    mocker.patch.object(mutex, "kernel32", return_value=k32)
+    mocker.patch.object(mutex, "advapi32", return_value=adv)
+    mocker.patch.object(mutex, "_sleep")
+    return mutex, space, k32_os, adv_os
+
+
+def test_windows_mutex_is_global_with_a_dacl_every_account_can_wait_on(mocker):
+    mutex, space, k32, adv = windows_mutexes(mocker)
     with mutex.named_mutex(lock.MUTEX_NAME, 2.5):
         k32.ReleaseMutex.assert_not_called()
-    k32.CreateMutexW.assert_called_once_with(None, 0, "Global\\PyCert")
-    k32.WaitForSingleObject.assert_called_once_with(1234, 2500)
-    k32.ReleaseMutex.assert_called_once_with(1234)
-    k32.CloseHandle.assert_called_once_with(1234)
+    [(sddl, revision, _out, _size)] = [c.args for c in adv.ConvertStringSecurityDescriptorToSecurityDescriptorW.call_args_list]
+    assert (sddl, revision) == ("D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;0x00100001;;;AU)", 1)
+    [(sa, name, flags, access)] = [c.args for c in k32.CreateMutexExW.call_args_list]
+    assert (name, flags, access) == ("Global\\PyCert", 0, 0x00100001)  # SYNCHRONIZE | MUTEX_MODIFY_STATE only
+    assert sa._obj.nLength == ctypes.sizeof(mutex.SECURITY_ATTRIBUTES) and not sa._obj.bInheritHandle
+    k32.WaitForSingleObject.assert_called_once_with(0x100, 2500)
+    k32.ReleaseMutex.assert_called_once_with(0x100)
+    k32.CloseHandle.assert_called_once_with(0x100)
+    k32.LocalFree.assert_called_once()  # the security descriptor
+    k32.CreateMutexW.assert_not_called()
+
+
+def test_a_user_run_waits_behind_a_system_run_instead_of_failing(mocker):
+    """Defect 2: SYSTEM (Intune) holds the lock; the user's run must be busy (exit 1 path,
+    LockBusy), never ERROR_ACCESS_DENIED as a runtime error (exit 3)."""
+    mutex, space, k32, adv = windows_mutexes(mocker)
+    space.account = "SYSTEM"
+    with mutex.named_mutex(lock.MUTEX_NAME, 1):
+        space.account = "user"
+        with pytest.raises(LockBusy, match=r"Global\\PyCert"):
+            with mutex.named_mutex(lock.MUTEX_NAME, 1):
+                pytest.fail("entered while SYSTEM holds the lock")
+        space.account = "SYSTEM"
+    space.account = "user"
+    with mutex.named_mutex(lock.MUTEX_NAME, 1):  # free again: the user's run takes it
+        assert space.held == {"Global\\PyCert": "user"}
+
+
+def test_a_mutex_an_older_pycert_made_without_a_dacl_is_busy_for_others_not_an_error(mocker):
+    mutex, space, k32, adv = windows_mutexes(mocker)
+    space.mutexes["Global\\PyCert"] = {"owner": "SYSTEM", "sddl": None}
+    space.account = "user"
+    with pytest.raises(LockBusy):
+        with mutex.named_mutex(lock.MUTEX_NAME, 3):
+            pytest.fail("entered a mutex this account may not open")
+    assert [c.args[0] for c in mutex._sleep.call_args_list] == [1.0, 1.0, 1.0]  # looked again until the wait ran out
+    k32.OpenMutexW.assert_called_with(0x00100001, False, "Global\\PyCert")
 
 
 def test_windows_mutex_timeout_is_lock_busy(mocker):
-    from pycert.platform.windows import mutex
-
-    k32 = mocker.MagicMock()
-    k32.CreateMutexW.return_value = 99
-    k32.WaitForSingleObject.return_value = mutex.WAIT_TIMEOUT
-    mocker.patch.object(mutex, "kernel32", return_value=fake_library(KERNEL32, k32))
+    mutex, space, k32, adv = windows_mutexes(mocker)
+    space.held["Global\\PyCert"] = "admin"
+    space.mutexes["Global\\PyCert"] = {"owner": "admin", "sddl": mutex.MUTEX_SDDL}
     with pytest.raises(LockBusy, match=r"Global\\PyCert"):
         with mutex.named_mutex(lock.MUTEX_NAME, 1):
             pytest.fail("entered without the mutex")
     k32.ReleaseMutex.assert_not_called()
-    k32.CloseHandle.assert_called_once_with(99)
+    k32.CloseHandle.assert_called_once()
 
 
 def test_log_lines_carry_time_user_command_action_result(tmp_path):

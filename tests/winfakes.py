@@ -228,3 +228,88 @@ class FakeWinDll:
 def fake_library(library, os_mock) -> FakeWinDll:
     """`library`'s prototypes declared on a strict fake DLL over `os_mock`."""
     return library.bind(FakeWinDll(os_mock, library.name))
+
+
+# -- named kernel objects with ACLs ----------------------------------------------------------
+
+class MutexNamespace:
+    """The object manager's named mutexes as two accounts see them. A mutex made without a
+    security descriptor gets the creator's default DACL: only that account may open it. A
+    mutex made with an SDDL grants what the SDDL's ACEs say (GA, or a hex access mask, to
+    SY, BA or AU). CreateMutexW asks for MUTEX_ALL_ACCESS; CreateMutexExW/OpenMutexW for
+    what they are given. Denied: ERROR_ACCESS_DENIED; absent on open: ERROR_FILE_NOT_FOUND."""
+
+    MUTEX_ALL_ACCESS = 0x001F0001
+    GROUPS = {"SYSTEM": {"SY", "BA", "AU"}, "admin": {"BA", "AU"}, "user": {"AU"}}
+
+    def __init__(self):
+        self.mutexes: dict[str, dict] = {}
+        self.descriptors: dict[int, str] = {}
+        self.account = "SYSTEM"
+        self.handles: dict[int, str] = {}
+        self.held: dict[str, str] = {}  # name -> account holding it
+        self.last_error = 0
+
+    def kernel32(self, mocker, library):
+        os = mocker.MagicMock(name="kernel32")
+        os.CreateMutexW.side_effect = lambda sa, owner, name: self._create(name, None, self.MUTEX_ALL_ACCESS)
+        os.CreateMutexExW.side_effect = lambda sa, name, flags, access: self._create(
+            name, self.descriptors.get(sa._obj.lpSecurityDescriptor) if sa is not None else None, access)
+        os.OpenMutexW.side_effect = lambda access, inherit, name: self._open(name, access)
+        os.WaitForSingleObject.side_effect = self._wait
+        os.ReleaseMutex.side_effect = lambda h: self.held.pop(self.handles[h], None) or 1
+        os.CloseHandle.return_value = 1
+        os.LocalFree.return_value = 0
+        fake = library.bind(FakeWinDll(os, library.name))
+        self._fake = fake
+        return fake, os
+
+    def advapi32(self, mocker, library):
+        os = mocker.MagicMock(name="advapi32")
+
+        def convert(sddl, revision, out, size):
+            pointer = 0x5D0 + len(self.descriptors)
+            self.descriptors[pointer] = sddl
+            out._obj.value = pointer
+            return 1
+
+        os.ConvertStringSecurityDescriptorToSecurityDescriptorW.side_effect = convert
+        return library.bind(FakeWinDll(os, library.name)), os
+
+    def _fail(self, code):
+        self._fake.last_errors.update({n: code for n in ("CreateMutexW", "CreateMutexExW", "OpenMutexW")})
+        return 0
+
+    def _allowed(self, mutex, access) -> bool:
+        if mutex["sddl"] is None:
+            return mutex["owner"] == self.account
+        granted = 0
+        import re
+
+        for right, trustee in re.findall(r"\(A;;([^;]+);;;(\w+)\)", mutex["sddl"]):
+            if trustee in self.GROUPS[self.account]:
+                granted |= self.MUTEX_ALL_ACCESS if right == "GA" else int(right, 16)
+        return access & ~granted == 0
+
+    def _handle(self, name):
+        handle = 0x100 + len(self.handles)
+        self.handles[handle] = name
+        return handle
+
+    def _create(self, name, sddl, access):
+        if name not in self.mutexes:
+            self.mutexes[name] = {"owner": self.account, "sddl": sddl}
+            return self._handle(name)
+        return self._handle(name) if self._allowed(self.mutexes[name], access) else self._fail(5)
+
+    def _open(self, name, access):
+        if name not in self.mutexes:
+            return self._fail(2)
+        return self._handle(name) if self._allowed(self.mutexes[name], access) else self._fail(5)
+
+    def _wait(self, handle, milliseconds):
+        name = self.handles[handle]
+        if self.held.get(name) not in (None, self.account):
+            return 0x102  # WAIT_TIMEOUT
+        self.held[name] = self.account
+        return 0

@@ -11,6 +11,9 @@ from pycert.platform.windows.ffi import BOOL, DWORD, HANDLE, LPCWSTR, LPWSTR, PV
 KERNEL32 = ffi.Library("kernel32", {
     "CreateMutexW": (HANDLE, [PVOID, BOOL, LPCWSTR], ffi.fails_on_zero),
     "OpenMutexW": (HANDLE, [DWORD, BOOL, LPCWSTR], ffi.fails_on_zero),
+    # HANDLE CreateMutexExW(LPSECURITY_ATTRIBUTES, LPCWSTR name, DWORD flags, DWORD desiredAccess):
+    # unlike CreateMutexW (MUTEX_ALL_ACCESS), it asks only for the access given
+    "CreateMutexExW": (HANDLE, [PVOID, LPCWSTR, DWORD, DWORD], ffi.fails_on_zero),
     "WaitForSingleObject": (DWORD, [HANDLE, DWORD], ffi.fails_on_wait_failed),
     # Both run in cleanup paths, where a failure cannot be acted on.
     "ReleaseMutex": (BOOL, [HANDLE], ffi.returns_value),
