@@ -1,6 +1,7 @@
 """Windows notifications (subprocess mocked) and the reminder state."""
 
 import base64
+import ntpath
 import json
 import subprocess
 from datetime import timedelta
@@ -31,6 +32,26 @@ def test_toast_argv_is_encoded_powershell_with_the_japanese_text(monkeypatch):
     payload = json.loads(script.split("@'\n")[1].split("\n'@")[0])
     assert payload == {"title": "電子証明書の更新のお知らせ", "body": "あと30日です", "app": notify.POWERSHELL_APP_ID}
     assert "ToastNotificationManager" in script
+
+
+def test_the_toast_script_checks_the_notifier_setting_before_showing(monkeypatch):
+    """Defect 4: with toasts off (app, user, policy) Show() succeeds silently. The script
+    must test ToastNotifier.Setting first and exit non-zero, so msg.exe gets its turn and
+    the milestone is not recorded as shown."""
+    script = base64.b64decode(notify.toast_argv("t", "b")[6]).decode("utf-16-le")
+    check = script.index("$notifier.Setting -ne [Windows.UI.Notifications.NotificationSetting]::Enabled")
+    assert check < script.index("$notifier.Show(") and "exit 3" in script[check:script.index("$notifier.Show(")]
+    assert ").Show(" not in script.replace("$notifier.Show(", "")  # no other path shows it unchecked
+
+
+def test_toasts_turned_off_fall_back_to_msg():
+    seen = []
+
+    def toasts_off(argv, **kw):
+        seen.append(ntpath.basename(argv[0]))
+        return Done(3 if argv[0].endswith("powershell.exe") else 0)  # the script's "toasts are off"
+
+    assert notify.notify("t", "b", run=toasts_off) == "msg" and seen == ["powershell.exe", "msg.exe"]
 
 
 def test_msg_argv_targets_the_signed_in_user(monkeypatch):

@@ -29,7 +29,14 @@ $xml.LoadXml('<toast scenario="reminder"><visual><binding template="ToastGeneric
 $nodes = $xml.GetElementsByTagName('text')
 $nodes.Item(0).AppendChild($xml.CreateTextNode($t.title)) | Out-Null
 $nodes.Item(1).AppendChild($xml.CreateTextNode($t.body)) | Out-Null
-[Windows.UI.Notifications.ToastNotificationManager]::CreateToastNotifier($t.app).Show([Windows.UI.Notifications.ToastNotification]::new($xml))
+$notifier = [Windows.UI.Notifications.ToastNotificationManager]::CreateToastNotifier($t.app)
+# Show() raises nothing when toasts are off (for the app, the user, by policy or manifest):
+# only Setting says whether anyone will see it. Not shown = exit 3, so msg.exe is tried.
+if ($notifier.Setting -ne [Windows.UI.Notifications.NotificationSetting]::Enabled) {
+    [Console]::Error.WriteLine("toasts are off: $($notifier.Setting)")
+    exit 3
+}
+$notifier.Show([Windows.UI.Notifications.ToastNotification]::new($xml))
 """
 
 
