@@ -99,6 +99,9 @@ $PyCertArguments = @('remediate', 'expiry')
 # there is a script error, so it always exits 0. Intune and remediation scripts pass
 # pycert's exit code on (0 compliant/done, 1 needs remediation, 2/3 error).
 $PassExitCode = $true
+# SCCM remediates only a rule with the Equals operator, so a compliant discovery prints
+# exactly COMPLIANT; anything else keeps the whole line (the report shows why).
+$EqualsRule = $false
 
 try {
     $exe = Find-PyCertExe
@@ -108,7 +111,9 @@ try {
     }
     $run = Invoke-PyCert -Exe $exe -ArgumentList $PyCertArguments
     $code = $run.ExitCode
-    Write-Output (Get-PyCertSummaryLine -Check $Check -Run $run)
+    $line = Get-PyCertSummaryLine -Check $Check -Run $run
+    if ($EqualsRule -and $line.StartsWith('COMPLIANT ')) { $line = 'COMPLIANT' }
+    Write-Output $line
 }
 catch {
     $code = 3

@@ -33,6 +33,9 @@ class Script:
     check: str = ""
     args: tuple[str, ...] = ()
     pass_exit_code: bool = True
+    # SCCM remediates only rules with the Equals operator: a compliant discovery prints
+    # exactly "COMPLIANT" (the full line otherwise, so the report still says why)
+    equals_rule: bool = False
 
 
 INTUNE_USER = "Intune: Run this script using the logged-on credentials = Yes; Run script in 64-bit PowerShell = Yes."
@@ -55,8 +58,8 @@ def scripts() -> list[Script]:
             Script(f"intune/PyCert-{label}-Remediate.ps1", "run.ps1.in", f"Intune Remediations remediation script: {what}.",
                    intune, check, ("remediate", check)),
             Script(f"sccm/PyCert-CI-{label}-Discovery.ps1", "run.ps1.in",
-                   f"SCCM compliance item discovery script: {what}. Compliance rule: the value begins with 'COMPLIANT '.",
-                   ci, check, ("detect", check), pass_exit_code=False),
+                   f"SCCM compliance item discovery script: {what}. Compliance rule: the value Equals 'COMPLIANT'.",
+                   ci, check, ("detect", check), pass_exit_code=False, equals_rule=True),
             Script(f"sccm/PyCert-CI-{label}-Remediation.ps1", "run.ps1.in", f"SCCM compliance item remediation script: {what}.",
                    ci, check, ("remediate", check)),
         ]
@@ -76,7 +79,7 @@ def scripts() -> list[Script]:
 
 def header(script: Script) -> str:
     exits = (
-        "Exit: always 0; the rule reads the line (COMPLIANT / NONCOMPLIANT / FAILED)."
+        "Exit: always 0; the rule reads the line: exactly COMPLIANT, else the NONCOMPLIANT / FAILED summary line."
         if not script.pass_exit_code
         else "Exit: 0 compliant or done, 1 needs remediation, 2 or 3 error (the line then starts with FAILED)."
     )
@@ -104,6 +107,7 @@ def render(script: Script) -> str:
         "@@CHECK@@": script.check,
         "@@ARGS@@": ", ".join(f"'{a}'" for a in script.args),
         "@@PASS_EXIT_CODE@@": "$true" if script.pass_exit_code else "$false",
+        "@@EQUALS_RULE@@": "$true" if script.equals_rule else "$false",
         "@@VERSION@@": package_version(),
     }
     for token, value in replacements.items():

@@ -89,6 +89,9 @@ def test_run_scripts_call_real_commands_and_pass_exit_codes_as_documented(path):
     assert f"$Check = '{args[1]}'" in text
     # SCCM discovery always exits 0 (its rule reads the line); the others pass pycert's code on
     assert ("$PassExitCode = $false" in text) == name.endswith("-Discovery.ps1")
+    # SCCM remediates only Equals rules (defect 12): the discovery prints exactly COMPLIANT when compliant
+    assert ("$EqualsRule = $true" in text) == name.endswith("-Discovery.ps1")
+    assert "if ($EqualsRule -and $line.StartsWith('COMPLIANT ')) { $line = 'COMPLIANT' }" in text
     assert "PyCert not installed" in text
     tree = click_tree()
     if args not in tree:
