@@ -83,10 +83,27 @@ Describe 'Get-PyCertCertificate' {
         $due[0].CommonName | Should -Be '0110119153'
     }
 
-    It 'passes -AsOf as an ISO date with offset and -All as --all' {
-        $null = Get-PyCertCertificate -All -AsOf ([datetime]'2027-01-01T09:00:00')
+    It 'passes -AsOf as UTC whatever the DateTime Kind, and -All as --all' {
+        # 'zzz' printed the local offset even for a UTC DateTime (a 9-hour error in Japan)
+        $utc = [datetime]::SpecifyKind([datetime]'2027-01-01T00:00:00', 'Utc')
+        $null = Get-PyCertCertificate -All -AsOf $utc
         Should -Invoke Invoke-PyCertExe -ModuleName PyCert -Times 1 -Exactly -ParameterFilter {
-            $Arguments[0] -eq '--all' -and $Arguments[1] -eq '--as-of' -and $Arguments[2] -match '^2027-01-01T09:00:00[+-]\d\d:\d\d$'
+            $Arguments[0] -eq '--all' -and $Arguments[1] -eq '--as-of' -and $Arguments[2] -eq '2027-01-01T00:00:00Z'
+        }
+        $local = [datetime]::SpecifyKind([datetime]'2027-01-01T09:00:00', 'Local')
+        $null = Get-PyCertCertificate -All -AsOf $local
+        $expected = $local.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture)
+        Should -Invoke Invoke-PyCertExe -ModuleName PyCert -Times 1 -Exactly -ParameterFilter { $Arguments[2] -eq $expected }
+    }
+
+    It 'returns the MPKI status when an upgrade is needed (exit 1), not an error' {
+        Mock -ModuleName PyCert Invoke-PyCertExe {
+            [pscustomobject]@{ ExitCode = 1; Json = ([pscustomobject]@{ installed = '2.1.0'; required = '2.2.0' }); StdErr = '' }
+        } -ParameterFilter { ($Command -join ' ') -eq 'mpki status' }
+        $status = Get-PyCertMpkiStatus
+        $status.Installed | Should -Be '2.1.0'
+        Should -Invoke Invoke-PyCertExe -ModuleName PyCert -Times 1 -Exactly -ParameterFilter {
+            ($Command -join ' ') -eq 'mpki status' -and ($SuccessCode -join ',') -eq '0,1'
         }
     }
 

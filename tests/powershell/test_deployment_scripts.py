@@ -165,3 +165,17 @@ def test_the_not_installed_line_is_a_whole_v1_line():
     assert message.startswith("PyCert not installed") and len(message) <= lineformat.MAX_VALUE
     line = lineformat.parse(f"FAILED expiry v1 exit=3 | error message={json.dumps(message)}")
     assert (line.verdict, line.counters, line.items[0].fields) == ("FAILED", {"exit": "3"}, {"message": message})
+
+
+def test_module_defects_18_status_exit_1_asof_utc_force_help():
+    """Pester covers these on Windows (powershell/tests/PyCert.Tests.ps1); this keeps the
+    source honest here: `mpki status` exits 1 when an upgrade is needed (a status, not an
+    error), -AsOf is sent as UTC ('zzz' printed the local offset whatever the Kind), and
+    -Force's help says what `pycert import --force` does."""
+    module = pwsh.ROOT / "powershell" / "PyCert"
+    status = (module / "Public" / "Get-PyCertMpkiStatus.ps1").read_text(encoding="utf-8")
+    assert "-Command 'mpki', 'status' -ConfigPath $ConfigPath -SuccessCode 0, 1" in status
+    sources = "".join(p.read_text(encoding="utf-8") for p in module.rglob("*.ps1"))
+    assert "zzz" not in sources and "$AsOf.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ'" in sources
+    force = (module / "Public" / "Import-PyCertPfx.ps1").read_text(encoding="utf-8")
+    assert "Import even if no profile matches the certificate or it has expired" in force

@@ -42,7 +42,7 @@ function Get-PyCertCertificate {
     $arguments = @()
     if ($ProfileName) { $arguments += '--profile', $ProfileName }
     if ($All) { $arguments += '--all' }
-    if ($PSBoundParameters.ContainsKey('AsOf')) { $arguments += '--as-of', $AsOf.ToString('yyyy-MM-ddTHH:mm:sszzz', [System.Globalization.CultureInfo]::InvariantCulture) }
+    if ($PSBoundParameters.ContainsKey('AsOf')) { $arguments += '--as-of', $AsOf.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture) }
     $result = Invoke-PyCertCommand -Caller $PSCmdlet -Command 'list' -Arguments $arguments -ConfigPath $ConfigPath
     foreach ($store in @($result.Json.stores)) {
         if ($store -and $store.status -eq 'error') { Write-Warning "$($store.store) could not be read: $($store.error)" }

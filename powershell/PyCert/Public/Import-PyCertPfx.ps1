@@ -19,7 +19,8 @@ function Import-PyCertPfx {
     .PARAMETER Exportable
     Mark the private key exportable (the OBN manual v1.8.0 says not to).
     .PARAMETER Force
-    Import even when the same certificate is already in the store.
+    Import even if no profile matches the certificate or it has expired (pycert import --force).
+    A certificate already in the store is never imported twice; it is reported as present.
     .PARAMETER ConfigPath
     Policy file to use instead of the default.
     .EXAMPLE
