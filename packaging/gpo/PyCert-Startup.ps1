@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-Group Policy computer start-up script: root CA and MPKI client remediation as SYSTEM, logged under %ProgramData%\PyCert\Logs.
+Group Policy computer start-up script: root CA remediation as SYSTEM (inline), MPKI client upgrade handed to the machine scheduled task; logged under %ProgramData%\PyCert\Logs.
 .NOTES
 GPO: Computer Configuration > Policies > Windows Settings > Scripts > Startup > PowerShell Scripts; copy the two PyCert-Remediate-*.xml beside it.
 Output: exactly one summary line on stdout, last; nothing on stderr; never reboots.
@@ -93,9 +93,12 @@ function Get-PyCertSummaryLine {
 
 $NotInstalled = 'PyCert not installed: no pycert.exe in Program Files\PyCert; deploy the PyCert app here.'
 # ---- end of the PyCert script core ----
-# Machine-wide checks: they need SYSTEM (LocalMachine\Root, msiexec). The expiry check
-# belongs to the user and runs from the PyCert-Remediate-User scheduled task.
-$Checks = @('rootca', 'mpki')
+# Machine-wide checks need SYSTEM (LocalMachine\Root, msiexec). Only rootca runs inline:
+# Windows gives all start-up scripts 600 s together while the logon screen waits, and the
+# MPKI upgrade alone may wait that long for _MSIExecute, so mpki is left to the machine
+# scheduled task, started here. The expiry check belongs to the user (PyCert-Remediate-User).
+$Checks = @('rootca')
+$MachineTask = 'PyCert-Remediate-Machine'  # runs remediate rootca and remediate mpki as SYSTEM
 $LogDirectory = Join-Path $env:ProgramData 'PyCert\Logs'
 $KeepLogDays = 30
 # Dates in file names and logs: Gregorian digits whatever the display language.
@@ -144,6 +147,16 @@ try {
         Write-PyCertLog -Path $log -Text "remediate $check exit=$($run.ExitCode)`r`n$($run.StdOut.TrimEnd())`r`n$($run.StdErr.TrimEnd())"
         $parts += '{0}={1}' -f $check, $run.ExitCode
         if ($run.ExitCode -eq 1 -or $worst -eq 1) { $worst = 1 } elseif ($run.ExitCode -gt $worst) { $worst = $run.ExitCode }
+    }
+    try {
+        Start-ScheduledTask -TaskPath '\PyCert\' -TaskName $MachineTask
+        Write-PyCertLog -Path $log -Text "started \PyCert\$MachineTask for the MPKI client upgrade"
+        $parts += 'mpki=task-started'
+    }
+    catch {
+        # Not registered (its XML was not copied beside this script): mpki waits for the next trigger.
+        Write-PyCertLog -Path $log -Text "could not start \PyCert\${MachineTask}: $($_.Exception.Message)"
+        $parts += 'mpki=task-missing'
     }
     $verdict = if ($worst -eq 0) { 'REMEDIATED' } elseif ($worst -eq 1) { 'NONCOMPLIANT' } else { 'FAILED' }
     $summary = '{0} gpo-startup v1 {1} | log path={2}' -f $verdict, ($parts -join ' '), (ConvertTo-PyCertLineValue $log)

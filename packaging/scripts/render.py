@@ -71,7 +71,7 @@ def scripts() -> list[Script]:
                "SCCM application deployment type detection method (script) for PyCert itself.",
                "SCCM: Deployment type > Detection Method > Use a custom script > PowerShell."),
         Script("gpo/PyCert-Startup.ps1", "gpo-startup.ps1.in",
-               "Group Policy computer start-up script: root CA and MPKI client remediation as SYSTEM, logged under %ProgramData%\\PyCert\\Logs.",
+               "Group Policy computer start-up script: root CA remediation as SYSTEM (inline), MPKI client upgrade handed to the machine scheduled task; logged under %ProgramData%\\PyCert\\Logs.",
                "GPO: Computer Configuration > Policies > Windows Settings > Scripts > Startup > PowerShell Scripts; copy the two PyCert-Remediate-*.xml beside it."),
     ]
     return out

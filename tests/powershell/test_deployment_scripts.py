@@ -128,7 +128,18 @@ def test_gpo_startup_registers_the_task_files_that_exist_and_logs_under_programd
     listed = re.search(r"\$TaskFiles = @\((.*)\)", text).group(1)
     assert sorted(re.findall(r"'([^']*)'", listed)) == [p.name for p in TASKS]
     assert "Join-Path $env:ProgramData 'PyCert\\Logs'" in text
-    assert "$Checks = @('rootca', 'mpki')" in text
+    # defect 15: only rootca inline (600 s for all start-up scripts, logon screen waiting);
+    # the MPKI upgrade goes to the machine task, which the script starts
+    assert "$Checks = @('rootca')" in text
+    assert "Start-ScheduledTask -TaskPath '\\PyCert\\' -TaskName $MachineTask" in text
+    assert "$MachineTask = 'PyCert-Remediate-Machine'" in text
+    machine = ET.parse(PACKAGING / "gpo" / "PyCert-Remediate-Machine.xml").getroot()
+    assert "remediate mpki" in machine.find(".//t:Arguments", TASK_NS).text
+
+
+def test_user_and_machine_logon_triggers_have_different_delays():
+    delays = {p.name: ET.parse(p).getroot().find(".//t:LogonTrigger/t:Delay", TASK_NS).text for p in TASKS}
+    assert delays == {"PyCert-Remediate-Machine.xml": "PT5M", "PyCert-Remediate-User.xml": "PT2M"}
 
 
 @pytest.mark.parametrize("path", TASKS, ids=[p.name for p in TASKS])
