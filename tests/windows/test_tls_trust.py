@@ -3,11 +3,8 @@ client and Edge verify it: a public site verifies, a self-signed one does not.""
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-pytestmark = pytest.mark.skipif(sys.platform != "win32", reason="needs Windows: CertGetCertificateChain")
 
 
 def test_a_public_site_verifies_through_windows_trust_store():

@@ -7,18 +7,13 @@ and a SYSTEM task need; each test puts the machine back as it found it."""
 
 from __future__ import annotations
 
-import json
 import subprocess
-import sys
 import threading
-import time
-import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(sys.platform != "win32", reason="needs Windows: winhttp.dll, netsh and the task scheduler")
+from tests.windows.conftest import read_json, run_as_system
 
 OBN = "https://cert.obn.managedpki.ne.jp/p/s"
 PAC = b"""function FindProxyForURL(url, host) {
@@ -95,29 +90,15 @@ def test_netsh_winhttp_proxy_is_read_back_from_the_registry(winhttp_proxy_set):
 
 def test_a_run_as_system_takes_the_machine_winhttp_proxy(winhttp_proxy_set, tmp_path):
     """What Intune, GPO and SCCM do: PyCert as SYSTEM, where the user's Internet Options are
-    not visible. A scheduled task is the only way to SYSTEM on a runner without PsExec."""
-    out = Path(r"C:\Windows\Temp") / f"pycert-route-{uuid.uuid4().hex}.json"
-    script = tmp_path / "route.py"
-    script.write_text(
-        "import json, sys\n"
+    not visible."""
+    out = run_as_system(tmp_path, (
+        "import json\n"
         "from pycert.platform import proxies\n"
         "from pycert.policy.models import Network\n"
         f"route, auth = proxies.resolve({OBN!r}, Network(), windows=True)\n"
-        f"open({str(out)!r}, 'w').write(json.dumps({{'proxy': route.proxy, 'source': route.source}}))\n",
-        encoding="utf-8",
-    )
-    task = f"PyCertRouteTest-{uuid.uuid4().hex[:8]}"
-    command = f'"{sys.executable}" "{script}"'
-    subprocess.run(["schtasks", "/Create", "/TN", task, "/RU", "SYSTEM", "/SC", "ONCE", "/ST", "23:59",
-                    "/TR", command, "/F"], check=True, capture_output=True)
+        "open(OUT, 'w').write(json.dumps({'proxy': route.proxy, 'source': route.source}))\n"
+    ))
     try:
-        subprocess.run(["schtasks", "/Run", "/TN", task], check=True, capture_output=True)
-        deadline = time.monotonic() + 120
-        while not out.exists() and time.monotonic() < deadline:
-            time.sleep(1)
-        assert out.exists(), "the SYSTEM task did not write its answer within 120 s"
-        time.sleep(1)  # let the task close the file
-        assert json.loads(out.read_text()) == {"proxy": "http://10.0.0.1:8080", "source": "winhttp-machine"}
+        assert read_json(out) == {"proxy": "http://10.0.0.1:8080", "source": "winhttp-machine"}
     finally:
-        subprocess.run(["schtasks", "/Delete", "/TN", task, "/F"], capture_output=True)
         out.unlink(missing_ok=True)

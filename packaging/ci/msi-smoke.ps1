@@ -1,0 +1,70 @@
+# The MSI on a real Windows runner: install silently, check what it put where, use the
+# exe, the module and the Intune scripts, uninstall, and check that only the policy file
+# (Permanent, an admin's edits) stays. Fails on the first surprise. Used by ci.yml.
+$ErrorActionPreference = 'Stop'
+function Assert-That([bool]$Condition, [string]$What) {
+    if (-not $Condition) { throw "FAILED: $What" }
+    Write-Output "ok: $What"
+}
+function Invoke-Msiexec([string[]]$Arguments) {
+    $process = Start-Process -FilePath "$env:SystemRoot\System32\msiexec.exe" -ArgumentList $Arguments -Wait -PassThru
+    return $process.ExitCode
+}
+
+$msi = Get-ChildItem -Path dist -Filter 'PyCert-*-x64.msi' | Select-Object -First 1
+Assert-That ($null -ne $msi) 'dist holds PyCert-X.Y.Z-x64.msi'
+# The log goes to a folder that exists before the install (ProgramData\PyCert does not: 1622)
+$log = Join-Path $env:RUNNER_TEMP 'PyCert-install.log'
+$code = Invoke-Msiexec @('/i', "`"$($msi.FullName)`"", '/qn', '/norestart', '/L*v', "`"$log`"")
+Assert-That ($code -eq 0) "msiexec /i exits 0 (got $code; log $log)"
+
+$exe = Join-Path $env:ProgramFiles 'PyCert\pycert.exe'
+Assert-That (Test-Path $exe) "$exe exists"
+$policy = Join-Path $env:ProgramData 'PyCert\pycert.toml'
+Assert-That (Test-Path $policy) "$policy exists"
+$acl = Get-Acl (Split-Path $policy)
+$usersWrite = $acl.Access | Where-Object {
+    $_.IdentityReference.Value -match 'BUILTIN\\Users$' -and ($_.FileSystemRights -band [System.Security.AccessControl.FileSystemRights]::Write)
+}
+Assert-That ($null -eq $usersWrite) 'Users cannot write the policy folder'
+$installDir = (Get-ItemProperty 'HKLM:\SOFTWARE\PyCert').InstallDir
+Assert-That ($installDir -like '*\PyCert\') "HKLM\SOFTWARE\PyCert InstallDir = $installDir"
+$machinePath = [Environment]::GetEnvironmentVariable('Path', 'Machine')
+Assert-That ($machinePath -like '*\PyCert\*') 'the machine PATH names the PyCert folder'
+$module = Join-Path $env:ProgramFiles 'WindowsPowerShell\Modules\PyCert'
+Assert-That (Test-Path $module) "$module exists"
+
+$version = & $exe --version
+Assert-That ($LASTEXITCODE -eq 0 -and $version -match '^pycert \d+\.\d+\.\d+') "pycert --version: $version"
+$doctor = & $exe doctor --format json | ConvertFrom-Json
+Assert-That ($null -ne $doctor.checks -and $doctor.checks.Count -gt 5) "pycert doctor --format json lists $($doctor.checks.Count) checks"
+Assert-That (($doctor.checks | Where-Object name -eq 'os').status -ne 'fail') 'doctor: os is not a failure'
+
+foreach ($shell in @("$env:SystemRoot\System32\WindowsPowerShell\v1.0\powershell.exe", 'pwsh.exe')) {
+    $names = & $shell -NoProfile -Command 'Import-Module PyCert; (Get-Command -Module PyCert).Name -join ","'
+    Assert-That ($LASTEXITCODE -eq 0 -and $names -match 'Get-PyCertCertificate') "Import-Module PyCert in $shell"
+}
+# 32-bit Windows PowerShell does not search Program Files\WindowsPowerShell\Modules (documented);
+# with the path it loads.
+$wow = "$env:SystemRoot\SysWOW64\WindowsPowerShell\v1.0\powershell.exe"
+$names = & $wow -NoProfile -Command "Import-Module '$module'; (Get-Command -Module PyCert).Name -join ','"
+Assert-That ($names -match 'Get-PyCertCertificate') 'Import-Module by path in 32-bit Windows PowerShell'
+
+# The rendered Intune scripts, as Intune runs them: the last line is the summary line.
+foreach ($case in @(
+        @{ Script = 'packaging\intune\PyCert-RootCA-Detect.ps1'; Line = '^(COMPLIANT|NONCOMPLIANT) rootca v1 '; Codes = @(0, 1) },
+        @{ Script = 'packaging\intune\PyCert-Expiry-Detect.ps1'; Line = '^NONCOMPLIANT expiry v1 certs=0 \| obn state=missing'; Codes = @(1) },
+        @{ Script = 'packaging\intune\PyCert-RootCA-Remediate.ps1'; Line = '^(REMEDIATED|COMPLIANT) rootca v1 '; Codes = @(0) })) {
+    $out = & "$env:SystemRoot\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -ExecutionPolicy Bypass -File $case.Script
+    $last = @($out)[-1]
+    Assert-That (($case.Codes -contains $LASTEXITCODE) -and ($last -match $case.Line)) "$($case.Script): exit $LASTEXITCODE, '$last'"
+}
+
+$productCode = (Get-ItemProperty 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall\*' |
+    Where-Object DisplayName -eq 'PyCert').PSChildName | Select-Object -First 1
+Assert-That ($productCode -match '^\{[0-9A-F-]{36}\}$') "PyCert is in Programs and Features ($productCode)"
+$code = Invoke-Msiexec @('/x', $productCode, '/qn', '/norestart', '/L*v', "`"$(Join-Path $env:RUNNER_TEMP 'PyCert-uninstall.log')`"")
+Assert-That ($code -eq 0) "msiexec /x exits 0 (got $code)"
+Assert-That (-not (Test-Path $exe)) 'pycert.exe is gone'
+Assert-That (-not (Test-Path $module)) 'the module is gone'
+Assert-That (Test-Path $policy) 'the policy file stays (Permanent: an admin''s edits survive)'
