@@ -61,14 +61,15 @@ def _kernel32():
 def _processes() -> list[tuple[int, str]]:
     """(pid, full image path) of every process this account may query."""
     import ctypes
-    from ctypes import wintypes as wt
+
+    from pycert.platform.windows.ffi import DWORD, LONG
 
     class PROCESSENTRY32W(ctypes.Structure):
         _fields_ = [
-            ("dwSize", wt.DWORD), ("cntUsage", wt.DWORD), ("th32ProcessID", wt.DWORD),
-            ("th32DefaultHeapID", ctypes.c_void_p), ("th32ModuleID", wt.DWORD), ("cntThreads", wt.DWORD),
-            ("th32ParentProcessID", wt.DWORD), ("pcPriClassBase", wt.LONG), ("dwFlags", wt.DWORD),
-            ("szExeFile", wt.WCHAR * 260),
+            ("dwSize", DWORD), ("cntUsage", DWORD), ("th32ProcessID", DWORD),
+            ("th32DefaultHeapID", ctypes.c_void_p), ("th32ModuleID", DWORD), ("cntThreads", DWORD),
+            ("th32ParentProcessID", DWORD), ("pcPriClassBase", LONG), ("dwFlags", DWORD),
+            ("szExeFile", ctypes.c_wchar * 260),
         ]
 
     k32 = _kernel32()
@@ -85,7 +86,7 @@ def _processes() -> list[tuple[int, str]]:
             handle = k32.OpenProcess(0x1000, False, entry.th32ProcessID)  # QUERY_LIMITED_INFORMATION
             if handle:
                 buf = ctypes.create_unicode_buffer(1024)
-                size = wt.DWORD(len(buf))
+                size = DWORD(len(buf))
                 if k32.QueryFullProcessImageNameW(handle, 0, buf, ctypes.byref(size)):
                     found.append((entry.th32ProcessID, buf.value))
                 k32.CloseHandle(handle)

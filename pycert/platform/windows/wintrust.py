@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ctypes
 from ctypes import POINTER, Structure, byref, c_void_p, c_wchar_p, sizeof
-from ctypes import wintypes as wt
 from pathlib import Path
 
 from pycert.platform.signature import Signature, signer_from_der
@@ -15,12 +14,12 @@ from pycert.platform.windows.ffi import BOOL, DWORD, HANDLE, LONG, PVOID
 
 
 class GUID(Structure):
-    _fields_ = [("Data1", wt.DWORD), ("Data2", wt.WORD), ("Data3", wt.WORD), ("Data4", wt.BYTE * 8)]
+    _fields_ = [("Data1", DWORD), ("Data2", ctypes.c_uint16), ("Data3", ctypes.c_uint16), ("Data4", ctypes.c_uint8 * 8)]
 
 
 # {00AAC56B-CD44-11d0-8CC2-00C04FC295EE}
 WINTRUST_ACTION_GENERIC_VERIFY_V2 = GUID(
-    0x00AAC56B, 0xCD44, 0x11D0, (wt.BYTE * 8)(0x8C, 0xC2, 0x00, 0xC0, 0x4F, 0xC2, 0x95, 0xEE)
+    0x00AAC56B, 0xCD44, 0x11D0, (ctypes.c_uint8 * 8)(0x8C, 0xC2, 0x00, 0xC0, 0x4F, 0xC2, 0x95, 0xEE)
 )
 WTD_UI_NONE = 2
 WTD_REVOKE_NONE = 0
@@ -49,39 +48,39 @@ REASONS = {
 
 
 class WINTRUST_FILE_INFO(Structure):
-    _fields_ = [("cbStruct", wt.DWORD), ("pcwszFilePath", c_wchar_p), ("hFile", wt.HANDLE), ("pgKnownSubject", c_void_p)]
+    _fields_ = [("cbStruct", DWORD), ("pcwszFilePath", c_wchar_p), ("hFile", HANDLE), ("pgKnownSubject", c_void_p)]
 
 
 class WINTRUST_DATA(Structure):
     _fields_ = [
-        ("cbStruct", wt.DWORD),
+        ("cbStruct", DWORD),
         ("pPolicyCallbackData", c_void_p),
         ("pSIPClientData", c_void_p),
-        ("dwUIChoice", wt.DWORD),
-        ("fdwRevocationChecks", wt.DWORD),
-        ("dwUnionChoice", wt.DWORD),
+        ("dwUIChoice", DWORD),
+        ("fdwRevocationChecks", DWORD),
+        ("dwUnionChoice", DWORD),
         ("pFile", POINTER(WINTRUST_FILE_INFO)),
-        ("dwStateAction", wt.DWORD),
-        ("hWVTStateData", wt.HANDLE),
+        ("dwStateAction", DWORD),
+        ("hWVTStateData", HANDLE),
         ("pwszURLReference", c_wchar_p),
-        ("dwProvFlags", wt.DWORD),
-        ("dwUIContext", wt.DWORD),
+        ("dwProvFlags", DWORD),
+        ("dwUIContext", DWORD),
         ("pSignatureSettings", c_void_p),
     ]
 
 
 class CERT_CONTEXT(Structure):
     _fields_ = [
-        ("dwCertEncodingType", wt.DWORD),
+        ("dwCertEncodingType", DWORD),
         ("pbCertEncoded", POINTER(ctypes.c_ubyte)),
-        ("cbCertEncoded", wt.DWORD),
+        ("cbCertEncoded", DWORD),
         ("pCertInfo", c_void_p),
         ("hCertStore", c_void_p),
     ]
 
 
 class CRYPT_PROVIDER_CERT(Structure):
-    _fields_ = [("cbStruct", wt.DWORD), ("pCert", POINTER(CERT_CONTEXT))]
+    _fields_ = [("cbStruct", DWORD), ("pCert", POINTER(CERT_CONTEXT))]
 
 
 WINTRUST = ffi.Library("wintrust", {
