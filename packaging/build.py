@@ -35,6 +35,7 @@ POLICY_TEMPLATE = PACKAGING / "policy" / "pycert.toml"
 MODULE_SOURCE = ROOT / "powershell" / "PyCert"
 ON_WINDOWS = sys.platform == "win32"
 EXE_NAME = "pycert.exe" if ON_WINDOWS else "pycert"
+WINDOWLESS_NAME = "pycertw.exe" if ON_WINDOWS else "pycertw"  # no console: scheduled tasks, reminders
 NOT_FOR_WINDOWS = "TEST BUILD with a Linux pycert binary: NOT FOR WINDOWS"
 
 
@@ -69,6 +70,8 @@ def check_frozen(onedir: Path, version: str) -> None:
     exe = onedir / EXE_NAME
     if not exe.is_file():
         raise BuildError(f"{onedir} has no {EXE_NAME}; pass the onedir folder PyInstaller made (dist/pycert).")
+    if not (onedir / WINDOWLESS_NAME).is_file():
+        raise BuildError(f"{onedir} has no {WINDOWLESS_NAME} (the windowless twin packaging/pycert.spec builds).")
     proc = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60)
     if proc.returncode != 0 or proc.stdout.strip() != f"pycert {version}":
         raise BuildError(f"the frozen {exe} --version printed {proc.stdout.strip()!r} (exit {proc.returncode}), not 'pycert {version}'.")
@@ -145,8 +148,9 @@ def build(args: argparse.Namespace) -> Path:
     check_frozen(onedir, app_version)
     signer = Signer(args.sign_cert, args.sign_key, args.sign_pass_file, args.timestamp_url) if args.sign_cert else None
     if signer and ON_WINDOWS:
-        say(f"==> signing {EXE_NAME}")
-        sign(onedir / EXE_NAME, signer)
+        for name in (EXE_NAME, WINDOWLESS_NAME):
+            say(f"==> signing {name}")
+            sign(onedir / name, signer)
 
     say("==> staging the payload and generating Files.wxs")
     # Everything the compiler reads sits under `work`, named relative to it (wixl rejects
@@ -160,7 +164,7 @@ def build(args: argparse.Namespace) -> Path:
     if not stage_module(MODULE_SOURCE, module, version, args.allow_missing_module):
         say(f"WARNING: {MODULE_SOURCE} is empty: the MSI carries a placeholder PyCert.psd1 (test build only).")
     trees = [
-        fragment.Tree("AppFiles", "INSTALLDIR", "ProgramFiles64Folder/PyCert", Path("app"), {EXE_NAME: "PyCertExe"}),
+        fragment.Tree("AppFiles", "INSTALLDIR", "ProgramFiles64Folder/PyCert", Path("app"), {EXE_NAME: "PyCertExe", WINDOWLESS_NAME: "PyCertWindowlessExe"}),
         fragment.Tree("ModuleFiles", "MODULEVERSIONDIR",
                       f"ProgramFiles64Folder/WindowsPowerShell/Modules/PyCert/{version}", Path("module")),
     ]

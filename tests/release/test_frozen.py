@@ -30,6 +30,20 @@ def test_version_matches_the_unfrozen_command(release_build, cli_sandbox):
     assert (plain.code, plain.stdout, plain.stderr) == (frozen.returncode, frozen.stdout, frozen.stderr)
 
 
+def test_the_windowless_twin_is_the_same_program_and_is_in_the_msi(release_build, cli_sandbox):
+    """pycertw (console=False on Windows: scheduled tasks and reminders at logon) shares the
+    onedir's libraries; here it must answer exactly as pycert does, and the MSI carries it."""
+    twin = release_build.onedir / "pycertw"
+    assert twin.is_file()
+    env = {k: v for k, v in os.environ.items() if k not in ("PYCERT_CONFIG", "PYTHONPATH")}
+    env["XDG_CONFIG_HOME"] = str(cli_sandbox.base)
+    done = subprocess.run([str(twin), "detect", "expiry"], capture_output=True, text=True, env=env, timeout=120)
+    frozen = run_frozen(release_build, "detect", "expiry", xdg=cli_sandbox.base)
+    assert (done.returncode, done.stdout) == (frozen.returncode, frozen.stdout)
+    files = {row["FileName"].split("|")[-1] for row in export_table(release_build.msi, "File")}
+    assert {"pycert", "pycertw"} <= files
+
+
 def test_version_does_not_load_the_dotnet_runtime_but_detect_does(release_build, cli_sandbox):
     # the dynamic loader reports every shared object it maps; libmono only comes with .NET
     traced = {"LD_DEBUG": "files"}

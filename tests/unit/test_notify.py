@@ -44,6 +44,17 @@ def test_the_toast_script_checks_the_notifier_setting_before_showing(monkeypatch
     assert ").Show(" not in script.replace("$notifier.Show(", "")  # no other path shows it unchecked
 
 
+def test_children_are_started_without_a_console_window():
+    seen = []
+
+    def run(argv, **kw):
+        seen.append(kw["creationflags"])
+        return Done(1)
+
+    assert notify.notify("t", "b", run=run) == "failed"
+    assert seen == [0x08000000, 0x08000000]  # CREATE_NO_WINDOW for powershell.exe and msg.exe
+
+
 def test_toasts_turned_off_fall_back_to_msg():
     seen = []
 

@@ -16,6 +16,9 @@ from pathlib import Path
 # PowerShell's own AppUserModelID: toasts need a registered app id, and this one exists on every Windows.
 POWERSHELL_APP_ID = r"{1AC14E77-02E7-4E5D-B744-2EB1AE5198B7}\WindowsPowerShell\v1.0\powershell.exe"
 TIMEOUT_SECONDS = 60
+# powershell.exe and msg.exe are console programs: started from the windowless pycertw.exe
+# (scheduled task at logon) they would open a console window of their own.
+CREATE_NO_WINDOW = 0x08000000
 
 TOAST_SCRIPT = """
 $ErrorActionPreference = 'Stop'
@@ -68,7 +71,7 @@ def notify(title: str, body: str, run=subprocess.run) -> str:
     not turn a remediation into an error)."""
     for channel, argv in (("toast", toast_argv(title, body)), ("msg", msg_argv(title, body))):
         try:
-            done = run(argv, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+            done = run(argv, capture_output=True, timeout=TIMEOUT_SECONDS, check=False, creationflags=CREATE_NO_WINDOW)
         except (OSError, subprocess.SubprocessError):
             continue
         if done.returncode == 0:
