@@ -60,8 +60,17 @@ foreach ($case in @(
     Assert-That (($case.Codes -contains $LASTEXITCODE) -and ($last -match $case.Line)) "$($case.Script): exit $LASTEXITCODE, '$last'"
 }
 
-$productCode = (Get-ItemProperty 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall\*' |
-    Where-Object DisplayName -eq 'PyCert').PSChildName | Select-Object -First 1
+# MajorUpgrade: the same app packaged as 99.0.0 installs over it, leaving one product.
+$next = Get-ChildItem -Path dist-next -Filter 'PyCert-*-x64.msi' | Select-Object -First 1
+Assert-That ($null -ne $next) 'dist-next holds the upgrade MSI'
+$code = Invoke-Msiexec @('/i', "`"$($next.FullName)`"", '/qn', '/norestart', '/L*v', "`"$(Join-Path $env:RUNNER_TEMP 'PyCert-upgrade.log')`"")
+Assert-That ($code -eq 0) "the upgrade msiexec /i exits 0 (got $code)"
+$entries = @(Get-ItemProperty 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall\*' | Where-Object DisplayName -eq 'PyCert')
+Assert-That ($entries.Count -eq 1 -and $entries[0].DisplayVersion -eq '99.0.0') "one PyCert in Programs and Features, version $($entries.DisplayVersion -join ',')"
+Assert-That (Test-Path $exe) 'pycert.exe is still installed after the upgrade'
+Assert-That (Test-Path $policy) 'the policy file survives the upgrade'
+
+$productCode = $entries[0].PSChildName
 Assert-That ($productCode -match '^\{[0-9A-F-]{36}\}$') "PyCert is in Programs and Features ($productCode)"
 $code = Invoke-Msiexec @('/x', $productCode, '/qn', '/norestart', '/L*v', "`"$(Join-Path $env:RUNNER_TEMP 'PyCert-uninstall.log')`"")
 Assert-That ($code -eq 0) "msiexec /x exits 0 (got $code)"

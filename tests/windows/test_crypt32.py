@@ -120,3 +120,31 @@ def test_cleanup_deletes_the_old_certificates_key_container(backend, tmp_path):
     assert [r.step.certificate.thumbprint for r in report.to_remove] == [old.thumbprint]
     assert report.to_remove[0].key == "deleted"
     assert key_files() == files - 1
+
+
+def test_a_pinned_root_goes_to_localmachine_root_elevated_and_an_unpinned_one_nowhere(backend, tmp_path):
+    """The runner is elevated: `import` writes a root to LocalMachine\\Root (no dialog) only
+    when [rootca] pins it (issue 13)."""
+    import hashlib
+
+    from pycert.pfx import importer
+    from pycert.policy.models import BUILTIN_POLICY, Policy
+
+    root, inter = samples.obn_chain(NOW)
+    leaf = samples.obn_certificate("0110119153", 1185, NOW, key_seed=14)
+    path = tmp_path / "with-root.pfx"
+    path.write_bytes(samples.make_pfx(leaf, PASSWORD, chain=(inter, root)))
+    machine_root = StoreRef("LocalMachine", "Root")
+
+    unpinned = importer.run(Policy.model_validate(BUILTIN_POLICY), backend, NOW, path, Secret(PASSWORD, "test"))
+    assert [r.status for r in unpinned.roots_left] == ["skipped"]
+    assert root.thumbprint not in {c.thumbprint for c in backend.read(machine_root).certificates}
+
+    pin = {"name": "CI Sample Root", "sha256": hashlib.sha256(root.der).hexdigest(), "required": False}
+    pinned_policy = Policy.model_validate({**BUILTIN_POLICY, "rootca": {**BUILTIN_POLICY.get("rootca", {}), "pins": [pin]}})
+    try:
+        pinned = importer.run(pinned_policy, backend, NOW, path, Secret(PASSWORD, "test"))
+        assert ("root", "LocalMachine\\Root") in {(p.role, str(p.store)) for p in pinned.placements}
+        assert root.thumbprint in {c.thumbprint for c in backend.read(machine_root).certificates}
+    finally:
+        backend.remove(machine_root, root.thumbprint)
