@@ -62,11 +62,12 @@ def config_set(click_ctx: click.Context, ctx: Context, assignments: tuple[str, .
     unless the result is a valid policy. Example: profiles.obn.renewal_window_days=60"""
     from pathlib import Path
 
+    from pycert.common.files import env
     from pycert.policy.load import default_policy_path
     from pycert.common import logs
     from pycert.policy.edit import set_values
 
-    path = Path(ctx.config_path or os.environ.get("PYCERT_CONFIG") or default_policy_path())
+    path = Path(ctx.config_path or env("PYCERT_CONFIG") or default_policy_path())
     # The MSI runs this as SYSTEM: the log says who changed the policy; the machine lock
     # keeps a remediation from reading a half-changed policy (and two edits apart).
     hold_machine_lock(click_ctx, ctx, "config set")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from pycert.common.errors import LockBusy, PlatformError
+from pycert.common.files import env
 from pycert.common.shown import shown
 
 MUTEX_NAME = "Global\\PyCert"
@@ -24,7 +25,7 @@ DEFAULT_WAIT_SECONDS = 60.0
 
 
 def lock_file_path() -> Path:
-    override = os.environ.get("PYCERT_LOCK_FILE")
+    override = env("PYCERT_LOCK_FILE")
     if override:
         return Path(override)
     run_lock = Path("/run/lock")
