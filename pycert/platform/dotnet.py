@@ -233,12 +233,16 @@ class DotNetStores:
         return is_elevated()
 
     def import_pfx(self, data: bytes, password, placements: list[Placement], *, machine: bool, exportable: bool) -> list[Placement]:
-        """Put each planned certificate of a PFX in its store, in the order given (leaf first).
+        """Put each planned certificate of a PFX in its store, in the order given (leaf first):
+        exactly the certificates the plan names (by thumbprint), nothing else the file holds.
 
-        Windows: PFXImportCertStore with the wizard's flags, each context added through
-        .NET. Mono: the .NET loader with PersistKeySet for the leaf; chain certificates
-        from the DER pfx.py parsed (Mono's loader drops them). A certificate that fails
-        is marked failed (or cancelled, for a declined root dialog) and the rest go on.
+        Windows: PFXImportCertStore with the wizard's flags, each planned context added
+        through .NET. Mono: the leaf as the .NET loader returns it when that is the validated
+        leaf, else from the validated DER (Mono's loader takes the file's first certificate,
+        which may be a CA or a foreign one, and Mono's stores keep no keys anyway); chain
+        certificates from the DER pfx.py parsed. Each store is read once and opened once, so
+        the cost is linear in the chain. A certificate that fails is marked failed (or
+        cancelled, for a declined root dialog) and the rest go on.
         """
         rt = load_runtime()
         if self.windows:
@@ -249,37 +253,56 @@ class DotNetStores:
                 for context in contexts:
                     cert = rt["X509Certificate2"](rt["IntPtr"](context))
                     by_thumbprint[str(cert.Thumbprint).upper()] = cert
-                for placement in placements:
-                    self._place(placement, by_thumbprint.get(placement.thumbprint))
+                self._place_all([(p, by_thumbprint.get(p.thumbprint)) for p in placements])
             return placements
         flags = rt["X509KeyStorageFlags"]
         storage = flags.PersistKeySet | (flags.MachineKeySet if machine else flags.UserKeySet)
         if exportable:
             storage |= flags.Exportable
+        pairs = []
         for placement in placements:
+            cert = None
             if placement.role == "leaf":
                 try:
-                    cert = rt["X509Certificate2"](rt["Array"][rt["Byte"]](data), password.reveal() if password else "", storage)
+                    loaded = rt["X509Certificate2"](rt["Array"][rt["Byte"]](data), password.reveal() if password else "", storage)
                 except Exception as exc:
                     raise PlatformError(f"Mono could not open the PFX ({_clr_message(exc)}); nothing was imported.") from None
-            else:
+                if str(loaded.Thumbprint).upper() == placement.thumbprint:
+                    cert = loaded
+            if cert is None:
                 cert = rt["X509Certificate2"](rt["Array"][rt["Byte"]](placement.der))
-            self._place(placement, cert)
+            pairs.append((placement, cert))
+        self._place_all(pairs)
         return placements
 
-    def _place(self, placement: Placement, cert) -> None:
-        if cert is None:
-            placement.status, placement.detail = "failed", "the platform's PFX import did not return this certificate"
-            return
+    def _place_all(self, pairs: list[tuple[Placement, object]]) -> None:
+        """Add each (placement, certificate) to its store: every store read once before and
+        opened once for writing, in the order the placements come."""
         rt = load_runtime()
-        before = self.read(placement.store)
-        present = any(c.thumbprint == placement.thumbprint for c in before.certificates)
-        try:
-            handle = self._open(placement.store, rt["OpenFlags"].ReadWrite)
+        by_store: dict[StoreRef, list[tuple[Placement, object]]] = {}
+        for placement, cert in pairs:
+            if cert is None:
+                placement.status, placement.detail = "failed", "the platform's PFX import did not return this certificate"
+                continue
+            by_store.setdefault(placement.store, []).append((placement, cert))
+        for store, items in by_store.items():
+            before = {c.thumbprint for c in self.read(store).certificates}
             try:
-                handle.Add(cert)
+                handle = self._open(store, rt["OpenFlags"].ReadWrite)
+            except Exception as exc:
+                for placement, _ in items:
+                    placement.status, placement.detail = "failed", _clr_message(exc)
+                continue
+            try:
+                for placement, cert in items:
+                    self._place(handle, placement, cert, placement.thumbprint in before)
             finally:
                 handle.Close()
+
+    @staticmethod
+    def _place(handle, placement: Placement, cert, present: bool) -> None:
+        try:
+            handle.Add(cert)
         except Exception as exc:
             message = _clr_message(exc)
             if _cancelled(exc, message):
