@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 from pycert.common.certparse import der_details
 from pycert.common.errors import PlatformError
-from pycert.common.model import CertificateInfo, KeyPresence, Placement, StoreReading, StoreRef
+from pycert.common.model import CertificateInfo, KeyPresence, Placement, StoreReading, StoreRef, UnreadableCertificate
 
 _lock = threading.Lock()
 _runtime = None  # the loaded namespace objects, once
@@ -135,12 +135,23 @@ class DotNetStores:
                 return StoreReading(store, "absent")
             return StoreReading(store, "error", error=message)
         try:
-            certificates = tuple(self._info(store, c) for c in handle.Certificates)
-        except Exception as exc:
+            certificates, unreadable = self._decode_all(store, handle.Certificates)
+        except Exception as exc:  # the collection itself: the store cannot be listed
             return StoreReading(store, "error", error=_clr_message(exc))
         finally:
             handle.Close()
-        return StoreReading(store, "ok", certificates)
+        return StoreReading(store, "ok", tuple(certificates), unreadable=tuple(unreadable))
+
+    def _decode_all(self, store: StoreRef, collection) -> tuple[list[CertificateInfo], list[UnreadableCertificate]]:
+        """The one loop over a store's certificates: one that cannot be decoded is skipped
+        and reported with its thumbprint, the others are judged."""
+        certificates, unreadable = [], []
+        for cert in collection:
+            try:
+                certificates.append(self._info(store, cert))
+            except Exception as exc:
+                unreadable.append(UnreadableCertificate(_raw_thumbprint(cert), _clr_message(exc)))
+        return certificates, unreadable
 
     def read_many(self, stores) -> list[StoreReading]:
         return [self.read(s) for s in stores]
@@ -381,6 +392,13 @@ def _utc(value) -> datetime:
     """System.DateTime (Kind=Local on Mono and .NET) to an aware UTC datetime."""
     ticks = value.ToUniversalTime().Ticks
     return _EPOCH_TICKS + timedelta(microseconds=ticks // 10)
+
+
+def _raw_thumbprint(cert) -> str:
+    try:
+        return hashlib.sha1(bytes(cert.RawData)).hexdigest().upper()
+    except Exception:  # not even the bytes: the certificate is still counted
+        return ""
 
 
 def _means_absent(message: str) -> bool:
