@@ -12,6 +12,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -38,3 +39,14 @@ def csv_cell(value) -> str:
     if isinstance(value, str) and text.startswith(FORMULA_START):
         return "'" + text
     return text
+
+
+_URL_CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^/@\s:]*):(?P<password>[^/@\s]*)@")
+
+
+def url(text: str | None) -> str | None:
+    """A URL (or text holding URLs, e.g. a proxy list) as it may be printed or logged: the
+    password in `scheme://user:password@host` replaced by `***`; the user name stays."""
+    if not text:
+        return text
+    return _URL_CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:***@", text)

@@ -154,7 +154,17 @@ def judge_policy(source: str | None, policy, error: str | None) -> Check:
 
 def judge_proxy(host: str, proxy: str | None, bypassed: bool, ie=None, winhttp=None, is_system: bool = False) -> Check:
     """`proxy` is what PyCert itself will use for `host` (environment, then the user's
-    Internet settings); `ie` and `winhttp` are the registry settings, on Windows."""
+    Internet settings); `ie` and `winhttp` are the registry settings, on Windows. Each is
+    shown with its password masked (common/escape.url)."""
+    from types import SimpleNamespace
+
+    from pycert.common.escape import url as shown_url
+
+    proxy = shown_url(proxy)
+    if ie is not None:
+        ie = SimpleNamespace(auto_config_url=shown_url(ie.auto_config_url), proxy_enable=ie.proxy_enable)
+    if winhttp is not None:
+        winhttp = SimpleNamespace(proxy_server=shown_url(winhttp.proxy_server))
     details = {
         "host": host,
         "proxy": proxy,

@@ -54,3 +54,21 @@ def test_escape_csv_cell_by_the_owasp_list():
     for start in ("=", "+", "-", "@", "\t", "\r"):
         assert escape.csv_cell(start + "1") == "'" + start + "1"
     assert escape.csv_cell(-52) == "-52" and escape.csv_cell(None) == "" and escape.csv_cell("CN=x") == "CN=x"
+
+
+def test_doctor_masks_the_proxy_password_in_text_and_json(monkeypatch, capsys):
+    """Issue #18 class 5: `doctor` printed HTTPS_PROXY=http://alice:S3cretPw@... as-is."""
+    monkeypatch.setenv("HTTPS_PROXY", "http://alice:S3cretPw@127.0.0.1:9")
+    monkeypatch.setenv("https_proxy", "http://alice:S3cretPw@127.0.0.1:9")
+    for fmt in ("text", "json"):
+        run(["doctor", "--format", fmt])
+        out, err = capsys.readouterr()
+        assert "S3cretPw" not in out + err
+        assert "alice:***@127.0.0.1:9" in out
+
+
+def test_escape_url_masks_only_the_password():
+    assert escape.url("http://alice:S3cret@proxy:8080/") == "http://alice:***@proxy:8080/"
+    assert escape.url("http=http://a:b@p:1;https=https://c:d@q:2") == "http=http://a:***@p:1;https=https://c:***@q:2"
+    assert escape.url("http://proxy:8080") == "http://proxy:8080"
+    assert escape.url("proxy.clinic.local:8080") == "proxy.clinic.local:8080"
