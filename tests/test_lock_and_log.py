@@ -213,3 +213,14 @@ def test_every_changing_command_waits_for_the_lock_then_exits_3_changing_nothing
     assert code == 3, (out, err)
     assert "Another PyCert run is in progress" in err and "Traceback" not in err
     assert mono_store.files() == before
+
+
+def test_a_percent_in_the_user_name_is_logged_as_text(tmp_path, monkeypatch, capsys):
+    """Issue #18 class 6: `%` is legal in a Windows user name; in the format string it gave
+    a '--- Logging error ---' traceback on stderr and no line."""
+    monkeypatch.setattr(logs, "current_user", lambda: "CLINIC\\a%sb%(x)d%")
+    path = logs.setup("import", "info", tmp_path)
+    logs.event("import", "ok", note="100% done")
+    [line] = path.read_text(encoding="utf-8").splitlines()
+    assert 'user="CLINIC\\a%sb%(x)d%" command="import" action=import result=ok note="100% done"' in line
+    assert "Logging error" not in capsys.readouterr().err

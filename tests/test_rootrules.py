@@ -113,3 +113,27 @@ def test_select_goes_by_hash_alone():
     selection = rootrules.select(pins, offered)
     assert sorted(selection.pinned) == ["AA", "BB"]
     assert [c.sha256 for c in selection.refused] == ["CC"]
+
+
+# Issue #19: a pin is the whole SHA-256. A hash that differs only in its last hex digit
+# (or only after the first 16) is another certificate: never "installed", never selected.
+PINNED = "8B4A5CE5D5E72D1F9F0D1A3C2B7E6A4F" "0C1D2E3F405162738495A6B7C8D9EAFB"
+NEAR_MISSES = [
+    PINNED[:-1] + "C",  # the last digit
+    PINNED[:16] + "0" * 48,  # the first 16 digits only
+    PINNED[:32] + "F" * 32,  # the first half only
+    "0" + PINNED[1:],  # the first digit
+]
+
+
+@pytest.mark.parametrize("near", NEAR_MISSES)
+def test_a_near_miss_hash_in_the_store_is_not_the_pinned_root(near):
+    [status] = rootrules.evaluate([Pin("RootCA2", PINNED)], readings(cert(LM, near, 900)), NOW, 180)
+    assert status.state == rootrules.MISSING
+
+
+@pytest.mark.parametrize("near", NEAR_MISSES)
+def test_a_near_miss_hash_in_a_source_is_refused(near):
+    selection = rootrules.select([Pin("RootCA2", PINNED)], [Offered(near), Offered(PINNED)])
+    assert list(selection.pinned) == [PINNED]
+    assert [c.sha256 for c in selection.refused] == [near]

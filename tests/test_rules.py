@@ -1,5 +1,7 @@
 """rules.py: table-driven edges and properties. Pure: every test passes `now`."""
 
+import hashlib
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -21,7 +23,9 @@ def cert(not_after, *, not_before=None, subject=SUBJECT, issuer=OBN, key=KeyPres
     not_before = not_before or not_after - timedelta(days=1186)
     return CertificateInfo(
         store=store, subject=subject, issuer=issuer,
-        thumbprint=tp or f"{hash((subject, issuer, not_after, store)) & 0xFFFFFFFF:08X}".ljust(40, "0"),
+        # Deterministic (Python's hash() of a str changes per process): the SHA-1 of the
+        # fields, 40 hex digits like a real thumbprint.
+        thumbprint=tp or hashlib.sha1(f"{subject}|{issuer}|{not_after.isoformat()}|{store}".encode()).hexdigest().upper(),
         serial="01", not_before=not_before, not_after=not_after, has_private_key=key,
     )
 

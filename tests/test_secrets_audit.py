@@ -81,7 +81,7 @@ def test_marker_password_leaks_nowhere(audit, cli_sandbox):
     ]
     codes = [r.code for r in runs]
     assert codes[0] == 0 and codes[1] == 2 and codes[2] == 2 and codes[4] == 0, codes
-    assert "wrong password" in runs[1].stderr.lower() or "password" in runs[1].stderr.lower()
+    assert "The password from environment variable PW is wrong for" in runs[1].stderr, runs[1].stderr
     for run in runs:
         for secret in (MARKER, WRONG):
             assert secret not in run.stdout and secret not in run.stderr

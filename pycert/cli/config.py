@@ -6,7 +6,7 @@ import os
 
 import click
 
-from pycert.cli.context import Context, pass_ctx
+from pycert.cli.context import Context, hold_machine_lock, pass_ctx
 from pycert.cli.root import cli
 from pycert.common.errors import EXIT_USAGE
 
@@ -56,17 +56,21 @@ def config_validate(file: str) -> None:
 @config_group.command("set")
 @click.argument("assignments", nargs=-1, metavar="KEY=VALUE...")
 @pass_ctx
-def config_set(ctx: Context, assignments: tuple[str, ...]) -> None:
+@click.pass_context
+def config_set(click_ctx: click.Context, ctx: Context, assignments: tuple[str, ...]) -> None:
     """Change keys of the policy file in place, keeping its comments; nothing is written
     unless the result is a valid policy. Example: profiles.obn.renewal_window_days=60"""
     from pathlib import Path
 
+    from pycert.common.files import env
     from pycert.policy.load import default_policy_path
     from pycert.common import logs
     from pycert.policy.edit import set_values
 
-    path = Path(ctx.config_path or os.environ.get("PYCERT_CONFIG") or default_policy_path())
-    ctx.start_log("config set")  # the MSI runs this as SYSTEM: the log says who changed the policy
+    path = Path(ctx.config_path or env("PYCERT_CONFIG") or default_policy_path())
+    # The MSI runs this as SYSTEM: the log says who changed the policy; the machine lock
+    # keeps a remediation from reading a half-changed policy (and two edits apart).
+    hold_machine_lock(click_ctx, ctx, "config set")
     for line in set_values(path, list(assignments)):
         logs.event("config set", "changed", file=path.resolve(), value=line)
         click.echo(f"{path}: {line}")

@@ -19,6 +19,7 @@ class Context:
         self.log_path = None
         self.lock_timeout = 60.0
         self.result_file: str | None = None
+        self.pending_lock: str | None = None  # a remediate run takes the lock inside its failure guard
         self._loaded = None
 
     def start_log(self, command: str):
@@ -112,6 +113,16 @@ def hold_machine_lock(click_ctx: click.Context, ctx: Context, command: str) -> N
     ctx.start_log(command)
     click_ctx.with_resource(machine_lock(ctx.lock_timeout))
     logs.event("lock", "acquired")
+
+
+def take_pending_lock() -> None:
+    """Take the lock a `remediate` group deferred (see cli.failures.with_failure_line), so
+    that a busy lock or a bad lock path still ends stdout with the FAILED line."""
+    click_ctx = click.get_current_context(silent=True)
+    ctx = click_ctx.find_object(Context) if click_ctx else None
+    if click_ctx is not None and ctx is not None and ctx.pending_lock:
+        command, ctx.pending_lock = ctx.pending_lock, None
+        hold_machine_lock(click_ctx, ctx, command)
 
 
 def detect_options(command):

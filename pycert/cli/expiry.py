@@ -36,10 +36,7 @@ def list_command(ctx: Context, profile: str | None, show_all: bool, fmt: str, as
             "generated_at": output.iso(now),
             "pycert_version": __version__,
             "certificates": [output.certificate_json(f) for f in findings.findings],
-            "stores": [
-                {"store": str(s.store), "status": s.status, "error": s.error or None}
-                for s in findings.stores
-            ],
+            "stores": [output.store_json(s) for s in findings.stores],
         }
         click.echo(output.dumps(data))
     elif fmt == "csv":
@@ -49,6 +46,9 @@ def list_command(ctx: Context, profile: str | None, show_all: bool, fmt: str, as
         for s in findings.stores:
             if s.status == "error":
                 click.echo(f"warning: {s.store} could not be read: {s.error}", err=True)
+            for bad in s.unreadable:
+                click.echo(f"warning: {s.store}: the certificate {bad.thumbprint or '(no thumbprint)'} cannot be read "
+                           f"({bad.reason}); it was skipped.", err=True)
 
 
 @detect_group.command("expiry")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from pycert.cli.context import save_result
+from pycert.cli.context import save_result, take_pending_lock
 from pycert.common.errors import EXIT_RUNTIME, PyCertError
 
 
@@ -14,8 +14,11 @@ def with_failure_line(check: str, fmt: str, run) -> int:
     because Intune shows only the last stdout line. The error itself is re-raised for
     `run()` to report on stderr with its exit code."""
     try:
+        take_pending_lock()
         return run()
-    except (PyCertError, OSError, KeyboardInterrupt) as exc:
+    except click.exceptions.Exit:
+        raise
+    except (Exception, KeyboardInterrupt) as exc:  # every stop, even a defect, ends with the FAILED line
         from pycert.common import lineformat
 
         code, message = describe_failure(exc)

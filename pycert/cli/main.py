@@ -7,8 +7,10 @@ need them, so `pycert --version` costs no more than starting Python.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import threading
 
 import click
 
@@ -31,11 +33,37 @@ def run(argv: list[str] | None = None) -> int:
     import warnings
 
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), stop_signals_as_interrupt():
         if not debug:
             # A library warning on stderr would make Intune mark a good run as failed.
             warnings.simplefilter("ignore")
         return _run(argv, debug)
+
+
+STOP_SIGNALS = ("SIGTERM", "SIGBREAK")  # a kill from a deployment tool; Ctrl+Break on Windows
+
+
+@contextlib.contextmanager
+def stop_signals_as_interrupt():
+    """SIGTERM (and SIGBREAK on Windows) stop a run the way Ctrl+C does: as a
+    KeyboardInterrupt, so every stop prints the FAILED line, writes the result file, releases
+    the lock and exits 3 instead of dying silently. The previous handlers come back after."""
+    import signal
+
+    def interrupt(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for name in STOP_SIGNALS:
+            number = getattr(signal, name, None)
+            if number is not None:
+                previous[number] = signal.signal(number, interrupt)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _run(argv: list[str] | None, debug: bool) -> int:

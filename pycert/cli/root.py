@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import click
 
 from pycert import __version__
-from pycert.cli.context import LINE_FORMATS, Context, as_of_option, hold_machine_lock, parse_as_of, pass_ctx, result_file_option
+from pycert.cli.context import LINE_FORMATS, Context, as_of_option, parse_as_of, pass_ctx, result_file_option
 from pycert.cli.failures import with_failure_line
 from pycert.cli.runner import run_checks
 
@@ -66,7 +66,8 @@ def remediate_group(click_ctx: click.Context, ctx: Context, fmt: str, dry_run: b
 
     Without a sub-command, remediates every check the policy's `checks` list enables.
     """
-    hold_machine_lock(click_ctx, ctx, f"remediate {click_ctx.invoked_subcommand or 'all'}")
+    # Taken by with_failure_line, so that a busy lock still ends stdout with the FAILED line.
+    ctx.pending_lock = f"remediate {click_ctx.invoked_subcommand or 'all'}"
     if click_ctx.invoked_subcommand is None:
         now = datetime.now(timezone.utc)
         click_ctx.exit(

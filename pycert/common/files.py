@@ -1,9 +1,19 @@
-"""Reading small input files (PFX, password files, policy, root sources) with one-sentence errors."""
+"""The one bounded reader for everything PyCert reads from outside: files (PFX, password
+files, policy, root sources, state and cache files), a stream (stdin) and environment
+variables. Each read has a cap a real input never reaches; above it the caller's
+one-sentence error (exit 2), never an unbounded read. docs/reliability.md lists the caps."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO, Callable
+
+from pycert.common.errors import UsageError
+
+# Windows allows 32,767 characters in one environment variable; no path, URL or password
+# PyCert reads from one comes near 8,192.
+MAX_ENV_CHARS = 8192
 
 # What went wrong, for callers that word their own sentences.
 FOLDER, DEVICE, TOO_LARGE, MISSING, DENIED, UNREADABLE = "folder", "device", "too-large", "missing", "denied", "unreadable"
@@ -54,3 +64,44 @@ def read_capped(path: Path, limit: int) -> bytes | None:
     with open(path, "rb") as handle:
         data = handle.read(limit + 1)
     return None if len(data) > limit else data
+
+
+def read_line_capped(stream: BinaryIO, limit: int) -> bytes | None:
+    """The first line of a byte stream (without its line break), reading at most `limit`+1
+    bytes: None when the line is longer (`/dev/zero` on stdin ends here, not in MemoryError)."""
+    data = stream.readline(limit + 1)
+    line = data.rstrip(b"\r\n") if data.endswith(b"\n") else data
+    return None if len(line) > limit else line
+
+
+def env(name: str, limit: int = MAX_ENV_CHARS) -> str | None:
+    """An environment variable, or None when unset or empty; longer than `limit` is an
+    error naming the variable (its value is never quoted: it may be a secret)."""
+    value = os.environ.get(name)
+    if not value:
+        return None
+    if len(value) > limit:
+        raise UsageError(
+            f"The environment variable {name} is {len(value):,} characters long, more than the {limit:,} "
+            "PyCert accepts; check what sets it."
+        )
+    return value
+
+
+MAX_STATE_BYTES = 1024 * 1024
+
+
+def read_state_object(path: Path, limit: int = MAX_STATE_BYTES) -> dict | None:
+    """A JSON object PyCert wrote itself (a cache or reminder state, a pending marker), or
+    None when it is absent, not a regular file, larger than `limit`, not JSON, nested
+    without end, or not an object: state that cannot be trusted is state that is not there."""
+    import json
+
+    class _Unusable(Exception):
+        pass
+
+    try:
+        data = json.loads(read_checked(path, limit, lambda kind, reason: _Unusable()).decode("utf-8"))
+    except (_Unusable, ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None

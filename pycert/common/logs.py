@@ -26,7 +26,17 @@ log = logging.getLogger(LOGGER_NAME)
 
 
 class _UtcFormatter(logging.Formatter):
+    """Time, level, the run's fixed fields, the message. The fields (a user name may hold
+    a `%`, legal on Windows) are data appended as text, never part of the format string."""
+
     converter = time.gmtime
+
+    def __init__(self, fields: str):
+        super().__init__("%(asctime)s %(levelname)s %(message)s")
+        self.fields = fields
+
+    def formatMessage(self, record):  # noqa: N802 (logging's name)
+        return f"{self.formatTime(record)} {record.levelname} {self.fields} {record.getMessage()}"
 
     def formatTime(self, record, datefmt=None):  # noqa: N802 (logging's name)
         return time.strftime("%Y-%m-%dT%H:%M:%SZ", self.converter(record.created))
@@ -68,7 +78,7 @@ def setup(command: str, level: str = "info", log_dir: Path | None = None) -> Pat
         sys.stderr.write(f"warning: the log {path} cannot be written ({exc.strerror}); continuing without it.\n")
         return None
     fields = f'pid={os.getpid()} user="{current_user()}" command="{command}"'
-    handler.setFormatter(_UtcFormatter(f"%(asctime)s %(levelname)s {fields} %(message)s"))
+    handler.setFormatter(_UtcFormatter(fields))
     for old in list(log.handlers):
         log.removeHandler(old)
         old.close()

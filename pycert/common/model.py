@@ -119,12 +119,24 @@ def split_dn(dn: str) -> list[str]:
 
 @dataclass(frozen=True)
 class StoreReading:
-    """What one store gave: its certificates, or why it could not be read."""
+    """What one store gave: its certificates, or why it could not be read. A certificate
+    the platform cannot decode (a duplicated or malformed extension) is skipped and listed
+    in `unreadable`, so one bad certificate never hides the others."""
 
     store: StoreRef
     status: str  # "ok" | "absent" | "error"
     certificates: tuple[CertificateInfo, ...] = ()
     error: str = ""
+    unreadable: tuple[UnreadableCertificate, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnreadableCertificate:
+    """A certificate in a store that could not be decoded: its thumbprint (SHA-1 of the
+    DER, as Windows shows it; empty when even the bytes could not be had) and why."""
+
+    thumbprint: str
+    reason: str
 
 
 @dataclass(frozen=True)

@@ -59,12 +59,16 @@ def profile_json(result: ProfileResult) -> dict:
         "compliant": result.compliant,
         "required": result.required,
         "missing": result.missing,
-        "stores": [
-            {"store": str(s.store), "status": s.status, "error": s.error or None}
-            for s in result.stores
-        ],
+        "stores": [store_json(s) for s in result.stores],
         "certificate_count": len(result.findings),
     }
+
+
+def store_json(reading) -> dict:
+    data = {"store": str(reading.store), "status": reading.status, "error": reading.error or None}
+    if reading.unreadable:
+        data["unreadable"] = [{"thumbprint": u.thumbprint, "reason": u.reason} for u in reading.unreadable]
+    return data
 
 
 def result_json(result: CheckResult) -> dict:

@@ -12,10 +12,12 @@ and platform code zeroes its own native copy (crypt32's wide-char buffer) after 
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from pathlib import Path
 
+from pycert.common import files
 from pycert.common.errors import UsageError
 from pycert.common.files import read_bounded
 
@@ -29,7 +31,14 @@ class Secret:
     __slots__ = ("_value", "source")
 
     def __init__(self, value: str, source: str = "given"):
-        self._value = bytearray(value.encode("utf-8"))
+        try:
+            encoded = value.encode("utf-8")
+        except UnicodeEncodeError:  # undecodable bytes from the OS: never quote them back
+            raise UsageError(
+                f"The password from {source} is not valid text (it holds bytes that are not UTF-8); "
+                "type it again or save it as UTF-8."
+            ) from None
+        self._value = bytearray(encoded)
         self.source = source  # where it came from, e.g. "environment variable PFX_PW"
 
     def reveal(self) -> str:
@@ -43,9 +52,11 @@ class Secret:
         return not self._value
 
     def wipe(self) -> None:
+        """Zero the bytes in place (any other reference to the buffer sees only NULs), then
+        hold nothing."""
         for i in range(len(self._value)):
             self._value[i] = 0
-        del self._value[:]
+        self._value = bytearray()
 
     def __repr__(self) -> str:
         return f"Secret({MASK}, source={self.source!r})"
@@ -83,9 +94,9 @@ def read_password(
     if env:
         if env not in os.environ:
             raise UsageError(f"The environment variable {env} named by --password-env is not set; set it or use another password option.")
-        return Secret(os.environ[env], f"environment variable {env}")
+        return Secret(files.env(env, MAX_PASSWORD_FILE_BYTES) or "", f"environment variable {env}")
     if stdin:
-        return Secret(_first_line(sys.stdin.readline()), "stdin")
+        return password_from_stdin()
     if file:
         return password_from_file(Path(file))
     if interactive if interactive is not None else sys.stdin.isatty():
@@ -95,6 +106,30 @@ def read_password(
     return None
 
 
+def password_from_stdin() -> Secret:
+    """The first line of stdin, read as bytes with the password file's cap."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text-only stdin (tests, embedding): encode what it gives
+        line = sys.stdin.readline(MAX_PASSWORD_FILE_BYTES + 1)
+        raw = files.read_line_capped(io.BytesIO(line.encode("utf-8", "surrogateescape")), MAX_PASSWORD_FILE_BYTES)
+    else:
+        raw = files.read_line_capped(stream, MAX_PASSWORD_FILE_BYTES)
+    if raw is None:
+        raise UsageError("The first line of stdin is longer than 4 KiB; pipe only the password (one line) to --password-stdin.")
+    return Secret(_decode_password(raw, "stdin"), "stdin")
+
+
+def _decode_password(raw: bytes, source: str) -> str:
+    """UTF-8 (with or without BOM), else Shift-JIS as Notepad saved it on old Windows; the
+    error never shows the bytes."""
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UsageError(f"The password from {source} is not text; save it as UTF-8.")
+
+
 def password_from_file(path: Path) -> Secret:
     """First line of a text file (UTF-8, with or without BOM; Shift-JIS as saved by Notepad on old Windows)."""
     raw = read_bounded(
@@ -102,15 +137,7 @@ def password_from_file(path: Path) -> Secret:
         "larger than 4 KiB; give the small text file that holds only the password",
         lambda kind, sentence: UsageError(sentence),
     )
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UsageError(f"The password file {path} is not text; save it as UTF-8.")
-    return Secret(_first_line(text), f"file {path}")
+    return Secret(_first_line(_decode_password(raw, f"the password file {path}")), f"file {path}")
 
 
 def _first_line(text: str) -> str:

@@ -23,9 +23,11 @@ def detect(policy: Policy, stores: StoreReader, now: datetime, profile: str | No
         verdict, code = "error", EXIT_RUNTIME
     else:
         verdict, code = "compliant", EXIT_OK
+    from pycert.expiry.view import unreadable_messages
+
     messages = [
         f"{s.store}: {s.error}" for r in results for s in r.store_errors
-    ]
+    ] + unreadable_messages(results)
     return CheckResult("expiry", verdict, code, now, results, messages)
 
 

@@ -54,12 +54,12 @@ def notice_text(finding: Finding) -> tuple[str, str]:
 
 
 def load_state(folder: Path) -> dict[str, list[str]]:
-    try:
-        data = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
-        shown = data.get("shown", {})
-        return {k: [str(m) for m in v] for k, v in shown.items() if isinstance(v, list)}
-    except (OSError, ValueError, AttributeError):
+    from pycert.common.files import read_state_object
+
+    shown = (read_state_object(folder / STATE_FILE) or {}).get("shown")
+    if not isinstance(shown, dict):
         return {}
+    return {str(k): [str(m) for m in v] for k, v in shown.items() if isinstance(v, list)}
 
 
 def save_state(folder: Path, shown: dict[str, list[str]]) -> None:

@@ -35,10 +35,11 @@ from pycert.common.model import (
     State,
 )
 from pycert.common.plan import PlanStep
-from pycert.common.secret import Secret, password_from_file
+from pycert.common.files import env
+from pycert.common.secret import MAX_PASSWORD_FILE_BYTES, Secret, password_from_file
 from pycert.common.stores import StoreBackend
 from pycert.common import logs
-from pycert.expiry import cleanup, reminders, rules
+from pycert.expiry import cleanup, pending, reminders, rules
 from pycert.expiry.issuers import IssuerLookup, profile_trust
 from pycert.pfx import importer as pfx_import
 from pycert.pfx import reader as pfx
@@ -96,8 +97,8 @@ def find_staged(profile: Profile, notes: list[dict], reads_aes: bool = True) -> 
                 continue
             try:
                 password = sidecar_password(path)
-                if password is None and profile.password_env and profile.password_env in os.environ:
-                    password = Secret(os.environ[profile.password_env], f"environment variable {profile.password_env}")
+                if password is None and profile.password_env and env(profile.password_env, MAX_PASSWORD_FILE_BYTES):
+                    password = Secret(env(profile.password_env, MAX_PASSWORD_FILE_BYTES) or "", f"environment variable {profile.password_env}")
                 contents = pfx.load(path, password)
             except PyCertError as exc:
                 notes.append({"file": str(path), "usable": False, "reason": exc.message})
@@ -117,9 +118,12 @@ def remediate(
 ) -> CheckResult:
     from pycert.expiry.scan import scan
 
+    from pycert import platform
+
     profiles = policy.select(profile)
     before = scan(profiles, stores, now)
-    plan = plan_renewals(policy, stores, now, profiles, before)
+    state_dir = state_dir or platform.user_state_dir()
+    plan = plan_renewals(policy, stores, now, profiles, before, pending.read(state_dir))
     if dry_run:  # the one point where a dry run differs: the plan is shown, not executed
         return _result(plan, Outcome.not_run(plan, before), now, dry_run=True)
     return _result(plan, execute(plan, policy, stores, now, profiles, before, notify, state_dir), now, dry_run=False)
@@ -182,13 +186,15 @@ def chain_ders(staged: Iterable[Staged]) -> list[bytes]:
 
 def plan_renewals(
     policy: Policy, stores: StoreBackend, now: datetime, profiles: dict[str, Profile], before: list[ProfileResult],
+    unfinished: dict[str, dict[str, str]] | None = None,
 ) -> RenewalPlan:
-    """Decide everything before anything changes: reads the stores and the staging folders."""
+    """Decide everything before anything changes: reads the stores and the staging folders.
+    `unfinished` (pending.read) names imports an earlier run did not complete: planned again."""
     notes: list[dict] = []
     planned = []
     lookup = IssuerLookup(stores)
     for result in before:
-        renewals = _renewals(policy, stores, now, result, profiles[result.profile], notes, lookup)
+        renewals = _renewals(policy, stores, now, result, profiles[result.profile], notes, lookup, unfinished or {})
         if renewals:
             # The removals a verified import will allow, judged over the stores plus what
             # the imports put in. Not when an import cannot even be planned.
@@ -207,9 +213,10 @@ def plan_renewals(
 
 
 def _renewals(policy, stores: StoreBackend, now, result: ProfileResult, profile: Profile, notes,
-              lookup: IssuerLookup) -> list[Renewal]:
+              lookup: IssuerLookup, unfinished: dict[str, dict[str, str]]) -> list[Renewal]:
     needing = [f.certificate for f in result.needs_action]
-    if not needing:
+    resume = {path for path, e in unfinished.items() if e["profile"] == result.profile}
+    if not needing and not resume:
         return []
     staged = find_staged(profile, notes, stores.reads_aes_pfx)
     installed = [f.certificate for f in result.findings]
@@ -224,19 +231,28 @@ def _renewals(policy, stores: StoreBackend, now, result: ProfileResult, profile:
         item.refuse(result.profile, refusal, [c for c in needing if c.subject == item.contents.leaf.subject])
         logs.event("staged", "refused", file=item.path, reason=refusal, thumbprint=item.contents.leaf.thumbprint)
     renewals: dict[Path, Renewal] = {}
+    for item in usable:  # an import an earlier run left unfinished (only of a file that passes the rules)
+        entry = unfinished.get(str(item.path))
+        if str(item.path) in resume and entry and entry["thumbprint"] == item.contents.leaf.thumbprint:
+            _plan_one(policy, stores, now, result, item, entry.get("replaces", ""), renewals)
     for expiring in needing:
         pick = rules.pick_renewal(expiring, [s.contents.leaf for s in usable], now, trust)
         if pick is None:
             continue
         item = next(s for s in usable if s.contents.leaf.thumbprint == pick.thumbprint)
-        if item.path in renewals:
-            continue  # one file renews two certificates: import it once
-        try:
-            imports = pfx_import.prepare(policy, stores, now, item.contents, profile=result.profile)
-            renewals[item.path] = Renewal(result.profile, expiring.thumbprint, item, imports)
-        except PyCertError as exc:
-            renewals[item.path] = Renewal(result.profile, expiring.thumbprint, item, None, exc.message)
+        _plan_one(policy, stores, now, result, item, expiring.thumbprint, renewals)
     return list(renewals.values())
+
+
+def _plan_one(policy, stores: StoreBackend, now, result: ProfileResult, item: Staged, replaces: str,
+              renewals: dict[Path, Renewal]) -> None:
+    if item.path in renewals:
+        return  # one file renews two certificates (or finishes an earlier run): import it once
+    try:
+        imports = pfx_import.prepare(policy, stores, now, item.contents, profile=result.profile)
+        renewals[item.path] = Renewal(result.profile, replaces, item, imports)
+    except PyCertError as exc:
+        renewals[item.path] = Renewal(result.profile, replaces, item, None, exc.message)
 
 
 def projected(imports: pfx_import.ImportPlan, keys_known: bool) -> list[CertificateInfo]:
@@ -259,13 +275,13 @@ class Outcome:
 
     actions: list[dict]
     messages: list[str]
-    outcomes: list[str]  # per profile: nothing | done | import-failed | cleanup-failed
+    outcomes: list[str]  # per profile: nothing | done | import-failed | import-incomplete | cleanup-failed
     after: list[ProfileResult]
     notices: list = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return any(o in ("done", "import-failed", "cleanup-failed") for o in self.outcomes)
+        return any(o in ("done", "import-failed", "import-incomplete", "cleanup-failed") for o in self.outcomes)
 
     @classmethod
     def not_run(cls, plan: RenewalPlan, before: list[ProfileResult]) -> "Outcome":
@@ -293,7 +309,8 @@ def execute(plan: RenewalPlan, policy: Policy, stores: StoreBackend, now: dateti
 
     actions: list[dict] = []
     messages: list[str] = []
-    outcomes = [_execute_profile(p, policy, stores, now, actions, messages) for p in plan.profiles]
+    state = state_dir or platform.user_state_dir()
+    outcomes = [_execute_profile(p, policy, stores, now, actions, messages, state) for p in plan.profiles]
     outcome = Outcome(actions, messages, outcomes, before)
     if outcome.changed:
         outcome.after = scan(profiles, stores, now)
@@ -303,14 +320,18 @@ def execute(plan: RenewalPlan, policy: Policy, stores: StoreBackend, now: dateti
     return outcome
 
 
-def _execute_profile(p: ProfilePlan, policy, stores: StoreBackend, now, actions: list[dict], messages: list[str]) -> str:
-    verified = True
+def _execute_profile(p: ProfilePlan, policy, stores: StoreBackend, now, actions: list[dict], messages: list[str],
+                     state_dir: Path) -> str:
+    verified, complete = True, True
     for renewal in p.renewals:
         if renewal.imports is None:
             actions.append(renewal.action("failed", renewal.error))
             messages.append(renewal.error)
             verified = False
             continue
+        # Marked before, cleared only when every certificate is verified in its store: a run
+        # stopped in between (killed, disk full) is finished by the next one.
+        pending.mark(state_dir, renewal.staged.path, p.profile, renewal.staged.contents.leaf.thumbprint)
         try:
             report = pfx_import.execute(renewal.imports, stores, renewal.staged.password)
         except PyCertError as exc:
@@ -322,10 +343,13 @@ def _execute_profile(p: ProfilePlan, policy, stores: StoreBackend, now, actions:
         actions += renewal.root_actions()
         messages.extend(report.messages)
         verified = verified and report.verified  # a chain certificate may have gone in; the old leaf stays
+        complete = complete and report.outcome == "imported"
+        if report.outcome == "imported":
+            pending.clear(state_dir, renewal.staged.path)
     if not verified:
         return "import-failed"
     if p.removals is None or not p.removals.to_remove:
-        return "done" if p.renewals else "nothing"
+        return ("done" if complete else "import-incomplete") if p.renewals else "nothing"
     removals = confirmed(p.removals, cleanup.plan(policy, stores, now, p.profile, pfx_cas=p.pfx_cas))
     cleanup.apply(removals, stores)
     for removal in p.removals.to_remove:
@@ -334,7 +358,9 @@ def _execute_profile(p: ProfilePlan, policy, stores: StoreBackend, now, actions:
             "status": removal.status, "key": removal.key, "error": removal.detail or None,
         })
     messages.extend(removals.messages)
-    return "cleanup-failed" if removals.messages else "done"
+    if removals.messages:
+        return "cleanup-failed"
+    return "done" if complete else "import-incomplete"
 
 
 def confirmed(printed: cleanup.CleanupReport, reread: cleanup.CleanupReport) -> cleanup.CleanupReport:
@@ -358,8 +384,9 @@ def confirmed(printed: cleanup.CleanupReport, reread: cleanup.CleanupReport) -> 
 def _result(plan: RenewalPlan, done: Outcome, now: datetime, dry_run: bool) -> CheckResult:
     if "import-failed" in done.outcomes:
         verdict, code = "failed", EXIT_RUNTIME  # the renewed certificate is not in; the old one was not touched
-    elif "cleanup-failed" in done.outcomes:
-        verdict, code = "failed", EXIT_ACTION_NEEDED  # renewed one in and verified; the old one is still there
+    elif "cleanup-failed" in done.outcomes or "import-incomplete" in done.outcomes:
+        # renewed one in and verified; the old one or a chain certificate is not where it belongs
+        verdict, code = "failed", EXIT_ACTION_NEEDED
     elif any(not r.compliant for r in done.after):
         verdict, code = "noncompliant", EXIT_ACTION_NEEDED
     elif done.changed:

@@ -60,12 +60,17 @@ def line_parts(result: CheckResult) -> tuple[dict, list[lineformat.Item]]:
     for key in ("planned", "imported", "removed", "notified"):  # set by `remediate expiry`
         if result.details.get(key):
             counters[key] = result.details[key]
+    unreadable = unreadable_certificates(result.profiles)
+    if unreadable:
+        counters["unreadable"] = len(unreadable)
     items: list[lineformat.Item] = []
     for p in result.profiles:
         if p.missing:
             items.append(lineformat.Item(p.profile, {"state": "missing"}))
         for s in p.store_errors:
             items.append(lineformat.Item(p.profile, {"state": "error", "store": str(s.store)}))
+    for store, bad in unreadable:
+        items.append(lineformat.Item("store", {"state": "unreadable", "store": str(store), "tp": bad.thumbprint[:8] or "-"}))
     from pycert.expiry.rules import (
         worst_findings,  # local: keeps rules out of --version
     )
@@ -82,12 +87,33 @@ def line_parts(result: CheckResult) -> tuple[dict, list[lineformat.Item]]:
     return counters, items
 
 
+def unreadable_certificates(profiles) -> list:
+    """(store, UnreadableCertificate) for each certificate a store read skipped, each once
+    (two profiles may read the same store)."""
+    seen: dict = {}
+    for p in profiles:
+        for s in p.stores:
+            for bad in s.unreadable:
+                seen.setdefault((s.store, bad.thumbprint), (s.store, bad))
+    return list(seen.values())
+
+
+def unreadable_messages(profiles) -> list[str]:
+    return [
+        f"{store}: the certificate {bad.thumbprint or '(no thumbprint)'} cannot be read ({bad.reason}); "
+        "it was skipped and the others were checked"
+        for store, bad in unreadable_certificates(profiles)
+    ]
+
+
 TABLE_COLUMNS = ("STATE", "DAYS", "EXPIRES", "PROFILE", "CN", "ISSUER", "KEY", "STORE", "THUMBPRINT")
 
 
 def _row(f: Finding) -> list[str]:
+    from pycert.common.escape import terminal
+
     c = f.certificate
-    return [
+    return [terminal(cell) for cell in (
         f.state.value,
         str(f.days_left),
         c.not_after.astimezone(timezone.utc).strftime("%Y-%m-%d"),
@@ -97,7 +123,7 @@ def _row(f: Finding) -> list[str]:
         c.has_private_key.value,
         str(c.store),
         c.thumbprint,
-    ]
+    )]
 
 
 def render_table(findings: Iterable[Finding], colour: bool = False) -> str:
@@ -141,11 +167,11 @@ def certificate_json_fields() -> tuple[str, ...]:
 
 
 def _csv_cell(value) -> str:
-    if value is None:
-        return ""
+    from pycert.common.escape import csv_cell
+
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return csv_cell(value)  # a CN "=HYPERLINK(...)" is text, not a formula
 
 
 def cleanup_json(report) -> dict:

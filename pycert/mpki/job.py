@@ -26,12 +26,9 @@ PENDING_NAME = "upgrade-pending.json"
 
 
 def upgrade_pending(folder: Path) -> dict | None:
-    import json
+    from pycert.common.files import read_state_object
 
-    try:
-        return json.loads((folder / PENDING_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    return read_state_object(folder / PENDING_NAME)
 
 
 def _mark_pending(folder: Path, products, msi: Path, now: datetime) -> None:

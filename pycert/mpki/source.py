@@ -14,6 +14,7 @@ from pathlib import Path
 from pycert.mpki import msifile
 from pycert.common import net
 from pycert.common.errors import PlatformError, UsageError
+from pycert.common.files import read_state_object
 from pycert.common.net import DownloadError
 
 MSI_NAME = "CybertrustManagedPKIClient.msi"
@@ -58,10 +59,12 @@ def mpki_cache(policy_mpki, override: str | None = None) -> Path:
 
 
 def read_state(folder: Path) -> CacheState | None:
+    data = read_state_object(folder / STATE_NAME)
     try:
-        data = json.loads((folder / STATE_NAME).read_text(encoding="utf-8"))
-        state = CacheState(**data)
-    except (OSError, ValueError, TypeError):
+        state = CacheState(**data) if data is not None else None
+    except (ValueError, TypeError):
+        return None
+    if state is None or not all(isinstance(v, str) for v in asdict(state).values()):
         return None
     return state if (folder / MSI_NAME).exists() else None
 

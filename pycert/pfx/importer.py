@@ -169,11 +169,13 @@ def refuse(inspection: pfx.Inspection, force: bool) -> None:
 def verify(report: ImportReport, stores: StoreBackend) -> None:
     """Re-open each store and confirm every certificate said to be in it is there;
     on Windows the leaf must also have its private key."""
+    readings: dict = {}  # each store re-read once: linear in the chain, however long
     for placement in report.placements:
         if placement.status not in ("added", "present"):
             continue
-        reading = stores.read(placement.store)
-        found = next((c for c in reading.certificates if c.thumbprint == placement.thumbprint), None)
+        if placement.store not in readings:
+            readings[placement.store] = {c.thumbprint: c for c in stores.read(placement.store).certificates}
+        found = readings[placement.store].get(placement.thumbprint)
         if found is None:
             placement.status, placement.detail = "failed", f"not found in {placement.store} when re-read after the import"
         elif placement.role == "leaf" and found.has_private_key is KeyPresence.NO:

@@ -25,8 +25,11 @@ def user_state_dir():
     import os
     from pathlib import Path
 
-    if os.environ.get("PYCERT_STATE_DIR"):
-        return Path(os.environ["PYCERT_STATE_DIR"])
+    from pycert.common.files import env
+
+    override = env("PYCERT_STATE_DIR")
+    if override:
+        return Path(override)
     if is_windows():
         return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "PyCert"
     return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "pycert"

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 from pycert.common.certparse import der_details
 from pycert.common.errors import PlatformError
-from pycert.common.model import CertificateInfo, KeyPresence, Placement, StoreReading, StoreRef
+from pycert.common.model import CertificateInfo, KeyPresence, Placement, StoreReading, StoreRef, UnreadableCertificate
 
 _lock = threading.Lock()
 _runtime = None  # the loaded namespace objects, once
@@ -134,12 +134,23 @@ class DotNetStores:
                 return StoreReading(store, "absent")
             return StoreReading(store, "error", error=_clr_message(exc))
         try:
-            certificates = tuple(self._info(store, c) for c in handle.Certificates)
-        except Exception as exc:
+            certificates, unreadable = self._decode_all(store, handle.Certificates)
+        except Exception as exc:  # the collection itself: the store cannot be listed
             return StoreReading(store, "error", error=_clr_message(exc))
         finally:
             handle.Close()
-        return StoreReading(store, "ok", certificates)
+        return StoreReading(store, "ok", tuple(certificates), unreadable=tuple(unreadable))
+
+    def _decode_all(self, store: StoreRef, collection) -> tuple[list[CertificateInfo], list[UnreadableCertificate]]:
+        """The one loop over a store's certificates: one that cannot be decoded is skipped
+        and reported with its thumbprint, the others are judged."""
+        certificates, unreadable = [], []
+        for cert in collection:
+            try:
+                certificates.append(self._info(store, cert))
+            except Exception as exc:
+                unreadable.append(UnreadableCertificate(_raw_thumbprint(cert), _clr_message(exc)))
+        return certificates, unreadable
 
     def read_many(self, stores) -> list[StoreReading]:
         return [self.read(s) for s in stores]
@@ -232,12 +243,16 @@ class DotNetStores:
         return is_elevated()
 
     def import_pfx(self, data: bytes, password, placements: list[Placement], *, machine: bool, exportable: bool) -> list[Placement]:
-        """Put each planned certificate of a PFX in its store, in the order given (leaf first).
+        """Put each planned certificate of a PFX in its store, in the order given (leaf first):
+        exactly the certificates the plan names (by thumbprint), nothing else the file holds.
 
-        Windows: PFXImportCertStore with the wizard's flags, each context added through
-        .NET. Mono: the .NET loader with PersistKeySet for the leaf; chain certificates
-        from the DER pfx.py parsed (Mono's loader drops them). A certificate that fails
-        is marked failed (or cancelled, for a declined root dialog) and the rest go on.
+        Windows: PFXImportCertStore with the wizard's flags, each planned context added
+        through .NET. Mono: the leaf as the .NET loader returns it when that is the validated
+        leaf, else from the validated DER (Mono's loader takes the file's first certificate,
+        which may be a CA or a foreign one, and Mono's stores keep no keys anyway); chain
+        certificates from the DER pfx.py parsed. Each store is read once and opened once, so
+        the cost is linear in the chain. A certificate that fails is marked failed (or
+        cancelled, for a declined root dialog) and the rest go on.
         """
         rt = load_runtime()
         if self.windows:
@@ -248,47 +263,72 @@ class DotNetStores:
                 for context in contexts:
                     cert = rt["X509Certificate2"](rt["IntPtr"](context))
                     by_thumbprint[str(cert.Thumbprint).upper()] = cert
-                for placement in placements:
-                    self._place(placement, by_thumbprint.get(placement.thumbprint))
+                self._place_all([(p, by_thumbprint.get(p.thumbprint)) for p in placements])
             return placements
         flags = rt["X509KeyStorageFlags"]
         storage = flags.PersistKeySet | (flags.MachineKeySet if machine else flags.UserKeySet)
         if exportable:
             storage |= flags.Exportable
+        pairs = []
         for placement in placements:
+            cert = None
             if placement.role == "leaf":
                 try:
-                    cert = rt["X509Certificate2"](rt["Array"][rt["Byte"]](data), password.reveal() if password else "", storage)
+                    loaded = rt["X509Certificate2"](rt["Array"][rt["Byte"]](data), password.reveal() if password else "", storage)
                 except Exception as exc:
                     raise PlatformError(f"Mono could not open the PFX ({_clr_message(exc)}); nothing was imported.") from None
-            else:
+                if str(loaded.Thumbprint).upper() == placement.thumbprint:
+                    cert = loaded
+            if cert is None:
                 cert = rt["X509Certificate2"](rt["Array"][rt["Byte"]](placement.der))
-            self._place(placement, cert)
+            pairs.append((placement, cert))
+        self._place_all(pairs)
         return placements
 
-    def _place(self, placement: Placement, cert) -> None:
-        if cert is None:
-            placement.status, placement.detail = "failed", "the platform's PFX import did not return this certificate"
-            return
+    def _place_all(self, pairs: list[tuple[Placement, object]]) -> None:
+        """Add each (placement, certificate) to its store: every store read once before and
+        opened once for writing, in the order the placements come."""
         rt = load_runtime()
-        before = self.read(placement.store)
-        existing = next((c for c in before.certificates if c.thumbprint == placement.thumbprint), None)
-        present = existing is not None
-        if present and self.windows and (placement.role != "leaf" or existing.has_private_key is KeyPresence.YES):
-            # Add of a certificate already in the store re-points its key link to the
-            # container PFXImportCertStore just made, and the old one is orphaned for good.
-            # Keep the working copy; drop the new container. (A copy whose key is gone is
-            # re-added: its new link is the repair.)
-            placement.status = "present"
-            if placement.role == "leaf":
-                placement.detail = self._drop_new_key(cert)
-            return
-        try:
-            handle = self._open(placement.store, rt["OpenFlags"].ReadWrite)
+        by_store: dict[StoreRef, list[tuple[Placement, object]]] = {}
+        for placement, cert in pairs:
+            if cert is None:
+                placement.status, placement.detail = "failed", "the platform's PFX import did not return this certificate"
+                continue
+            by_store.setdefault(placement.store, []).append((placement, cert))
+        for store, items in by_store.items():
+            before = {c.thumbprint: c for c in self.read(store).certificates}
+            to_add = []
+            for placement, cert in items:
+                existing = before.get(placement.thumbprint)
+                if existing is not None and self.windows and (
+                        placement.role != "leaf" or existing.has_private_key is KeyPresence.YES):
+                    # Add of a certificate already in the store re-points its key link to the
+                    # container PFXImportCertStore just made, and the old one is orphaned for
+                    # good. Keep the working copy; drop the new container. (A copy whose key
+                    # is gone is re-added: its new link is the repair.)
+                    placement.status = "present"
+                    if placement.role == "leaf":
+                        placement.detail = self._drop_new_key(cert)
+                    continue
+                to_add.append((placement, cert))
+            if not to_add:
+                continue
             try:
-                handle.Add(cert)
+                handle = self._open(store, rt["OpenFlags"].ReadWrite)
+            except Exception as exc:
+                for placement, _ in to_add:
+                    placement.status, placement.detail = "failed", _clr_message(exc)
+                continue
+            try:
+                for placement, cert in to_add:
+                    self._place(handle, placement, cert, placement.thumbprint in before)
             finally:
                 handle.Close()
+
+    @staticmethod
+    def _place(handle, placement: Placement, cert, present: bool) -> None:
+        try:
+            handle.Add(cert)
         except Exception as exc:
             message = _clr_message(exc)
             if _cancelled(exc, message):
@@ -398,6 +438,13 @@ CORSEC_E_CRYPTO = 0x80131430  # Mono's CryptographicException for a store that d
 def _hresult(exc: Exception) -> int:
     value = getattr(exc, "HResult", None)
     return value & 0xFFFFFFFF if isinstance(value, int) else 0
+
+
+def _raw_thumbprint(cert) -> str:
+    try:
+        return hashlib.sha1(bytes(cert.RawData)).hexdigest().upper()
+    except Exception:  # not even the bytes: the certificate is still counted
+        return ""
 
 
 def _clr_message(exc: Exception) -> str:

@@ -5,7 +5,6 @@ environment, and a PAC URL from the policy evaluated with pypac (development and
 
 from __future__ import annotations
 
-import os
 import sys
 import urllib.request
 from dataclasses import replace
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from pycert.common.errors import PlatformError, UsageError
+from pycert.common.files import env
 from pycert.common.proxy import PAC, WPAD, Route, Settings, decide, mask
 from pycert.common.tunnel import ProxyAuth
 
@@ -65,7 +65,7 @@ def proxy_auth(network: Network, mpki: MpkiPolicy | None, settings: Settings) ->
     user = network.proxy_user or (mpki.proxy_user if mpki is not None else None)
     password = None
     if user:
-        password = os.environ.get(PASSWORD_VARIABLE)
+        password = env(PASSWORD_VARIABLE, 4096)  # bounded, and its value never quoted
         if password is None:
             raise UsageError(
                 f"[network] proxy_user is set but {PASSWORD_VARIABLE} is not; set the variable in the "

@@ -37,7 +37,7 @@ def load_policy(explicit: str | None = None) -> LoadedPolicy:
 
     A file named explicitly (option or variable) must exist.
     """
-    named = explicit or os.environ.get("PYCERT_CONFIG") or None
+    named = explicit or files.env("PYCERT_CONFIG")
     if named:
         return load_policy_file(Path(named))
     default = default_policy_path()

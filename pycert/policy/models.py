@@ -92,6 +92,11 @@ class MatchRule(_Strict):
             return value
         if len(value) > MAX_PATTERN_LENGTH:
             raise ValueError(f"the pattern is longer than {MAX_PATTERN_LENGTH} characters")
+        from pycert.policy.patterns import too_costly
+
+        reason = too_costly(value)
+        if reason:
+            raise ValueError(reason)
         import regex
 
         try:

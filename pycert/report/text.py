@@ -49,16 +49,12 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _csv_cell(value) -> str:
-    """A CSV cell Excel will not run as a formula: text from terminals and shares (a device
-    name "=HYPERLINK(...)") gets a leading apostrophe; numbers such as -52 stay numbers."""
-    text = _cell(value)
-    if isinstance(value, str) and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    """A CSV cell Excel will not run as a formula (common/escape.csv_cell): a device name
+    "=HYPERLINK(...)" gets a leading apostrophe; numbers such as -52 stay numbers."""
+    from pycert.common.escape import csv_cell
+
+    return csv_cell(value)
 
 
 def write_csv(table: list[Row], handle: TextIO) -> None:

@@ -100,6 +100,15 @@ def test_fault_then_rerun(machine, msis, tmp_path, mocker, step, fault):
             assert run["log"] in outcome.messages[0]
     if not isinstance(outcome, BaseException):
         assert outcome.exit_code != 0
+    else:
+        assert type(outcome) is type(FAULTS[fault]()), repr(outcome)  # the injected fault, not another error
+        if step in AFTER_UNINSTALL:
+            # Loud even when the run died after the uninstall: the pending marker makes the
+            # next detect name the interrupted upgrade; NONCOMPLIANT while no client is in
+            # (died in install), COMPLIANT once the new one is (died confirming it).
+            interrupted = mpki.detect(pinned(tmp_path), NOW, cache)
+            assert interrupted.details["interrupted_upgrade"]["removing"] == [OLD]
+            assert interrupted.exit_code == (1 if step == "install" else 0)
 
     undo()
     if step == "install" and fault == "killed":

@@ -3,14 +3,20 @@ which is Mono's Trust folder in the test sandbox), through the real CLI.
 
 Each step fails in turn: loading the source, adding to the store, reading the store back.
 Invariants: nothing unpinned ever lands in a root store; the root is there once or not at
-all; the failure has a documented exit code and a FAILED line; a re-run installs it."""
+all; the failure has a documented exit code and a FAILED line; a re-run installs it.
+
+The root is the tests' own (valid ten years from whatever "now" the clock says), pinned by
+its SHA-256 and given with --source: the shipped RootCA2 expires 2029-05-29, and these
+tests must not depend on today's date (issue #19)."""
 
 import errno
+import hashlib
+from datetime import timedelta
 
 import pytest
 
 from pycert.cli import run
-from pycert.policy.models import ROOTCA2_SHA256
+from pycert.demo import samples
 from pycert.common.errors import PlatformError
 from pycert.common.model import StoreRef
 
@@ -23,10 +29,16 @@ FAULTS = {
 STEPS = ("source", "install", "verify")
 CASES = [(s, f) for s in STEPS for f in FAULTS] + [("install", "partial-write")]
 
+_NOW = samples.utc_now()
+_SUBJECT = "CN=PyCert Test Root,O=PyCert Samples,C=JP"
+TEST_ROOT = samples.make_certificate(_SUBJECT, _SUBJECT, _NOW - timedelta(days=1), _NOW + timedelta(days=3650),
+                                     ca=True, key_seed=21, issuer_key=samples.rsa_key(21))
+ROOT_SHA256 = hashlib.sha256(TEST_ROOT.der).hexdigest().upper()
+
 POLICY = f"""
 checks = ["rootca"]
 [rootca]
-pins = [{{ name = "Security Communication RootCA2", sha256 = "{ROOTCA2_SHA256}", stores = ["CurrentUser\\\\Root"], scope = "user" }}]
+pins = [{{ name = "PyCert Test Root", sha256 = "{ROOT_SHA256}", stores = ["CurrentUser\\\\Root"], scope = "user" }}]
 """
 
 
@@ -34,6 +46,7 @@ pins = [{{ name = "Security Communication RootCA2", sha256 = "{ROOTCA2_SHA256}",
 def policy(tmp_path):
     path = tmp_path / "pycert.toml"
     path.write_text(POLICY, encoding="utf-8")
+    (tmp_path / "test-root.der").write_bytes(TEST_ROOT.der)
     return path
 
 
@@ -80,7 +93,7 @@ def inject(monkeypatch, backend, step, fault):
 
 @pytest.mark.parametrize("step,fault", CASES, ids=[f"{s}-{f}" for s, f in CASES])
 def test_fault_then_rerun(mono_store, policy, monkeypatch, capsys, step, fault):
-    argv = ["--config", str(policy), "remediate", "rootca", "--scope", "user"]
+    argv = ["--config", str(policy), "remediate", "rootca", "--scope", "user", "--source", str(policy.parent / "test-root.der")]
     assert roots(mono_store) == []
     fired = inject(monkeypatch, mono_store.backend, step, fault)
     code = run(argv)
@@ -89,15 +102,15 @@ def test_fault_then_rerun(mono_store, policy, monkeypatch, capsys, step, fault):
     monkeypatch.undo()
 
     present = roots(mono_store)
-    assert set(present) <= {ROOTCA2_SHA256}, "nothing unpinned in a root store"
+    assert set(present) <= {ROOT_SHA256}, "nothing unpinned in a root store"
     assert len(present) <= 1, "never two copies"
     assert code in (1, 3), (code, out, err)
     assert out.strip().splitlines()[-1].startswith("FAILED rootca v1")
     assert "Traceback" not in err
 
     assert run(argv) == 0, capsys.readouterr()
-    assert roots(mono_store) == [ROOTCA2_SHA256]
+    assert roots(mono_store) == [ROOT_SHA256]
     assert run(["--config", str(policy), "detect", "rootca"]) == 0
     assert run(argv) == 0  # idempotent: nothing more to do
-    assert roots(mono_store) == [ROOTCA2_SHA256]
+    assert roots(mono_store) == [ROOT_SHA256]
     capsys.readouterr()

@@ -85,3 +85,14 @@ def test_password_file_errors(tmp_path):
     big.write_bytes(b"x" * 5000)
     with pytest.raises(UsageError, match="larger than 4 KiB"):
         password_from_file(big)
+
+
+def test_wipe_zeroes_the_buffer_itself_not_just_drops_it():
+    """Issue #19 mutant: wipe() dropping the buffer without zeroing it. Another reference to
+    the same bytearray (a native copy's source, a frame not yet collected) must see NULs."""
+    s = Secret("S3cret-パス")
+    buffer = s._value  # the very buffer the secret held
+    length = len(buffer)
+    s.wipe()
+    assert length == len("S3cret-パス".encode("utf-8")) and bytes(buffer) == b"\0" * length
+    assert s.reveal() == "" and s.is_empty
