@@ -133,3 +133,45 @@ def test_cli_default_target_is_the_standard_policy_path(tmp_path, run_pycert):
     run = run_pycert("config", "set", "profiles.obn.urgent_days=3")
     assert run.code == 0, run.stderr
     assert load_policy_file(Path(tmp_path) / "pycert" / "pycert.toml").policy.profiles["obn"].urgent_days == 3
+
+
+# Issue 16, item 6: the right-hand side is read as a TOML value, as `--help` and docs/ja/install.md say.
+def test_cli_takes_a_toml_array_for_a_list_key(tmp_path, run_pycert):
+    policy = tmp_path / "pycert.toml"
+    policy.write_bytes(TEMPLATE.read_bytes())
+    run = run_pycert("--config", str(policy), "config", "set",
+                     'profiles.orca.match.issuer_contains=["ORCA", "WebORCA CA"]', 'checks=["expiry","rootca"]')
+    assert (run.code, run.stderr) == (0, "")
+    assert run.stdout.splitlines() == [
+        f'{policy}: profiles.orca.match.issuer_contains = ["ORCA", "WebORCA CA"]',
+        f'{policy}: checks = ["expiry", "rootca"]',
+    ]
+    loaded = load_policy_file(policy).policy
+    assert loaded.profiles["orca"].match.issuer_contains == ["ORCA", "WebORCA CA"]
+    assert loaded.checks == ["expiry", "rootca"]
+
+
+def test_toml_string_number_and_bool_values_and_the_msi_plain_forms(tmp_path):
+    policy = tmp_path / "pycert.toml"
+    set_values(policy, ['profiles.obn.description="OBN # clinic"', "profiles.obn.required=true",
+                        "profiles.obn.renewal_window_days=60", "mpki.required_version=6.1",
+                        "profiles.obn.stores=CurrentUser\\My, LocalMachine\\My"])
+    obn = load_policy_file(policy).policy.profiles["obn"]
+    assert obn.description == "OBN # clinic"  # the quotes are TOML's, not part of the text
+    assert (obn.required, obn.renewal_window_days) == (True, 60)
+    assert obn.stores == ["CurrentUser\\My", "LocalMachine\\My"]
+    assert load_policy_file(policy).policy.mpki.required_version == "6.1"  # a version, not the float 6.1
+
+
+@pytest.mark.parametrize("value, sentence", [
+    ('["ORCA"', 'error: profiles.obn.match.issuer_contains: ["ORCA" is not a TOML array; '
+                'write it as profiles.obn.match.issuer_contains=\'["first", "second"]\'.\n'),
+    ("[1, 2]", 'error: profiles.obn.match.issuer_contains takes a list of quoted strings, '
+               'e.g. profiles.obn.match.issuer_contains=\'["ORCA"]\', not [1, 2].\n'),
+])
+def test_cli_a_broken_array_is_one_sentence_exit_2_and_nothing_written(tmp_path, run_pycert, value, sentence):
+    policy = tmp_path / "pycert.toml"
+    policy.write_bytes(TEMPLATE.read_bytes())
+    run = run_pycert("--config", str(policy), "config", "set", f"profiles.obn.match.issuer_contains={value}")
+    assert (run.code, run.stderr) == (2, sentence)
+    assert policy.read_bytes() == TEMPLATE.read_bytes()

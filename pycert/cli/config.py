@@ -58,7 +58,15 @@ def config_validate(file: str) -> None:
 @pass_ctx
 def config_set(ctx: Context, assignments: tuple[str, ...]) -> None:
     """Change keys of the policy file in place, keeping its comments; nothing is written
-    unless the result is a valid policy. Example: profiles.obn.renewal_window_days=60"""
+    unless the result is a valid policy.
+
+    \b
+    VALUE is a TOML value; quote it for the shell:
+      profiles.obn.renewal_window_days=60
+      'profiles.orca.match.issuer_contains=["ORCA"]'
+      'checks=["expiry", "rootca"]'
+    A bare word (required_version=6.1) is taken as text, a comma-separated
+    list (stores=CurrentUser\\My) as a list."""
     from pathlib import Path
 
     from pycert.policy.load import default_policy_path
