@@ -173,3 +173,19 @@ def test_cleanup_apply_at_a_terminal_asks_and_a_no_removes_nothing(cli_sandbox):
     assert "run again with" not in screen and "-> removed" in screen
     listed = json.loads(cli_sandbox.run("list", "--format", "json").stdout)["certificates"]
     assert [c["thumbprint"] for c in listed] == [new.thumbprint]
+
+
+# Issue 16, item 4: a staged PFX without its password is named in the text output, with where to put it.
+def test_remediate_expiry_says_where_a_staged_pfx_password_goes(cli_sandbox, tmp_path):
+    cli_sandbox.seed([samples.obn_certificate("0110119153", 20, NOW, key_seed=1)])
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    cli_sandbox.write_policy(f"[profiles.obn]\nstaging_folders = [{json.dumps(str(staging))}]\n")
+    path, _ = obn_pfx(staging, "renewed.pfx", 1185, NOW, password=SECRET)
+    run = cli_sandbox.run("remediate", "expiry", env={"PYCERT_STATE_DIR": str(tmp_path / "state")})
+    assert run.code == 1 and run.stderr == ""
+    assert run.stdout.splitlines()[0] == (
+        f"not used: {path}: renewed.pfx needs its password: put it on one line in renewed.txt next to it, "
+        "or name an environment variable in the profile's password_env and set it for the job."
+    )
+    assert "--password-env" not in run.stdout and run.last_line.startswith("NONCOMPLIANT expiry v1")
