@@ -175,3 +175,23 @@ def test_cli_a_broken_array_is_one_sentence_exit_2_and_nothing_written(tmp_path,
     run = run_pycert("--config", str(policy), "config", "set", f"profiles.obn.match.issuer_contains={value}")
     assert (run.code, run.stderr) == (2, sentence)
     assert policy.read_bytes() == TEMPLATE.read_bytes()
+
+
+# Issue 16, item 2: `config show` prints the effective staging folders, as docs/ja/renewal.md says.
+def test_config_show_prints_the_effective_staging_folders(tmp_path, run_pycert):
+    import json
+
+    home = tmp_path / "home"
+    policy = tmp_path / "pycert.toml"
+    policy.write_text('[profiles.orca]\nstaging_folders = ["$PFXDIR/orca"]\n[profiles.orca.match]\nissuer_contains = ["ORCA"]\n',
+                      encoding="utf-8")
+    env = {"HOME": str(home), "PFXDIR": str(tmp_path / "pfx")}
+    run = run_pycert("--config", str(policy), "config", "show", env=env)
+    assert run.code == 0, run.stderr
+    import tomllib
+
+    shown_toml = tomllib.loads(run.stdout)["profiles"]
+    assert shown_toml["obn"]["staging_folders"] == [f"{home}/Downloads"]  # empty in the policy = Downloads
+    assert shown_toml["orca"]["staging_folders"] == [f"{tmp_path}/pfx/orca"]
+    shown = json.loads(run_pycert("--config", str(policy), "config", "show", "--format", "json", env=env).stdout)
+    assert shown["policy"]["profiles"]["obn"]["staging_folders"] == [f"{home}/Downloads"]
