@@ -195,3 +195,13 @@ def test_config_show_prints_the_effective_staging_folders(tmp_path, run_pycert):
     assert shown_toml["orca"]["staging_folders"] == [f"{tmp_path}/pfx/orca"]
     shown = json.loads(run_pycert("--config", str(policy), "config", "show", "--format", "json", env=env).stdout)
     assert shown["policy"]["profiles"]["obn"]["staging_folders"] == [f"{home}/Downloads"]
+
+
+# Issue 16, item 7: `config validate` reports the cross-field rule together with the other problems.
+def test_config_validate_reports_urgent_days_above_the_window_and_every_other_problem(tmp_path, run_pycert):
+    policy = tmp_path / "p.toml"
+    policy.write_text('[profiles.obn]\nurgent_days = 200\nrenewal_window_days = 120\nstores = ["Bad"]\n', encoding="utf-8")
+    run = run_pycert("config", "validate", str(policy))
+    assert run.code == 2
+    assert f"{policy}, line 2: profiles.obn.urgent_days: urgent_days must not be larger than renewal_window_days." in run.stderr
+    assert f"{policy}, line 4: profiles.obn.stores: 'Bad' is not a store" in run.stderr
