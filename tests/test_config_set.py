@@ -147,3 +147,75 @@ def test_trusted_issuers_are_normalised_and_checked(run_pycert, tmp_path):
     bad = run_pycert("--config", str(policy), "config", "set", "profiles.obn.trusted_issuers=not-a-digest")
     assert bad.code == 2 and "is not a SHA-256 of a CA's public key" in bad.stderr
     assert load_policy_file(policy).policy.profiles["obn"].trusted_issuers == ["AB" * 32]  # unchanged
+
+
+# Issue 16, item 6: the right-hand side is read as a TOML value, as `--help` and docs/ja/install.md say.
+def test_cli_takes_a_toml_array_for_a_list_key(tmp_path, run_pycert):
+    policy = tmp_path / "pycert.toml"
+    policy.write_bytes(TEMPLATE.read_bytes())
+    run = run_pycert("--config", str(policy), "config", "set",
+                     'profiles.orca.match.issuer_contains=["ORCA", "WebORCA CA"]', 'checks=["expiry","rootca"]')
+    assert (run.code, run.stderr) == (0, "")
+    assert run.stdout.splitlines() == [
+        f'{policy}: profiles.orca.match.issuer_contains = ["ORCA", "WebORCA CA"]',
+        f'{policy}: checks = ["expiry", "rootca"]',
+    ]
+    loaded = load_policy_file(policy).policy
+    assert loaded.profiles["orca"].match.issuer_contains == ["ORCA", "WebORCA CA"]
+    assert loaded.checks == ["expiry", "rootca"]
+
+
+def test_toml_string_number_and_bool_values_and_the_msi_plain_forms(tmp_path):
+    policy = tmp_path / "pycert.toml"
+    set_values(policy, ['profiles.obn.description="OBN # clinic"', "profiles.obn.required=true",
+                        "profiles.obn.renewal_window_days=60", "mpki.required_version=6.1",
+                        "profiles.obn.stores=CurrentUser\\My, LocalMachine\\My"])
+    obn = load_policy_file(policy).policy.profiles["obn"]
+    assert obn.description == "OBN # clinic"  # the quotes are TOML's, not part of the text
+    assert (obn.required, obn.renewal_window_days) == (True, 60)
+    assert obn.stores == ["CurrentUser\\My", "LocalMachine\\My"]
+    assert load_policy_file(policy).policy.mpki.required_version == "6.1"  # a version, not the float 6.1
+
+
+@pytest.mark.parametrize("value, sentence", [
+    ('["ORCA"', 'error: profiles.obn.match.issuer_contains: ["ORCA" is not a TOML array; '
+                'write it as profiles.obn.match.issuer_contains=\'["first", "second"]\'.\n'),
+    ("[1, 2]", 'error: profiles.obn.match.issuer_contains takes a list of quoted strings, '
+               'e.g. profiles.obn.match.issuer_contains=\'["ORCA"]\', not [1, 2].\n'),
+])
+def test_cli_a_broken_array_is_one_sentence_exit_2_and_nothing_written(tmp_path, run_pycert, value, sentence):
+    policy = tmp_path / "pycert.toml"
+    policy.write_bytes(TEMPLATE.read_bytes())
+    run = run_pycert("--config", str(policy), "config", "set", f"profiles.obn.match.issuer_contains={value}")
+    assert (run.code, run.stderr) == (2, sentence)
+    assert policy.read_bytes() == TEMPLATE.read_bytes()
+
+
+# Issue 16, item 2: `config show` prints the effective staging folders, as docs/ja/renewal.md says.
+def test_config_show_prints_the_effective_staging_folders(tmp_path, run_pycert):
+    import json
+
+    home = tmp_path / "home"
+    policy = tmp_path / "pycert.toml"
+    policy.write_text('[profiles.orca]\nstaging_folders = ["$PFXDIR/orca"]\n[profiles.orca.match]\nissuer_contains = ["ORCA"]\n',
+                      encoding="utf-8")
+    env = {"HOME": str(home), "PFXDIR": str(tmp_path / "pfx")}
+    run = run_pycert("--config", str(policy), "config", "show", env=env)
+    assert run.code == 0, run.stderr
+    import tomllib
+
+    shown_toml = tomllib.loads(run.stdout)["profiles"]
+    assert shown_toml["obn"]["staging_folders"] == [f"{home}/Downloads"]  # empty in the policy = Downloads
+    assert shown_toml["orca"]["staging_folders"] == [f"{tmp_path}/pfx/orca"]
+    shown = json.loads(run_pycert("--config", str(policy), "config", "show", "--format", "json", env=env).stdout)
+    assert shown["policy"]["profiles"]["obn"]["staging_folders"] == [f"{home}/Downloads"]
+
+
+# Issue 16, item 7: `config validate` reports the cross-field rule together with the other problems.
+def test_config_validate_reports_urgent_days_above_the_window_and_every_other_problem(tmp_path, run_pycert):
+    policy = tmp_path / "p.toml"
+    policy.write_text('[profiles.obn]\nurgent_days = 200\nrenewal_window_days = 120\nstores = ["Bad"]\n', encoding="utf-8")
+    run = run_pycert("config", "validate", str(policy))
+    assert run.code == 2
+    assert f"{policy}, line 2: profiles.obn.urgent_days: urgent_days must not be larger than renewal_window_days." in run.stderr
+    assert f"{policy}, line 4: profiles.obn.stores: 'Bad' is not a store" in run.stderr

@@ -1,5 +1,6 @@
 """`pycert demo` shows the job working and never touches the caller's stores."""
 
+import json
 import re
 
 from conftest import needs_mono, run_cli
@@ -40,6 +41,10 @@ def test_demo_keep_leaves_the_sandbox_for_inspection(tmp_path):
 
     try:
         assert len(list((Path(kept) / ".mono" / "certs" / "My").glob("*.cer"))) == 4
+        # Issue 16, item 1: the output says how to go on using the sandbox, and that works.
+        assert f"To keep using it, set XDG_CONFIG_HOME to it: XDG_CONFIG_HOME={kept} pycert list --all" in result.stdout
+        listed = run_cli(["list", "--all", "--format", "json"], xdg=Path(kept))
+        assert listed.code == 0 and len(json.loads(listed.stdout)["certificates"]) == 4
     finally:
         import shutil
 

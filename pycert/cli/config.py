@@ -20,11 +20,16 @@ def config_group() -> None:
 @click.option("--format", "fmt", type=click.Choice(["toml", "json"]), default="toml", show_default=True)
 @pass_ctx
 def config_show(ctx: Context, fmt: str) -> None:
-    """Print the effective policy (the file laid over the built-in defaults)."""
+    """Print the effective policy (the file laid over the built-in defaults), with the
+    staging folders as this user's paths (the default is the user's Downloads folder)."""
     from pycert.common import output
     from pycert.policy.load import policy_as_dict
 
+    from pycert.expiry.renewal import staging_folders
+
     data = policy_as_dict(ctx.policy)
+    for name, profile in ctx.policy.profiles.items():  # empty means the user's Downloads: show where that is
+        data["profiles"][name]["staging_folders"] = [str(folder) for folder in staging_folders(profile)]
     if fmt == "json":
         click.echo(output.dumps({"source": ctx.loaded.source, "policy": data}))
     else:
@@ -59,7 +64,15 @@ def config_validate(file: str) -> None:
 @click.pass_context
 def config_set(click_ctx: click.Context, ctx: Context, assignments: tuple[str, ...]) -> None:
     """Change keys of the policy file in place, keeping its comments; nothing is written
-    unless the result is a valid policy. Example: profiles.obn.renewal_window_days=60"""
+    unless the result is a valid policy.
+
+    \b
+    VALUE is a TOML value; quote it for the shell:
+      profiles.obn.renewal_window_days=60
+      'profiles.orca.match.issuer_contains=["ORCA"]'
+      'checks=["expiry", "rootca"]'
+    A bare word (required_version=6.1) is taken as text, a comma-separated
+    list (stores=CurrentUser\\My) as a list."""
     from pathlib import Path
 
     from pycert.common.files import env

@@ -64,5 +64,7 @@ def demo_command(keep: bool) -> None:
     finally:
         if keep:
             click.echo(f"\nSandbox kept at {root}")
+            # The store and the policy live under it because XDG_CONFIG_HOME pointed there.
+            click.echo(f"To keep using it, set XDG_CONFIG_HOME to it: XDG_CONFIG_HOME={root} pycert list --all")
         else:
             shutil.rmtree(root, ignore_errors=True)

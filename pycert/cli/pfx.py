@@ -93,12 +93,20 @@ def cleanup_command(click_ctx, ctx: Context, profile, dry_run, apply_, yes, keep
         hold_machine_lock(click_ctx, ctx, "cleanup")
     report = cleanup.plan(ctx.policy, ctx.backend, parse_as_of(as_of), profile)
     go = (yes or apply_) and not dry_run and report.to_remove
+    footer = None
     if go and apply_ and not yes and sys.stdin.isatty():
-        click.echo(view.cleanup_text(report))
+        click.echo(view.cleanup_text(report, footer=""))
         go = click.confirm(f"Remove {len(report.to_remove)} certificate(s)?", default=False)
+        if not go:
+            footer = "Nothing was removed (not confirmed)."
     if go:
         cleanup.apply(report, ctx.backend, keep_keys=keep_keys)
-    click.echo(output.dumps(view.cleanup_json(report)) if fmt == "json" else view.cleanup_text(report))
+    if fmt == "json":
+        click.echo(output.dumps(view.cleanup_json(report)))
+    elif footer is None or not report.removals:
+        click.echo(view.cleanup_text(report))
+    else:
+        click.echo(footer)  # the rows are on the screen above the question
     for message in report.messages:
         click.echo(f"error: {message}", err=True)
     click_ctx.exit(report.exit_code)

@@ -74,6 +74,9 @@ def echo_notices(results, fmt: str) -> None:
     if fmt == "json":
         return
     for result in results:
+        for note in result.details.get("staged", []):
+            if not note.get("usable", True):  # a PFX that was found but not used: say why
+                click.echo(f"not used: {note['file']}: {note['reason']}")
         for notice in result.details.get("notices", []):
             if notice.get("channel") == "stdout":
                 click.echo(f"{notice['title']}: {notice['body']}")

@@ -85,6 +85,14 @@ def sidecar_password(path: Path) -> Secret | None:
     return None
 
 
+def _no_password_reason(path: Path) -> str:
+    """What to put where: `remediate expiry` has no password option, only these two places."""
+    return (
+        f"{path.name} needs its password: put it on one line in {path.with_suffix('.txt').name} next to it, "
+        "or name an environment variable in the profile's password_env and set it for the job."
+    )
+
+
 def find_staged(profile: Profile, notes: list[dict], reads_aes: bool = True) -> list[Staged]:
     """Every readable PFX in the profile's staging folders whose leaf the profile matches
     (and, where the platform cannot import AES-256, that is not AES-encrypted)."""
@@ -101,7 +109,8 @@ def find_staged(profile: Profile, notes: list[dict], reads_aes: bool = True) -> 
                     password = Secret(env(profile.password_env, MAX_PASSWORD_FILE_BYTES) or "", f"environment variable {profile.password_env}")
                 contents = pfx.load(path, password)
             except PyCertError as exc:
-                notes.append({"file": str(path), "usable": False, "reason": exc.message})
+                reason = _no_password_reason(path) if password is None and getattr(exc, "kind", "") == "password" else exc.message
+                notes.append({"file": str(path), "usable": False, "reason": reason})
                 continue
             if not reads_aes and any(p.aes for p in contents.structure.protections):
                 notes.append({"file": str(path), "usable": False, "reason": "AES-256 encrypted, which this platform cannot import"})

@@ -197,7 +197,9 @@ def cleanup_json(report) -> dict:
     }
 
 
-def cleanup_text(report) -> str:
+def cleanup_text(report, footer: str | None = None) -> str:
+    """The rows and a closing line; `footer` replaces the default closing line ("" for none:
+    the rows shown above the confirmation prompt, whose question says what happens next)."""
     if not report.removals:
         return "No certificates of the selected profiles were found."
     lines = []
@@ -211,7 +213,9 @@ def cleanup_text(report) -> str:
             f"  {action:<6} {r.profile:<8} {c.common_name or c.subject}  expires {c.not_after:%Y-%m-%d}  "
             f"{c.store}  {c.thumbprint}  ({r.step.reason}{succ}){extra}{key}"
         )
-    if not report.applied:
+    if footer is not None:
+        lines += [footer] if footer else []
+    elif not report.applied:
         count = len(report.to_remove)
         lines.append(
             f"{count} certificate(s) would be removed; run again with --yes (or --apply) to remove them."

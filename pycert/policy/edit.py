@@ -4,6 +4,8 @@ comments and layout, and write it only when the whole result is a valid policy.
 The MSI uses this to write install-time properties (e.g. RENEWALWINDOWDAYS) into
 %ProgramData%\\PyCert\\pycert.toml. Values are typed by the policy model, so
 `renewal_window_days=60` is written as an integer and `required_version=6.1` as a string.
+The right-hand side may be a TOML value (`issuer_contains='["ORCA"]'`, `description='"x"'`);
+a bare word or a comma-separated list is still taken as the MSI writes it.
 """
 
 from __future__ import annotations
@@ -63,10 +65,26 @@ def _without_none(annotation: Any) -> Any:
     return annotation
 
 
+def _as_toml(raw: str) -> tuple[bool, Any]:
+    """The right-hand side read as a TOML value (`["a", "b"]`, `"text"`, `60`, `true`)."""
+    from pycert.policy.load import toml
+
+    tomllib = toml()
+    try:
+        return True, tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return False, None
+
+
 def typed_value(path: list[str], raw: str) -> Any:
+    """The value for `path`: a TOML value when the text is one, else the plain forms the MSI
+    passes (a bare word, a whole number, `true`/`false`, a comma-separated list)."""
     annotation = _field_type(path)
     name = ".".join(path)
+    is_toml, value = _as_toml(raw)
     if annotation is bool:
+        if is_toml and isinstance(value, bool):
+            return value
         if raw.lower() not in ("true", "false", "1", "0", "yes", "no"):
             raise UsageError(f"{name} takes true or false, not '{raw}'.")
         return raw.lower() in ("true", "1", "yes")
@@ -81,9 +99,17 @@ def typed_value(path: list[str], raw: str) -> Any:
         except ValueError:
             raise UsageError(f"{name} takes a number, not '{raw}'.") from None
     if typing.get_origin(annotation) is list:
+        if is_toml and isinstance(value, list):
+            if not all(isinstance(item, str) for item in value):
+                raise UsageError(f"{name} takes a list of quoted strings, e.g. {name}='[\"ORCA\"]', not {raw}.")
+            return value
+        if raw.lstrip().startswith("["):
+            raise UsageError(f"{name}: {raw} is not a TOML array; write it as {name}='[\"first\", \"second\"]'.")
         return [item.strip() for item in raw.split(",") if item.strip()]
     if isinstance(annotation, type) and issubclass(annotation, BaseModel) or typing.get_origin(annotation) is dict:
         raise UsageError(f"{name} is a table; set one of the keys inside it.")
+    if is_toml and isinstance(value, str):
+        return value  # a quoted TOML string: the text inside the quotes
     return raw
 
 

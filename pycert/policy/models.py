@@ -10,7 +10,7 @@ from typing import Any, Literal
 # distribution's entry points for them (about 20 ms of each run's start-up).
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from pycert.common.errors import ConfigError
 from pycert.common.model import CertificateInfo
@@ -188,11 +188,15 @@ class Profile(_Strict):
                 )
         return value
 
-    @model_validator(mode="after")
-    def _urgent_inside_window(self) -> "Profile":
-        if self.urgent_days > self.renewal_window_days:
+    # A field validator, not an after-model one: pydantic skips those when any field of the
+    # profile is invalid, and `config validate` promises every problem at once.
+    @field_validator("urgent_days")
+    @classmethod
+    def _urgent_inside_window(cls, value: int, info: ValidationInfo) -> int:
+        window = info.data.get("renewal_window_days")
+        if window is not None and value > window:
             raise ValueError("urgent_days must not be larger than renewal_window_days")
-        return self
+        return value
 
 
 MPKI_DISPLAY_NAME = "Cybertrust Managed PKI Client"

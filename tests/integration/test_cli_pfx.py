@@ -125,3 +125,67 @@ def test_remediate_without_subcommand_shows_the_reminder_too(cli_sandbox, tmp_pa
     first, last = run.stdout.splitlines()[0], run.last_line
     assert first.startswith("電子証明書の更新のお知らせ: ") and "あと5日" in first
     assert last.startswith("NONCOMPLIANT expiry v1") and "state=urgent" in last
+
+
+def _run_on_a_terminal(cli_sandbox, answer: str, *args: str) -> tuple[int, str]:
+    """Run pycert with stdin/stdout on a pseudo-terminal (the prompt only appears at a terminal)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    controller, terminal = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "PYCERT_CONFIG"}
+    env.update({"XDG_CONFIG_HOME": str(cli_sandbox.base), "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"})
+    proc = subprocess.Popen([sys.executable, "-m", "pycert", *args], stdin=terminal, stdout=terminal,
+                            stderr=terminal, env=env, cwd=str(ROOT))
+    os.close(terminal)
+    os.write(controller, answer.encode() + b"\n")
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(controller)
+    return proc.wait(timeout=120), b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+# Issue 16, item 5: `cleanup --apply` at a terminal asks once and never tells the user to add --apply.
+def test_cleanup_apply_at_a_terminal_asks_and_a_no_removes_nothing(cli_sandbox):
+    old = samples.obn_certificate("0110119153", 20, NOW, key_seed=1)
+    new = samples.obn_certificate("0110119153", 1185, NOW, key_seed=2)
+    cli_sandbox.seed([old, new])
+    code, screen = _run_on_a_terminal(cli_sandbox, "n", "cleanup", "--apply")
+    assert code == 0, screen
+    assert "run again with" not in screen
+    assert screen.count("REMOVE") == 1 and "Remove 1 certificate(s)? [y/N]" in screen
+    assert screen.rstrip("\n").endswith("Nothing was removed (not confirmed).")
+    listed = json.loads(cli_sandbox.run("list", "--format", "json").stdout)["certificates"]
+    assert sorted(c["thumbprint"] for c in listed) == sorted([old.thumbprint, new.thumbprint])
+    code, screen = _run_on_a_terminal(cli_sandbox, "y", "cleanup", "--apply")
+    assert code == 0, screen
+    assert "run again with" not in screen and "-> removed" in screen
+    listed = json.loads(cli_sandbox.run("list", "--format", "json").stdout)["certificates"]
+    assert [c["thumbprint"] for c in listed] == [new.thumbprint]
+
+
+# Issue 16, item 4: a staged PFX without its password is named in the text output, with where to put it.
+def test_remediate_expiry_says_where_a_staged_pfx_password_goes(cli_sandbox, tmp_path):
+    cli_sandbox.seed([samples.obn_certificate("0110119153", 20, NOW, key_seed=1)])
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    cli_sandbox.write_policy(f"[profiles.obn]\nstaging_folders = [{json.dumps(str(staging))}]\n")
+    path, _ = obn_pfx(staging, "renewed.pfx", 1185, NOW, password=SECRET)
+    run = cli_sandbox.run("remediate", "expiry", env={"PYCERT_STATE_DIR": str(tmp_path / "state")})
+    assert run.code == 1 and run.stderr == ""
+    assert run.stdout.splitlines()[0] == (
+        f"not used: {path}: renewed.pfx needs its password: put it on one line in renewed.txt next to it, "
+        "or name an environment variable in the profile's password_env and set it for the job."
+    )
+    assert "--password-env" not in run.stdout and run.last_line.startswith("NONCOMPLIANT expiry v1")

@@ -291,3 +291,16 @@ def test_pfx_certificate_info_matches_what_mono_reads(mono_store, renewed):
         [stored] = mono_store.backend.read(StoreRef("CurrentUser", name)).certificates
         for attribute in ("subject", "issuer", "thumbprint", "serial", "not_before", "not_after", "ekus", "sha256", "der"):
             assert getattr(stored, attribute) == getattr(info, attribute), (name, attribute)
+
+
+# Issue 16, item 4: `remediate expiry` has no --password-env; the note says where the password goes.
+def test_staged_pfx_without_password_says_what_to_put_where(mono_store, old, renewed, tmp_path):
+    (renewed[0].parent / "0110119153_renewed.txt").unlink()
+    result = remediate(mono_store, renewed[0].parent, tmp_path)
+    assert result.exit_code == 1 and thumbprints(mono_store) == [old.thumbprint]
+    [note] = result.details["staged"]
+    assert note == {
+        "file": str(renewed[0]), "usable": False,
+        "reason": "0110119153_renewed.pfx needs its password: put it on one line in 0110119153_renewed.txt next to it, "
+                  "or name an environment variable in the profile's password_env and set it for the job.",
+    }
