@@ -158,8 +158,9 @@ def first_pac_proxy(answer: str) -> str | None:
 
 
 def mask(text: str) -> str:
-    """`text` with the credentials of any URL in it replaced: http://alice:pw@h:3128 ->
-    http://***@h:3128. For everything PyCert prints or logs about proxies."""
-    import re
+    """`text` with the password of any URL in it replaced (http://alice:pw@h:3128 ->
+    http://alice:***@h:3128): common/escape.url, the one masking rule for what PyCert prints
+    or logs about proxies."""
+    from pycert.common.escape import url
 
-    return re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*@", r"\1***@", text)
+    return url(text) or text

@@ -84,9 +84,9 @@ def test_a_script_without_an_answer_falls_back_and_says_why():
 
 
 def test_credentials_never_shown():
-    assert p.mask("via http://alice:S3cret@10.0.0.1:3128 now") == "via http://***@10.0.0.1:3128 now"
+    assert p.mask("via http://alice:S3cret@10.0.0.1:3128 now") == "via http://alice:***@10.0.0.1:3128 now"
     assert Route("http://alice:S3cret@h:1", p.ENVIRONMENT).describe() == \
-        "through proxy http://***@h:1 (from the environment (HTTPS_PROXY))"
+        "through proxy http://alice:***@h:1 (from the environment (HTTPS_PROXY))"
 
 
 def test_windows_verifies_tls_with_its_own_chain_engine_and_tests_with_their_ca(tmp_path):
