@@ -74,11 +74,11 @@ def _umask() -> int:
 
 def test_detect_writes_a_result_file_that_report_reads(cli_sandbox, tmp_path):
     now = utc_now()
-    cli_sandbox.seed([obn_certificate("0110119153", 30.5, now)])
+    cli_sandbox.seed([obn_certificate("0110119153", 30, now)])  # whole days: calendar-day count
     share = tmp_path / "share"
     share.mkdir()
     env = {"COMPUTERNAME": "CLINIC-A-PC01"}
-    run = cli_sandbox.run("detect", "expiry", "--result-file", str(share), env=env)
+    run = cli_sandbox.run("detect", "expiry", "--as-of", now.isoformat(), "--result-file", str(share), env=env)
     assert run.code == 1, run.stderr
     written = json.loads((share / "CLINIC-A-PC01.json").read_text(encoding="utf-8"))
     assert written["summary"] == run.last_line
