@@ -116,9 +116,9 @@ def _rejected(summary: dict, lang: str) -> str:
     if not summary["unparseable"]:
         return ""
     body = "".join(
-        f"<tr><td>{escape(r['source'])}</td><td>{escape(r['reason'])}</td><td class=\"mono\">{escape(r['text'])}</td></tr>"
+        f"<tr><td>{escape(r['source'])}</td><td>{escape(r['reason'])}</td></tr>"
         for r in summary["unparseable_rows"]
     )
     return (f"<details id=\"pycert-rejected\"><summary>{escape(t['rejected'])} ({summary['unparseable']})</summary>"
-            f"<table><thead><tr><th>{escape(t['source'])}</th><th>{escape(t['reason'])}</th><th>{escape(t['text'])}</th>"
+            f"<table><thead><tr><th>{escape(t['source'])}</th><th>{escape(t['reason'])}</th>"
             f"</tr></thead><tbody>{body}</tbody></table></details>")

@@ -27,7 +27,7 @@ class CertRow:
     state: str
     cn: str = ""
     days: int | None = None  # as the device reported it
-    expires: str = ""  # YYYY-MM-DD (UTC)
+    expires: str = ""  # YYYY-MM-DD, the Japan-time date (pycert.common.dates.expiry_text)
     thumbprint: str = ""  # as much as the source gave (8 hex in a line, 40 in JSON)
 
 
@@ -52,8 +52,7 @@ class DeviceReport:
 @dataclass(frozen=True)
 class Rejected:
     source: str  # file:line
-    reason: str
-    text: str = ""  # the start of the offending input, for people
+    reason: str  # ours, never the input's text: a report must not quote raw file content
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
+from pycert.common.dates import days_until as days_from_today
 from pycert.report.model import STATE_ORDER, VERDICT_ORDER, Fleet
 
 WEEKS = 26
@@ -35,16 +36,17 @@ COLUMNS = ("device", "user", "verdict", "check", "profile", "state", "days_left"
            "thumbprint", "reported_at", "source")
 
 
-def days_until(expires: str, today: date) -> int | None:
+def days_until(expires: str, now: datetime) -> int | None:
+    """Days left from an expiry date (Japan time, as every output writes it), by the rule in
+    pycert.common.dates, so the report agrees with `list`/`detect` on any machine."""
     try:
-        return (date.fromisoformat(expires) - today).days
+        return days_from_today(date.fromisoformat(expires), now)
     except ValueError:
         return None
 
 
 def rows(fleet: Fleet, now: datetime) -> list[Row]:
     """Every device/certificate pair, fewest days left first (unknown days last, then by device)."""
-    today = now.date()
     out = []
     for report in fleet.devices.values():
         reported = report.reported_at.strftime("%Y-%m-%dT%H:%M:%SZ") if report.reported_at else ""
@@ -52,7 +54,7 @@ def rows(fleet: Fleet, now: datetime) -> list[Row]:
         if not report.certs:
             out.append(Row(*base, report.check, "", "", "", None, "", "", report.source))
         for cert in report.certs:
-            left = days_until(cert.expires, today) if cert.expires else None
+            left = days_until(cert.expires, now) if cert.expires else None
             out.append(Row(*base, cert.check, cert.profile, cert.state, cert.cn,
                            cert.days if left is None else left, cert.expires, cert.thumbprint, report.source))
     out.sort(key=lambda r: (r.days_left is None, r.days_left if r.days_left is not None else 0, r.device, r.profile))
