@@ -200,3 +200,10 @@ def test_exactly_one_unsuperseded_certificate_per_subject_when_all_have_keys(now
         assert len(leaders) == len([c for c in certs if c.not_after == max(v.not_after for v in valid)])
     else:
         assert len(leaders) == len(certs)
+
+
+def test_an_expiry_in_year_9999_has_a_date_and_a_day_count():
+    # 9999-12-31 23:59Z is already year 10000 in Japan; the last date Python has stands in.
+    not_after = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+    assert dates.expiry_text(not_after) == "9999-12-31"
+    assert rules.days_left(not_after, datetime(9999, 12, 30, 0, 0, tzinfo=UTC)) == 1

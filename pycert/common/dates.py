@@ -23,7 +23,10 @@ DAY = timedelta(days=1)
 def local_date(moment: datetime) -> date:
     """The Japan-time calendar date of an aware moment."""
     require_aware(moment, "moment")
-    return moment.astimezone(JST).date()
+    try:
+        return moment.astimezone(JST).date()
+    except OverflowError:  # 9999-12-31 15:00Z or later is in year 10000 in Japan
+        return date.max
 
 
 def expiry_date(not_after: datetime) -> date:
@@ -50,7 +53,10 @@ def days_left(not_after: datetime, now: datetime) -> int:
 
 def local_time_text(moment: datetime) -> str:
     """A moment as people in Japan read it, with its zone: `2026-11-21 18:00 JST`."""
-    return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M JST")
+    try:
+        return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M JST")
+    except OverflowError:
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def require_aware(value: datetime, name: str) -> None:

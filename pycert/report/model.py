@@ -40,7 +40,10 @@ class DeviceReport:
     user: str = ""
     source: str = ""  # file:line the report came from
     certs: list[CertRow] = field(default_factory=list)
-    state_counts: dict[str, int] = field(default_factory=dict)  # every certificate, listed or not
+    state_counts: dict[str, int] = field(default_factory=dict)  # every expiry certificate, listed or not
+    # Other checks' items by check and state (rootca pins, the MPKI client): never mixed
+    # into the certificate counts, and actions (imported, removed, ...) are not states.
+    check_states: dict[str, dict[str, int]] = field(default_factory=dict)
     more: int = 0  # items the line left out (`| +N more`)
     truncated: bool = False  # the line was cut short and only its first part was read
 

@@ -106,11 +106,20 @@ def from_line(text: str) -> DeviceReport:
                 thumbprint=fields.get("tp", ""),
             )
         )
-    report.state_counts = _line_counts(line, report.certs)
+    report.state_counts = _line_counts(line, [c for c in report.certs if c.check == "expiry"])
+    _count_other_checks(report)
     return report
 
 
+def _count_other_checks(report: DeviceReport) -> None:
+    for cert in report.certs:
+        if cert.check != "expiry":
+            states = report.check_states.setdefault(cert.check, {})
+            states[cert.state] = states.get(cert.state, 0) + 1
+
+
 KNOWN_STATES = frozenset(s.value for s in State) | {"missing", "error"}
+CERTIFICATE_STATES = frozenset(s.value for s in State)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HEX8 = re.compile(r"^[0-9A-F]{8}$")
 
@@ -149,7 +158,7 @@ def _line_counts(line: lineformat.Line, certs: list[CertRow]) -> dict[str, int]:
     if "certs" in line.counters:
         for key, value in line.counters.items():
             number = _int(value)
-            if key != "certs" and number is not None:
+            if key in CERTIFICATE_STATES and number is not None:  # not planned=, imported=, removed=...
                 counts[key] = number
     listed: dict[str, int] = {}
     for cert in certs:
@@ -170,7 +179,9 @@ def from_json(data: object) -> DeviceReport:
             raise ParseError("JSON `checks` holds something other than results")
         report.certs.extend(_json_certs(part))
     for cert in report.certs:
-        report.state_counts[cert.state] = report.state_counts.get(cert.state, 0) + 1
+        if cert.check == "expiry":
+            report.state_counts[cert.state] = report.state_counts.get(cert.state, 0) + 1
+    _count_other_checks(report)
     return report
 
 

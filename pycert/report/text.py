@@ -31,6 +31,8 @@ def render_summary(data: dict, lang: str) -> str:
     out += [f"  {_pad(word(lang, 's', k), 14)} {v:>8}" for k, v in data["certificates_by_state"].items()] or [f"  {t['none']}"]
     if data["devices_with_cut_lists"]:
         out.append(f"  ({t['cut']}: {data['devices_with_cut_lists']})")
+    for check, counts in data.get("states_by_check", {}).items():  # rootca, mpki: their own counts
+        out += ["", f"{check}:"] + [f"  {_pad(k, 14)} {v:>8}" for k, v in counts.items()]
     out += ["", f"{t['soonest']}:"]
     if data["soonest"]:
         keys = ["days_left", "expires", "device", "profile", "cn", "state"]

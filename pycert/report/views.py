@@ -69,11 +69,16 @@ def ordered(counts: dict[str, int], order: tuple[str, ...]) -> dict[str, int]:
 def summary(fleet: Fleet, table: list[Row], now: datetime) -> dict:
     verdicts: dict[str, int] = {}
     states: dict[str, int] = {}
+    by_check: dict[str, dict[str, int]] = {}
     truncated = 0
     for report in fleet.devices.values():
         verdicts[report.verdict] = verdicts.get(report.verdict, 0) + 1
         for state, count in report.state_counts.items():
             states[state] = states.get(state, 0) + count
+        for check, counts in report.check_states.items():
+            into = by_check.setdefault(check, {})
+            for state, count in counts.items():
+                into[state] = into.get(state, 0) + count
         truncated += bool(report.more or report.truncated)
     weeks = [0] * WEEKS
     expired_listed = 0
@@ -94,6 +99,7 @@ def summary(fleet: Fleet, table: list[Row], now: datetime) -> dict:
         "devices_with_cut_lists": truncated,
         "devices_by_verdict": ordered(verdicts, VERDICT_ORDER),
         "certificates_by_state": ordered(states, STATE_ORDER),
+        "states_by_check": {check: dict(sorted(c.items())) for check, c in sorted(by_check.items())},
         "expiries_per_week": weeks,
         "expired_listed": expired_listed,
         "soonest": [asdict(r) for r in soonest],
