@@ -106,11 +106,23 @@ def write_html(summary: dict, table: list[Row], now: datetime, lang: str, handle
         f"{escape(t['all'])}</option>{options(states, 's')}</select><span id=\"pycert-count\" class=\"note\"></span></div>"
         f"<div class=\"scroll\"><table id=\"pycert-table\"><thead><tr>{header}</tr></thead><tbody></tbody></table></div>"
     )
+    handle.write(_suspects(summary, lang))
     handle.write(_rejected(summary, lang))
     handle.write(f'<script type="application/json" id="pycert-data">{head}')
     for i, row in enumerate(table):
         handle.write(("," if i else "") + _script_json([getattr(row, c) for c in COLUMNS]))
     handle.write(f"]}}</script><script>{_asset('report.js')}</script></body></html>\n")
+
+
+def _suspects(summary: dict, lang: str) -> str:
+    t = labels(lang)
+    if not summary.get("suspect"):
+        return ""
+    body = "".join(f"<tr><td>{escape(r['source'])}</td><td>{escape(r['device'])}</td><td>{escape(r['reason'])}</td></tr>"
+                   for r in summary["suspect_rows"])
+    return (f"<details open id=\"pycert-suspect\"><summary>{escape(t['suspect'])} ({summary['suspect']})</summary>"
+            f"<table><thead><tr><th>{escape(t['source'])}</th><th>{escape(t['device'])}</th><th>{escape(t['reason'])}</th>"
+            f"</tr></thead><tbody>{body}</tbody></table></details>")
 
 
 def _rejected(summary: dict, lang: str) -> str:

@@ -4,7 +4,7 @@ certificates each one named, and the inputs that could not be read."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 # How the report ranks verdicts and states, worst first. States other checks add
 # (rootca, mpki, ...) sort after these and keep their own names.
@@ -46,6 +46,7 @@ class DeviceReport:
     check_states: dict[str, dict[str, int]] = field(default_factory=dict)
     more: int = 0  # items the line left out (`| +N more`)
     truncated: bool = False  # the line was cut short and only its first part was read
+    suspect: str = ""  # why this report may not be what it claims (then it never wins)
 
     @property
     def key(self) -> str:
@@ -68,15 +69,25 @@ class Fleet:
     rows: int = 0
     duplicates: int = 0
     sources: list[str] = field(default_factory=list)
+    now: datetime | None = None  # the report's time: a result written after it is suspect
+    suspects: list[DeviceReport] = field(default_factory=list)
+    suspect_count: int = 0
 
     MAX_REJECTED_KEPT = 1000
+    CLOCK_SKEW = timedelta(minutes=10)
 
     def add(self, report: DeviceReport) -> None:
         self.rows += 1
+        if self.now and report.reported_at and report.reported_at > self.now + self.CLOCK_SKEW:
+            report.suspect = report.suspect or f"written_at {report.reported_at:%Y-%m-%dT%H:%M:%SZ} is in the future"
+        if report.suspect:
+            self.suspect_count += 1
+            if len(self.suspects) < self.MAX_REJECTED_KEPT:
+                self.suspects.append(report)
         old = self.devices.get(report.key)
         if old is not None:
             self.duplicates += 1
-            if _older(report, old):
+            if _loses(report, old):
                 return
         self.devices[report.key] = report
 
@@ -87,9 +98,11 @@ class Fleet:
             self.rejected.append(item)
 
 
-def _older(new: DeviceReport, old: DeviceReport) -> bool:
-    """True when `new` lost to `old`: it is older, or undated while `old` is dated. With equal
-    times the later input wins."""
+def _loses(new: DeviceReport, old: DeviceReport) -> bool:
+    """True when `new` lost to `old`: a suspect report never beats a sound one; otherwise it
+    is older, or undated while `old` is dated. With equal times the later input wins."""
+    if bool(new.suspect) != bool(old.suspect):
+        return bool(new.suspect)
     if new.reported_at is None:
         return old.reported_at is not None
     if old.reported_at is None:

@@ -40,6 +40,10 @@ def render_summary(data: dict, lang: str) -> str:
         out += ["  " + line for line in _table([t[k] for k in keys], body)]
     else:
         out.append(f"  {t['none']}")
+    if data.get("suspect"):
+        shown = data["suspect_rows"][:MAX_REJECTED_SHOWN]
+        out += ["", f"{t['suspect']} ({len(shown)}/{data['suspect']}):"]
+        out += [f"  {r['source']}: {r['reason']}" for r in shown]
     if data["unparseable"]:
         shown = data["unparseable_rows"][:MAX_REJECTED_SHOWN]
         out += ["", f"{t['rejected']} ({len(shown)}/{data['unparseable']}):"]

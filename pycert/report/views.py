@@ -103,6 +103,8 @@ def summary(fleet: Fleet, table: list[Row], now: datetime) -> dict:
         "expiries_per_week": weeks,
         "expired_listed": expired_listed,
         "soonest": [asdict(r) for r in soonest],
+        "suspect": fleet.suspect_count,
+        "suspect_rows": [{"source": r.source, "device": r.device, "reason": r.suspect} for r in fleet.suspects],
         "unparseable": fleet.rejected_count,
         "unparseable_rows": [asdict(r) for r in fleet.rejected],
     }

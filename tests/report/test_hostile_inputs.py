@@ -97,3 +97,34 @@ def test_links_out_of_the_input_folder_are_not_followed_or_quoted(tmp_path):
     assert set(reasons) == {"link.csv", "link.json", "dirlink.json"}
     assert all("outside the input folder" in r for r in reasons.values())
     assert SECRET not in json.dumps(summary, ensure_ascii=False)
+
+
+def test_a_file_claiming_another_host_or_a_future_time_is_flagged_and_never_wins(tmp_path):
+    from datetime import timedelta
+
+    expired = next(d for d in samples.fleet(60, NOW, seed=5, pool=60) if d.result.verdict == "noncompliant")
+    healthy = next(d for d in samples.fleet(60, NOW, seed=5, pool=60) if d.result.verdict == "compliant")
+    folder = tmp_path / "share"
+    folder.mkdir()
+    real = {**result_file(expired), "hostname": "PC-A", "written_at": "2026-11-20T09:00:00Z"}
+    (folder / "PC-A.json").write_text(json.dumps(real), encoding="utf-8")
+    # Another file in the share claims PC-A, written later and "compliant".
+    forged = {**result_file(healthy), "hostname": "PC-A", "written_at": "2026-11-21T08:00:00Z"}
+    (folder / "PC-B.json").write_text(json.dumps(forged), encoding="utf-8")
+    # PC-A's own file name, but from the far future (in a second folder, read after).
+    later = tmp_path / "later"
+    later.mkdir()
+    future = {**result_file(healthy), "hostname": "PC-A", "written_at": (NOW + timedelta(days=3650)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    (later / "PC-A.json").write_text(json.dumps(future), encoding="utf-8")
+    fleet, table, summary = build([str(folder), str(later)], NOW)
+    assert summary["devices"] == 1
+    assert fleet.devices["PC-A"].source == f"{folder / 'PC-A.json'}:1"  # a one-line file is read as JSON lines
+    assert summary["devices_by_verdict"] == {"noncompliant": 1}
+    reasons = {os.path.relpath(r["source"], tmp_path): r["reason"] for r in summary["suspect_rows"]}
+    assert reasons == {
+        os.path.join("share", "PC-B.json:1"): "the file name does not match the host it claims (PC-A)",
+        os.path.join("later", "PC-A.json:1"): "written_at 2036-11-18T09:00:00Z is in the future",
+    }
+    html = tmp_path / "r.html"
+    assert CliRunner().invoke(cli, ["report", str(folder), str(later), "--html", str(html)]).exit_code == 0
+    assert "PC-B.json" in html.read_text(encoding="utf-8")
