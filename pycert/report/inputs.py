@@ -170,6 +170,7 @@ def _read_csv(fleet: Fleet, path: Path, handle) -> None:
         fleet.reject(Rejected(f"{path}:1", "no device name column (expected e.g. DeviceName)"))
         return
     while True:
+        first = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
@@ -179,8 +180,27 @@ def _read_csv(fleet: Fleet, path: Path, handle) -> None:
             continue
         if not any(cell.strip() for cell in row):
             continue
+        if reader.line_num > first and _swallowed_rows(row, delimiter):
+            _reject_swallowed(fleet, path, first, reader.line_num)
+            continue
         cells = {role: (row[i] if i < len(row) else "") for role, i in roles.items()}
         _add_record(fleet, f"{path}:{reader.line_num}", cells)
+
+
+def _swallowed_rows(row: list[str], delimiter: str) -> bool:
+    """Whether a row that spans lines holds other rows: a detection output is one line (Intune
+    keeps the last line), so a cell with a line break followed by delimited fields is an
+    unbalanced quote that ran on into the rows after it."""
+    return any(delimiter in line for cell in row for line in cell.split("\n")[1:])
+
+
+def _reject_swallowed(fleet: Fleet, path: Path, first: int, last: int) -> None:
+    """An unbalanced quote on line `first` made lines first..last one row: every one of those
+    lines is counted as unreadable (none is trusted), and the reason says where to fix it."""
+    fleet.reject(Rejected(f"{path}:{first}", f"an unbalanced quote (\") here runs on to line {last}; "
+                          f"{last - first} more line(s) could not be read; fix the quote in the export and read it again"))
+    for number in range(first + 1, last + 1):
+        fleet.reject(Rejected(f"{path}:{number}", f"inside the unbalanced quote that starts on line {first}; not read"))
 
 
 # What a malformed row can raise while it is read (`"profiles":[1]` -> AttributeError, ...).

@@ -128,3 +128,26 @@ def test_a_file_claiming_another_host_or_a_future_time_is_flagged_and_never_wins
     html = tmp_path / "r.html"
     assert CliRunner().invoke(cli, ["report", str(folder), str(later), "--html", str(html)]).exit_code == 0
     assert "PC-B.json" in html.read_text(encoding="utf-8")
+
+
+def test_an_unbalanced_quote_in_an_intune_csv_is_counted_and_located(tmp_path):
+    devices = list(samples.fleet(6, NOW, seed=21, pool=6))
+    path = tmp_path / "export.csv"
+    samples.write_export(path, devices, encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    assert len(rows) == 6
+    # Line 2 of the file (the first device): its output cell opens a quote that never closes.
+    cells = rows[0].split(",")
+    cells[6] = '"' + cells[6]
+    # Line 5 quotes its output properly; the open quote swallows it too.
+    fifth = rows[3].split(",")
+    fifth[6] = '"' + fifth[6] + '"'
+    broken = [",".join(cells), rows[1], rows[2], ",".join(fifth), rows[4], rows[5]]
+    path.write_text("\n".join([header, *broken]) + "\n", encoding="utf-8")
+    fleet, table, summary = build([str(path)], NOW)
+    read = summary["devices"]
+    lost = {r["source"]: r["reason"] for r in summary["unparseable_rows"]}
+    assert read + summary["unparseable"] == 6, (read, lost)  # every device is either read or counted
+    assert "unbalanced quote" in lost[f"{path}:2"]
+    assert all(f"{path}:{n}" in lost for n in range(2, 2 + summary["unparseable"]))
