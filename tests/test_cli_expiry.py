@@ -91,15 +91,18 @@ def test_500_certificates_keep_the_line_under_2048(cli_sandbox):
 
 
 def test_list_table_json_csv(cli_sandbox):
-    unrelated = make_certificate("CN=printer", "CN=Example CA", NOW - timedelta(days=1), NOW + timedelta(days=9.5))
-    cli_sandbox.seed([obn(days=45.5), unrelated])
-    table = cli_sandbox.run("list")
+    # Whole days from NOW and --as-of NOW: days left count Japan-time calendar days, so a
+    # fraction of a day would make the answer depend on the hour the test runs.
+    unrelated = make_certificate("CN=printer", "CN=Example CA", NOW - timedelta(days=1), NOW + timedelta(days=9))
+    cli_sandbox.seed([obn(days=45), unrelated])
+    as_of = ("--as-of", NOW.isoformat())
+    table = cli_sandbox.run("list", *as_of)
     assert table.code == 0 and "0110119153" in table.stdout and "printer" not in table.stdout
-    every = cli_sandbox.run("list", "--all", "--format", "json")
+    every = cli_sandbox.run("list", "--all", "--format", "json", *as_of)
     states = [(c["common_name"], c["profile"], c["days_left"]) for c in json.loads(every.stdout)["certificates"]]
     assert states == [("printer", "", 9), ("0110119153", "obn", 45)]  # sorted by days left
-    csv_out = cli_sandbox.run("list", "--format", "csv").stdout.splitlines()
-    assert csv_out[0].startswith("profile,state,days_left,not_after")
+    csv_out = cli_sandbox.run("list", "--format", "csv", *as_of).stdout.splitlines()
+    assert csv_out[0].startswith("profile,state,days_left,expires,not_after")
     assert csv_out[1].startswith("obn,due,45,")
 
 

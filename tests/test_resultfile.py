@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import stat
@@ -15,26 +16,39 @@ from pycert.common.errors import PlatformError, UsageError
 from pycert.demo.samples import obn_certificate, utc_now
 
 
+def _h(name: str) -> str:
+    """The hash part by its definition (docs/output.md): SHA-256 of the exact name, 10 hex."""
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+
+
+# Issue 17 changed these: names that are not plain get a hash of the exact name, so that
+# 受付PC/診察PC, "PC 01"/"PC_01" and long names equal in 64 characters no longer share a file.
 @pytest.mark.parametrize("name, stem", [
     ("TERM-01", "TERM-01"),
-    ("../../etc/passwd", "_.._etc_passwd"),
-    ("..\\..\\Windows\\win.ini", "_.._Windows_win.ini"),
-    ("CON", "_CON"),
-    ("nul.txt", "_nul.txt"),
-    ("", "unknown-host"),
-    ("...", "unknown-host"),
-    ("受付PC", "__PC"),
-    ("A" * 100, "A" * 64),
+    ("../../etc/passwd", "_.._etc_passwd_" + _h("../../etc/passwd")),
+    ("..\\..\\Windows\\win.ini", "_.._Windows_win.ini_" + _h("..\\..\\Windows\\win.ini")),
+    ("CON", "CON_" + _h("CON")),
+    ("nul.txt", "nul.txt_" + _h("nul.txt")),
+    ("", "unknown-host_" + _h("")),
+    ("...", "unknown-host_" + _h("...")),
+    ("受付PC", "__PC_" + _h("受付PC")),
+    ("A" * 100, "A" * 48 + "_" + _h("A" * 100)),
 ])
 def test_device_names_become_safe_file_names(name, stem):
     assert resultfile.safe_file_stem(name) == stem
+
+
+def test_file_names_are_injective():
+    names = ["受付PC", "診察PC", "PC 01", "PC_01", "PC-01", "A" * 64 + "1", "A" * 64 + "2", "pc-01", "CON", "_CON"]
+    stems = [resultfile.safe_file_stem(n) for n in names]
+    assert len(set(stems)) == len(names), stems
 
 
 def test_folder_target_stays_inside_the_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("COMPUTERNAME", "..\\..\\evil/../x")
     written = resultfile.write(str(tmp_path) + os.sep, {"check": "expiry", "verdict": "compliant"})
     assert written.parent == tmp_path
-    assert written.name == "_.._evil_.._x.json"
+    assert written.name == "_.._evil_.._x_" + _h("..\\..\\evil/../x") + ".json"
     data = json.loads(written.read_text(encoding="utf-8"))
     assert data["hostname"] == "..\\..\\evil/../x"  # the real name is kept inside the file
     assert data["schema"] == resultfile.SCHEMA and data["pycert_version"] == __version__
@@ -74,11 +88,11 @@ def _umask() -> int:
 
 def test_detect_writes_a_result_file_that_report_reads(cli_sandbox, tmp_path):
     now = utc_now()
-    cli_sandbox.seed([obn_certificate("0110119153", 30.5, now)])
+    cli_sandbox.seed([obn_certificate("0110119153", 30, now)])  # whole days: calendar-day count
     share = tmp_path / "share"
     share.mkdir()
     env = {"COMPUTERNAME": "CLINIC-A-PC01"}
-    run = cli_sandbox.run("detect", "expiry", "--result-file", str(share), env=env)
+    run = cli_sandbox.run("detect", "expiry", "--as-of", now.isoformat(), "--result-file", str(share), env=env)
     assert run.code == 1, run.stderr
     written = json.loads((share / "CLINIC-A-PC01.json").read_text(encoding="utf-8"))
     assert written["summary"] == run.last_line

@@ -55,7 +55,7 @@ def test_only_the_pins_own_stores_count():
 
 @pytest.mark.parametrize(
     "days, state, verdict",
-    [(365, "installed", "compliant"), (364.9, "expiring", "compliant"), (0.5, "expiring", "compliant"),
+    [(365, "installed", "compliant"), (364, "expiring", "compliant"), (0.5, "expiring", "compliant"),
      (-0.5, "expired", "noncompliant")],
 )
 def test_expiry_horizon(days, state, verdict):

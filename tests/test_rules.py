@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from hypothesis import given, strategies as st
 
+from pycert.common import dates
 from pycert.expiry import rules
 from tests.issuers import trust_of
 from pycert.common.model import CertificateInfo, KeyPresence, State, StoreRef
@@ -34,20 +35,26 @@ def state_of(c, peers=(), now=NOW, window=90, urgent=14):
     return rules.classify(c, [c, *peers], now, window, urgent, trust=trust_of([c, *peers])).state
 
 
+# NOW is 21:00 in Japan: days left count Japan-time calendar days (pycert/common/dates.py),
+# so the edges are at Japan's midnight, 3 hours after NOW, not at multiples of 24 hours.
 @pytest.mark.parametrize(
     "remaining, expected_days, expected_state",
     [
         (timedelta(days=91), 91, State.OK),
-        (timedelta(days=90), 90, State.OK),  # exactly 90 days left: not yet "fewer than 90"
-        (timedelta(days=90) - timedelta(seconds=1), 89, State.DUE),
-        (timedelta(days=89), 89, State.DUE),
+        (timedelta(days=90), 90, State.OK),  # 2027-02-19 in Japan: exactly 90 days, not yet "fewer than 90"
+        (timedelta(days=90) - timedelta(seconds=1), 90, State.OK),  # still 2027-02-19 21:00 JST - 1 s
+        (timedelta(days=89, hours=3), 90, State.OK),  # 2027-02-19 00:00 JST
+        (timedelta(days=89, hours=3) - timedelta(seconds=1), 89, State.DUE),  # 2027-02-18 23:59:59 JST
         (timedelta(days=14), 14, State.DUE),
-        (timedelta(days=13, hours=23), 13, State.URGENT),
-        (timedelta(hours=1), 0, State.URGENT),  # 0 whole days left, still valid
-        (timedelta(0), 0, State.EXPIRED),  # not_after is exclusive
-        (-timedelta(seconds=1), -1, State.EXPIRED),
+        (timedelta(days=13, hours=3), 14, State.DUE),  # 2026-12-05 00:00 JST
+        (timedelta(days=13, hours=3) - timedelta(seconds=1), 13, State.URGENT),
+        (timedelta(hours=1), 0, State.URGENT),  # expires later today, still valid
+        (timedelta(0), 0, State.EXPIRED),  # not_after is exclusive; the expiry day counts 0
+        (-timedelta(seconds=1), 0, State.EXPIRED),
+        (-timedelta(hours=21), 0, State.EXPIRED),  # 2026-11-21 00:00 JST: still today
+        (-timedelta(hours=21, seconds=1), -1, State.EXPIRED),  # 2026-11-20 23:59:59 JST: yesterday
         (-timedelta(days=1), -1, State.EXPIRED),
-        (-timedelta(days=1, seconds=1), -2, State.EXPIRED),
+        (-timedelta(days=1, hours=21, seconds=1), -2, State.EXPIRED),
     ],
 )
 def test_window_edges(remaining, expected_days, expected_state):
@@ -61,11 +68,13 @@ def test_not_yet_valid():
     assert state_of(c) is State.NOT_YET_VALID
 
 
-def test_days_are_counted_in_utc_whatever_the_viewer_zone():
-    # Expires 15:00 UTC = 00:00 JST the next day; seen at 09:00 JST (00:00 UTC) 10 days before.
+def test_days_are_counted_in_japan_time_whatever_the_viewer_zone():
+    # Expires 15:00 UTC = 00:00 JST on 2027-03-11; seen at 09:00 JST (00:00 UTC) on 2027-02-28.
+    # certmgr on a Japanese terminal shows 2027/03/11, and 11 calendar days remain.
     not_after = datetime(2027, 3, 10, 15, 0, tzinfo=UTC)
     seen_jst = datetime(2027, 2, 28, 9, 0, tzinfo=JST)
-    assert rules.days_left(not_after, seen_jst) == rules.days_left(not_after, seen_jst.astimezone(UTC)) == 10
+    assert rules.days_left(not_after, seen_jst) == rules.days_left(not_after, seen_jst.astimezone(UTC)) == 11
+    assert dates.expiry_text(not_after) == "2027-03-11"
 
 
 def test_leap_day_counts_as_a_day():
@@ -168,7 +177,7 @@ def test_state_agrees_with_days_left(not_after, now, window, urgent):
     if left < 0:
         assert finding.state in (State.EXPIRED, State.NOT_YET_VALID)
     if finding.state is State.EXPIRED:
-        assert left <= 0  # 0 only at the exact instant of expiry
+        assert left <= 0  # 0 on the expiry day itself, after the moment has passed
     if finding.state is State.OK:
         assert left >= window
     if finding.state is State.DUE:
@@ -196,3 +205,10 @@ def test_exactly_one_unsuperseded_certificate_per_subject_when_all_have_keys(now
         assert len(leaders) == len([c for c in certs if c.not_after == max(v.not_after for v in valid)])
     else:
         assert len(leaders) == len(certs)
+
+
+def test_an_expiry_in_year_9999_has_a_date_and_a_day_count():
+    # 9999-12-31 23:59Z is already year 10000 in Japan; the last date Python has stands in.
+    not_after = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+    assert dates.expiry_text(not_after) == "9999-12-31"
+    assert rules.days_left(not_after, datetime(9999, 12, 30, 0, 0, tzinfo=UTC)) == 1

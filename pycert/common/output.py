@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 from pycert import __version__
 from pycert.common import lineformat
+from pycert.common.dates import expiry_text
 from pycert.common.model import CertificateInfo, CheckResult, Finding, ProfileResult
 
 VERDICT_WORDS = {
@@ -50,6 +51,7 @@ def certificate_fields(info: CertificateInfo) -> dict:
         "serial": info.serial,
         "not_before": iso(info.not_before),
         "not_after": iso(info.not_after),
+        "expires": expiry_text(info.not_after),  # the date people see (docs/output.md)
     }
 
 

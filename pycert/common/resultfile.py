@@ -1,7 +1,8 @@
 """`--result-file PATH`: the full JSON result of a detect/remediate run, saved for `pycert report`.
 
 PATH is a file, or a folder (an existing directory, or a path ending in a separator) in
-which the file is named after the device: `<folder>/<sanitised hostname>.json`. A GPO
+which the file is named after the device: `<folder>/<hostname>.json`, or for a name that is not
+plain letters, digits, '-' and '.', `<readable part>_<hash>.json` (see safe_file_stem). A GPO
 scheduled task on every terminal can point at one share and each device overwrites only
 its own file. Writes are atomic (temporary file in the same folder, then os.replace), so
 a reader never sees half a file.
@@ -41,13 +42,25 @@ def username() -> str:
     return f"{domain}\\{user}" if domain and "\\" not in user else user
 
 
+_PLAIN = re.compile(r"^[A-Za-z0-9-][A-Za-z0-9.-]{0,63}$")
+HASH_CHARS = 10
+
+
 def safe_file_stem(name: str) -> str:
-    """A device name made safe as a file name on Windows and POSIX: no separators, no '..',
-    no reserved device names, at most 64 characters."""
-    stem = _UNSAFE.sub("_", name.strip()).lstrip(".")[:64] or "unknown-host"
-    if stem.split(".")[0].upper() in _RESERVED:
-        stem = "_" + stem
-    return stem
+    """A device name made safe as a file name on Windows and POSIX, and injective: no two
+    names share a file. A plain name (letters, digits, '-', '.'; no '_'; at most 64; not a
+    reserved device name) is used as it is. Any other name becomes a readable part (unsafe
+    characters as '_', at most 48) + '_' + the first 10 hex digits of the SHA-256 of the
+    exact name in UTF-8: 受付PC and 診察PC, or "PC 01" and "PC_01", get different files, and
+    a hashed stem (it always holds '_') never equals a plain one."""
+    import hashlib
+
+    name = name.strip()
+    if _PLAIN.match(name) and name.split(".")[0].upper() not in _RESERVED:
+        return name
+    readable = _UNSAFE.sub("_", name).lstrip(".")[:48] or "unknown-host"
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_CHARS]
+    return f"{readable}_{digest}"
 
 
 def target_path(path: str, device: str) -> Path:

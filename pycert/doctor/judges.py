@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pycert.common.dates import days_left, expiry_text
+
 OK, WARN, FAIL = "ok", "warn", "fail"
 SEVERITY = {OK: 0, WARN: 1, FAIL: 2}
 
@@ -209,14 +211,14 @@ def judge_root(readings, now: datetime, thumbprint: str = ROOT_THUMBPRINT) -> Ch
     details = {"thumbprint": thumbprint, "stores": sorted({str(s) for s, _ in found}), "errors": errors}
     if machine:
         store, cert = machine[0]
-        days = (cert.not_after - now).days
+        days = days_left(cert.not_after, now)
         details["not_after"] = cert.not_after.strftime("%Y-%m-%dT%H:%M:%SZ")
         if days < ROOT_WARN_DAYS:
             return Check(
-                "rootca", WARN, f"{ROOT_NAME} is in {store} but expires in {days} days ({cert.not_after:%Y-%m-%d}).",
+                "rootca", WARN, f"{ROOT_NAME} is in {store} but expires in {days} days ({expiry_text(cert.not_after)}).",
                 "Ask the OBN operator which root replaces it and add its pin to the policy.", details,
             )
-        return Check("rootca", OK, f"{ROOT_NAME} is trusted machine-wide ({store}, valid until {cert.not_after:%Y-%m-%d}).", details=details)
+        return Check("rootca", OK, f"{ROOT_NAME} is trusted machine-wide ({store}, valid until {expiry_text(cert.not_after)}).", details=details)
     if found:
         return Check(
             "rootca", WARN, f"{ROOT_NAME} is only in {found[0][0]}: this user trusts it, SYSTEM and other users do not.",

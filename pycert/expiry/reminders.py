@@ -11,15 +11,14 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import timedelta, timezone
 from pathlib import Path
 
 from pycert.common import logs
-from pycert.common.model import Finding
+from pycert.common.dates import expiry_date
+from pycert.common.model import Finding, State
 from pycert.expiry import rules
 
 STATE_FILE = "reminders.json"
-JST = timezone(timedelta(hours=9))
 RENEWAL_URL = "https://cert.obn.managedpki.ne.jp/p/ru"
 OBN_ISSUER = "Online Billing NW Common Root CA"
 TITLE = "電子証明書の更新のお知らせ"
@@ -37,14 +36,14 @@ class Notice:
 def notice_text(finding: Finding) -> tuple[str, str]:
     cert = finding.certificate
     name = cert.common_name or cert.subject
-    until = cert.not_after.astimezone(JST).strftime("%Y年%m月%d日")
+    until = expiry_date(cert.not_after).strftime("%Y年%m月%d日")
     obn = OBN_ISSUER.casefold() in cert.issuer.casefold()
     how = (
         f"MPKIクライアント（タスクトレイのアイコン）の「証明書の更新」、または {RENEWAL_URL} から更新してください。"
         if obn
         else "証明書の発行元の手順で更新してください。"
     )
-    if finding.days_left < 0:
+    if finding.days_left < 0 or finding.state is State.EXPIRED:  # expired earlier today: days_left is 0
         return TITLE, (
             f"電子証明書（{name}）の有効期限が{until}に切れました。"
             "この端末ではオンライン請求・オンライン資格確認が使えません。システム管理者に連絡してください。"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Iterable, Sequence
 
-from pycert.common.dates import days_left
+from pycert.common.dates import days_left, expiry_text
 from pycert.common.model import (
     NEEDS_ACTION,
     STATE_SEVERITY,
@@ -200,7 +200,7 @@ class RemoveStep:
     def describe(self) -> str:
         c = self.certificate
         by = f" by {self.successor}" if self.successor else ""
-        return (f"remove {c.thumbprint} ({c.common_name or c.subject}, expires {c.not_after:%Y-%m-%d}) "
+        return (f"remove {c.thumbprint} ({c.common_name or c.subject}, expires {expiry_text(c.not_after)}) "
                 f"from {c.store}: {self.reason}{by}")
 
     def as_json(self) -> dict:

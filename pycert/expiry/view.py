@@ -3,10 +3,10 @@ CSV, and the `cleanup` plan."""
 
 from __future__ import annotations
 
-from datetime import timezone
 from typing import Iterable
 
 from pycert.common import lineformat
+from pycert.common.dates import expiry_text
 from pycert.common.model import CheckResult, Finding, State
 from pycert.common.output import (
     _display_width,
@@ -31,7 +31,7 @@ def finding_item(finding: Finding) -> lineformat.Item:
         "cn": c.common_name or c.subject,
         "state": finding.state.value,
         "days": finding.days_left,
-        "expires": c.not_after.astimezone(timezone.utc).strftime("%Y-%m-%d"),
+        "expires": expiry_text(c.not_after),
         "tp": c.thumbprint[:8],
     }
     if not finding.issuer_verified:
@@ -116,7 +116,7 @@ def _row(f: Finding) -> list[str]:
     return [terminal(cell) for cell in (
         f.state.value,
         str(f.days_left),
-        c.not_after.astimezone(timezone.utc).strftime("%Y-%m-%d"),
+        expiry_text(c.not_after),
         f.profile or "-",
         c.common_name or c.subject,
         "verified" if f.issuer_verified else "unverified",
@@ -160,7 +160,7 @@ def render_csv(findings: Iterable[Finding]) -> str:
 
 def certificate_json_fields() -> tuple[str, ...]:
     return (
-        "profile", "state", "days_left", "not_after", "not_before", "common_name", "subject",
+        "profile", "state", "days_left", "expires", "not_after", "not_before", "common_name", "subject",
         "issuer", "thumbprint", "serial", "has_private_key", "store", "superseded_by", "issuer_status",
         "issuer_key_sha256",
     )
@@ -210,7 +210,7 @@ def cleanup_text(report, footer: str | None = None) -> str:
         key = f", key {r.key}" if r.key else ""
         succ = f" by {r.step.successor[:8]}" if r.step.successor else ""
         lines.append(
-            f"  {action:<6} {r.profile:<8} {c.common_name or c.subject}  expires {c.not_after:%Y-%m-%d}  "
+            f"  {action:<6} {r.profile:<8} {c.common_name or c.subject}  expires {expiry_text(c.not_after)}  "
             f"{c.store}  {c.thumbprint}  ({r.step.reason}{succ}){extra}{key}"
         )
     if footer is not None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pycert.common import logs
+from pycert.common.dates import expiry_text
 from pycert.common.errors import (
     EXIT_ACTION_NEEDED,
     EXIT_OK,
@@ -163,7 +164,7 @@ def refuse(inspection: pfx.Inspection, force: bool) -> None:
             "give the right --profile, or --force to import it anyway."
         )
     if inspection.days_left < 0:
-        raise UsageError(f"The certificate in {inspection.contents.path} expired on {leaf.not_after:%Y-%m-%d}; fetch the renewed one (or --force).")
+        raise UsageError(f"The certificate in {inspection.contents.path} expired on {expiry_text(leaf.not_after)}; fetch the renewed one (or --force).")
 
 
 def verify(report: ImportReport, stores: StoreBackend) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Collection, Iterable, Mapping, Sequence
 
-from pycert.common.dates import DAY
+from pycert.common.dates import DAY, expiry_text
 from pycert.common.model import CertificateInfo, Placement, StoreRef, rdn_value
 from pycert.common.shown import shown
 
@@ -146,7 +146,7 @@ def pfx_warnings(
             f"expected for profile {profile}; check that it is the right certificate."
         )
     if now >= leaf.not_after:
-        out.append(f"The certificate expired on {leaf.not_after:%Y-%m-%d}.")
+        out.append(f"The certificate expired on {expiry_text(leaf.not_after)}.")
     elif now < leaf.not_before:
         out.append(f"The certificate is not valid yet (from {leaf.not_before:%Y-%m-%d %H:%M} UTC).")
     if profile is None:

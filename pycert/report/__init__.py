@@ -16,7 +16,7 @@ from pycert.report.model import Fleet
 def build(paths: list[str], now: datetime) -> tuple[Fleet, list, dict]:
     from pycert.report import inputs, views
 
-    fleet = inputs.read_into(Fleet(), paths)
+    fleet = inputs.read_into(Fleet(now=now), paths)
     table = views.rows(fleet, now)
     return fleet, table, views.summary(fleet, table, now)
 

@@ -94,7 +94,9 @@ def write_html(summary: dict, table: list[Row], now: datetime, lang: str, handle
         f"{_cards(summary['devices_by_verdict'], lang, 'verdict')}</div>"
         f"<h2>{escape(t['by_state'])}</h2><div class=\"cards\" id=\"pycert-states\">"
         f"{_cards(summary['certificates_by_state'], lang, 'state')}</div>"
-        f"<h2>{escape(t['chart'])}</h2>{chart_svg(summary['expiries_per_week'], now, lang)}"
+        + "".join(f"<h2>{escape(check)}</h2><div class=\"cards\" id=\"pycert-check-{escape(check)}\">"
+                  f"{_cards(counts, lang, 'state')}</div>" for check, counts in summary.get("states_by_check", {}).items())
+        + f"<h2>{escape(t['chart'])}</h2>{chart_svg(summary['expiries_per_week'], now, lang)}"
         f"<p class=\"note\">{escape(t['chart_note'])}</p>"
         f"<h2>{escape(t['table'])}</h2><div class=\"controls\">"
         f"<input id=\"pycert-q\" type=\"search\" placeholder=\"{escape(t['filter'])}\" aria-label=\"{escape(t['filter'])}\">"
@@ -104,6 +106,7 @@ def write_html(summary: dict, table: list[Row], now: datetime, lang: str, handle
         f"{escape(t['all'])}</option>{options(states, 's')}</select><span id=\"pycert-count\" class=\"note\"></span></div>"
         f"<div class=\"scroll\"><table id=\"pycert-table\"><thead><tr>{header}</tr></thead><tbody></tbody></table></div>"
     )
+    handle.write(_suspects(summary, lang))
     handle.write(_rejected(summary, lang))
     handle.write(f'<script type="application/json" id="pycert-data">{head}')
     for i, row in enumerate(table):
@@ -111,14 +114,25 @@ def write_html(summary: dict, table: list[Row], now: datetime, lang: str, handle
     handle.write(f"]}}</script><script>{_asset('report.js')}</script></body></html>\n")
 
 
+def _suspects(summary: dict, lang: str) -> str:
+    t = labels(lang)
+    if not summary.get("suspect"):
+        return ""
+    body = "".join(f"<tr><td>{escape(r['source'])}</td><td>{escape(r['device'])}</td><td>{escape(r['reason'])}</td></tr>"
+                   for r in summary["suspect_rows"])
+    return (f"<details open id=\"pycert-suspect\"><summary>{escape(t['suspect'])} ({summary['suspect']})</summary>"
+            f"<table><thead><tr><th>{escape(t['source'])}</th><th>{escape(t['device'])}</th><th>{escape(t['reason'])}</th>"
+            f"</tr></thead><tbody>{body}</tbody></table></details>")
+
+
 def _rejected(summary: dict, lang: str) -> str:
     t = labels(lang)
     if not summary["unparseable"]:
         return ""
     body = "".join(
-        f"<tr><td>{escape(r['source'])}</td><td>{escape(r['reason'])}</td><td class=\"mono\">{escape(r['text'])}</td></tr>"
+        f"<tr><td>{escape(r['source'])}</td><td>{escape(r['reason'])}</td></tr>"
         for r in summary["unparseable_rows"]
     )
     return (f"<details id=\"pycert-rejected\"><summary>{escape(t['rejected'])} ({summary['unparseable']})</summary>"
-            f"<table><thead><tr><th>{escape(t['source'])}</th><th>{escape(t['reason'])}</th><th>{escape(t['text'])}</th>"
+            f"<table><thead><tr><th>{escape(t['source'])}</th><th>{escape(t['reason'])}</th>"
             f"</tr></thead><tbody>{body}</tbody></table></details>")

@@ -16,10 +16,9 @@ from typing import Iterable, Iterator
 
 from pycert.common.errors import UsageError
 from pycert.report.model import Fleet, Rejected
-from pycert.report.parse import ParseError, from_json, parse_output, parse_time
+from pycert.report.parse import ParseError, from_json, loads, parse_output, parse_time
 
 SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson", ".txt")
-SNIPPET = 120
 
 # Column roles. Exact names (compared without case, spaces, '-', '_') come from the Intune
 # Export API schema (DeviceRunStatesByProactiveRemediation), the older portal export
@@ -96,11 +95,20 @@ def detect_encoding(path: Path, chunk: int = 1 << 20) -> str:
     return "utf-8"
 
 
-def iter_files(paths: Iterable[str]) -> Iterator[Path]:
+def iter_files(paths: Iterable[str], outside: list[Path] | None = None) -> Iterator[Path]:
+    """The input files. In a folder, a link (or a junction) that leads out of the folder is
+    not followed — anyone who can write to the share could point one at any file — and is
+    listed in `outside` instead."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            root = path.resolve()
+            for candidate in sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES):
+                if not candidate.resolve().is_relative_to(root):
+                    if outside is not None:
+                        outside.append(candidate)
+                elif candidate.is_file():
+                    yield candidate
         elif path.is_file():
             yield path
         else:
@@ -108,9 +116,12 @@ def iter_files(paths: Iterable[str]) -> Iterator[Path]:
 
 
 def read_into(fleet: Fleet, paths: Iterable[str]) -> Fleet:
-    for path in iter_files(paths):
+    outside: list[Path] = []
+    for path in iter_files(paths, outside):
         fleet.sources.append(str(path))
         read_file(fleet, path)
+    for link in outside:
+        fleet.reject(Rejected(str(link), "a link to a file outside the input folder; not followed"))
     return fleet
 
 
@@ -153,13 +164,13 @@ def _read_csv(fleet: Fleet, path: Path, handle) -> None:
         return
     roles = map_columns(headers)
     if "pre" not in roles and "post" not in roles:
-        fleet.reject(Rejected(f"{path}:1", "no detection output column (expected e.g. PreRemediationDetectionScriptOutput)",
-                              _snip(delimiter.join(headers))))
+        fleet.reject(Rejected(f"{path}:1", "no detection output column (expected e.g. PreRemediationDetectionScriptOutput)"))
         return
     if "device" not in roles:
-        fleet.reject(Rejected(f"{path}:1", "no device name column (expected e.g. DeviceName)", _snip(delimiter.join(headers))))
+        fleet.reject(Rejected(f"{path}:1", "no device name column (expected e.g. DeviceName)"))
         return
     while True:
+        first = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
@@ -169,26 +180,94 @@ def _read_csv(fleet: Fleet, path: Path, handle) -> None:
             continue
         if not any(cell.strip() for cell in row):
             continue
+        if reader.line_num > first and _swallowed_rows(row, delimiter):
+            _reject_swallowed(fleet, path, first, reader.line_num)
+            continue
         cells = {role: (row[i] if i < len(row) else "") for role, i in roles.items()}
         _add_record(fleet, f"{path}:{reader.line_num}", cells)
 
 
+def _swallowed_rows(row: list[str], delimiter: str) -> bool:
+    """Whether a row that spans lines holds other rows: a detection output is one line (Intune
+    keeps the last line), so a cell with a line break followed by delimited fields is an
+    unbalanced quote that ran on into the rows after it."""
+    return any(delimiter in line for cell in row for line in cell.split("\n")[1:])
+
+
+def _reject_swallowed(fleet: Fleet, path: Path, first: int, last: int) -> None:
+    """An unbalanced quote on line `first` made lines first..last one row: every one of those
+    lines is counted as unreadable (none is trusted), and the reason says where to fix it."""
+    fleet.reject(Rejected(f"{path}:{first}", f"an unbalanced quote (\") here runs on to line {last}; "
+                          f"{last - first} more line(s) could not be read; fix the quote in the export and read it again"))
+    for number in range(first + 1, last + 1):
+        fleet.reject(Rejected(f"{path}:{number}", f"inside the unbalanced quote that starts on line {first}; not read"))
+
+
+# What a malformed row can raise while it is read (`"profiles":[1]` -> AttributeError, ...).
+# The one place a row turns into an "unreadable" entry instead of ending the report.
+ROW_ERRORS = (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError, OverflowError,
+              UnicodeError)
+
+
+def _guarded(fleet: Fleet, source: str, read, value) -> None:
+    try:
+        read(fleet, source, value)
+    except ParseError as exc:
+        fleet.reject(Rejected(source, str(exc)))
+    except RecursionError:
+        fleet.reject(Rejected(source, "nested too deeply to read"))
+    except ROW_ERRORS as exc:
+        fleet.reject(Rejected(source, f"not a readable PyCert result ({type(exc).__name__})"))
+
+
 def _add_record(fleet: Fleet, source: str, cells: dict[str, str]) -> None:
+    _guarded(fleet, source, _read_record, cells)
+
+
+def _add_object(fleet: Fleet, source: str, obj) -> None:
+    _guarded(fleet, source, _read_object, obj)
+
+
+def _claim_mismatch(source: str, device: str) -> str:
+    """A result file in a shared folder is named after its device (resultfile.safe_file_stem);
+    one whose name is another device's may be claiming a host it is not."""
+    from pycert.common.resultfile import safe_file_stem
+
+    path = Path(source[:-2] if source.endswith(".json:1") else source)  # a one-line file reads as JSON lines
+    if path.suffix.lower() != ".json" or not path.is_file():
+        return ""  # a line of a JSON lines file, or an element of an array
+    if path.stem.upper() == safe_file_stem(device).upper():
+        return ""
+    return f"the file name does not match the host it claims ({device})"
+
+
+def _require_text(report) -> None:
+    """Reject text that cannot be written out (a lone surrogate from JSON's \\udXXX escapes)."""
+    for value in (report.device, report.user, report.check,
+                  *(v for c in report.certs for v in (c.check, c.profile, c.state, c.cn, c.expires, c.thumbprint))):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ParseError("contains text that is not valid Unicode (a lone surrogate)") from None
+
+
+def _read_record(fleet: Fleet, source: str, cells: dict[str, str]) -> None:
     """One export row (or JSON row object) with the roles device/user/pre/post/time."""
     device = (cells.get("device") or "").strip()
     output = (cells.get("post") or "").strip() or (cells.get("pre") or "").strip()
     if not device:
-        fleet.reject(Rejected(source, "no device name", _snip(output)))
+        fleet.reject(Rejected(source, "no device name"))
         return
     try:
         report = parse_output(output)
     except ParseError as exc:
-        fleet.reject(Rejected(source, f"{device}: {exc}", _snip(output)))
+        fleet.reject(Rejected(source, f"{device}: {exc}"))
         return
     report.device = device
     report.user = (cells.get("user") or "").strip()
     report.reported_at = parse_time(cells.get("time"))
     report.source = source
+    _require_text(report)
     fleet.add(report)
 
 
@@ -198,16 +277,16 @@ def _read_json(fleet: Fleet, path: Path, handle) -> None:
     """JSON lines (streamed) when the first line is a whole JSON value; otherwise one JSON
     document (a result file, or an array of objects)."""
     try:
-        json.loads(handle.readline())
+        loads(handle.readline())
         streamed = True
-    except json.JSONDecodeError:
+    except ParseError:
         streamed = False
     handle.seek(0)
     if not streamed:
         try:
-            whole = json.loads(handle.read())
-        except json.JSONDecodeError as exc:
-            fleet.reject(Rejected(f"{path}:{exc.lineno}", f"not JSON and not JSON lines ({exc.msg})"))
+            whole = loads(handle.read())
+        except ParseError as exc:
+            fleet.reject(Rejected(f"{path}", f"neither a JSON document nor JSON lines: {exc}"))
             return
         objects = whole if isinstance(whole, list) else [whole]
         for index, obj in enumerate(objects, start=1):
@@ -217,16 +296,16 @@ def _read_json(fleet: Fleet, path: Path, handle) -> None:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            fleet.reject(Rejected(f"{path}:{number}", f"not JSON ({exc.msg})", _snip(line)))
+            obj = loads(line)
+        except ParseError as exc:
+            fleet.reject(Rejected(f"{path}:{number}", str(exc)))
             continue
         _add_object(fleet, f"{path}:{number}", obj)
 
 
-def _add_object(fleet: Fleet, source: str, obj) -> None:
+def _read_object(fleet: Fleet, source: str, obj) -> None:
     if not isinstance(obj, dict):
-        fleet.reject(Rejected(source, "JSON value is not an object", _snip(json.dumps(obj)[:SNIPPET])))
+        fleet.reject(Rejected(source, "JSON value is not an object"))
         return
     if "check" in obj and "verdict" in obj:
         device = str(obj.get("hostname") or obj.get("device") or "").strip()
@@ -242,6 +321,8 @@ def _add_object(fleet: Fleet, source: str, obj) -> None:
         report.user = str(obj.get("user") or "")
         report.reported_at = parse_time(obj.get("written_at") or obj.get("generated_at"))
         report.source = source
+        report.suspect = _claim_mismatch(source, device)
+        _require_text(report)
         fleet.add(report)
         return
     flat = dict(obj)
@@ -253,11 +334,8 @@ def _add_object(fleet: Fleet, source: str, obj) -> None:
     roles = map_columns(keys)
     cells = {role: str(flat[keys[i]] or "") for role, i in roles.items()}
     if "pre" not in cells and "post" not in cells:
-        fleet.reject(Rejected(source, "JSON object is neither a PyCert result nor an export row", _snip(json.dumps(obj))))
+        fleet.reject(Rejected(source, "JSON object is neither a PyCert result nor an export row"))
         return
-    _add_record(fleet, source, cells)
+    _read_record(fleet, source, cells)
 
 
-def _snip(text: str) -> str:
-    text = text.replace("\r", " ").replace("\n", " ")
-    return text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…"

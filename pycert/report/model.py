@@ -4,7 +4,7 @@ certificates each one named, and the inputs that could not be read."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 # How the report ranks verdicts and states, worst first. States other checks add
 # (rootca, mpki, ...) sort after these and keep their own names.
@@ -27,7 +27,7 @@ class CertRow:
     state: str
     cn: str = ""
     days: int | None = None  # as the device reported it
-    expires: str = ""  # YYYY-MM-DD (UTC)
+    expires: str = ""  # YYYY-MM-DD, the Japan-time date (pycert.common.dates.expiry_text)
     thumbprint: str = ""  # as much as the source gave (8 hex in a line, 40 in JSON)
 
 
@@ -40,9 +40,13 @@ class DeviceReport:
     user: str = ""
     source: str = ""  # file:line the report came from
     certs: list[CertRow] = field(default_factory=list)
-    state_counts: dict[str, int] = field(default_factory=dict)  # every certificate, listed or not
+    state_counts: dict[str, int] = field(default_factory=dict)  # every expiry certificate, listed or not
+    # Other checks' items by check and state (rootca pins, the MPKI client): never mixed
+    # into the certificate counts, and actions (imported, removed, ...) are not states.
+    check_states: dict[str, dict[str, int]] = field(default_factory=dict)
     more: int = 0  # items the line left out (`| +N more`)
     truncated: bool = False  # the line was cut short and only its first part was read
+    suspect: str = ""  # why this report may not be what it claims (then it never wins)
 
     @property
     def key(self) -> str:
@@ -52,8 +56,7 @@ class DeviceReport:
 @dataclass(frozen=True)
 class Rejected:
     source: str  # file:line
-    reason: str
-    text: str = ""  # the start of the offending input, for people
+    reason: str  # ours, never the input's text: a report must not quote raw file content
 
 
 @dataclass
@@ -66,15 +69,25 @@ class Fleet:
     rows: int = 0
     duplicates: int = 0
     sources: list[str] = field(default_factory=list)
+    now: datetime | None = None  # the report's time: a result written after it is suspect
+    suspects: list[DeviceReport] = field(default_factory=list)
+    suspect_count: int = 0
 
     MAX_REJECTED_KEPT = 1000
+    CLOCK_SKEW = timedelta(minutes=10)
 
     def add(self, report: DeviceReport) -> None:
         self.rows += 1
+        if self.now and report.reported_at and report.reported_at > self.now + self.CLOCK_SKEW:
+            report.suspect = report.suspect or f"written_at {report.reported_at:%Y-%m-%dT%H:%M:%SZ} is in the future"
+        if report.suspect:
+            self.suspect_count += 1
+            if len(self.suspects) < self.MAX_REJECTED_KEPT:
+                self.suspects.append(report)
         old = self.devices.get(report.key)
         if old is not None:
             self.duplicates += 1
-            if _older(report, old):
+            if _loses(report, old):
                 return
         self.devices[report.key] = report
 
@@ -85,9 +98,11 @@ class Fleet:
             self.rejected.append(item)
 
 
-def _older(new: DeviceReport, old: DeviceReport) -> bool:
-    """True when `new` lost to `old`: it is older, or undated while `old` is dated. With equal
-    times the later input wins."""
+def _loses(new: DeviceReport, old: DeviceReport) -> bool:
+    """True when `new` lost to `old`: a suspect report never beats a sound one; otherwise it
+    is older, or undated while `old` is dated. With equal times the later input wins."""
+    if bool(new.suspect) != bool(old.suspect):
+        return bool(new.suspect)
     if new.reported_at is None:
         return old.reported_at is not None
     if old.reported_at is None:

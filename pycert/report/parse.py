@@ -12,6 +12,7 @@ import re
 from datetime import datetime, timezone
 
 from pycert.common import lineformat
+from pycert.common.dates import expiry_text
 from pycert.common.model import State
 from pycert.report.model import CertRow, DeviceReport, verdict_of
 
@@ -23,6 +24,39 @@ class ParseError(ValueError):
     pass
 
 
+MAX_NUMBER_DIGITS = 40
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise ParseError(f"a number with {len(text)} digits")
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ParseError(f"a number out of range ({text[:20]})")
+    return value
+
+
+def _no_constant(name: str):
+    raise ParseError(f"{name} is not a number JSON allows")
+
+
+def loads(text: str):
+    """json.loads for untrusted input: numbers bounded (no 4,300-digit ints, no Infinity,
+    NaN or 1e400), nesting bounded by the interpreter's recursion limit, all as ParseError."""
+    try:
+        return json.loads(text, parse_int=_bounded_int, parse_float=_finite_float, parse_constant=_no_constant)
+    except RecursionError:
+        raise ParseError("JSON nested too deeply") from None
+    except ParseError:
+        raise
+    except ValueError as exc:  # JSONDecodeError included
+        raise ParseError(f"not JSON ({getattr(exc, 'msg', exc)})") from None
+
+
 def parse_output(text: str) -> DeviceReport:
     """The last non-empty line of a script's output: a v1 line, or one JSON object."""
     text = text.strip()
@@ -30,9 +64,11 @@ def parse_output(text: str) -> DeviceReport:
         raise ParseError("no detection output")
     if text.startswith("{"):
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError:
-            raise ParseError("output starts with { but is not complete JSON (cut short?)") from None
+            data = loads(text)
+        except ParseError as exc:
+            if str(exc).startswith("not JSON"):
+                raise ParseError("output starts with { but is not complete JSON (cut short?)") from None
+            raise ParseError(f"output starts with {{ but is not a readable JSON result: {exc}") from None
         return from_json(data)
     return from_line(text.splitlines()[-1])
 
@@ -70,11 +106,20 @@ def from_line(text: str) -> DeviceReport:
                 thumbprint=fields.get("tp", ""),
             )
         )
-    report.state_counts = _line_counts(line, report.certs)
+    report.state_counts = _line_counts(line, [c for c in report.certs if c.check == "expiry"])
+    _count_other_checks(report)
     return report
 
 
+def _count_other_checks(report: DeviceReport) -> None:
+    for cert in report.certs:
+        if cert.check != "expiry":
+            states = report.check_states.setdefault(cert.check, {})
+            states[cert.state] = states.get(cert.state, 0) + 1
+
+
 KNOWN_STATES = frozenset(s.value for s in State) | {"missing", "error"}
+CERTIFICATE_STATES = frozenset(s.value for s in State)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HEX8 = re.compile(r"^[0-9A-F]{8}$")
 
@@ -113,7 +158,7 @@ def _line_counts(line: lineformat.Line, certs: list[CertRow]) -> dict[str, int]:
     if "certs" in line.counters:
         for key, value in line.counters.items():
             number = _int(value)
-            if key != "certs" and number is not None:
+            if key in CERTIFICATE_STATES and number is not None:  # not planned=, imported=, removed=...
                 counts[key] = number
     listed: dict[str, int] = {}
     for cert in certs:
@@ -134,7 +179,9 @@ def from_json(data: object) -> DeviceReport:
             raise ParseError("JSON `checks` holds something other than results")
         report.certs.extend(_json_certs(part))
     for cert in report.certs:
-        report.state_counts[cert.state] = report.state_counts.get(cert.state, 0) + 1
+        if cert.check == "expiry":
+            report.state_counts[cert.state] = report.state_counts.get(cert.state, 0) + 1
+    _count_other_checks(report)
     return report
 
 
@@ -155,18 +202,33 @@ def _json_certs(part: dict) -> list[CertRow]:
                 state=str(cert.get("state", "")),
                 cn=str(cert.get("common_name") or cert.get("subject") or ""),
                 days=_int(cert.get("days_left")),
-                expires=str(cert.get("not_after") or "")[:10],
+                expires=_expires(cert),
                 thumbprint=str(cert.get("thumbprint") or ""),
             )
         )
     return rows
 
 
+def _expires(cert: dict) -> str:
+    """The expiry date people see: the `expires` field, or (older results) notAfter's
+    Japan-time date, by the same rule as every other output."""
+    if cert.get("expires"):
+        return str(cert["expires"])
+    moment = parse_time(str(cert.get("not_after") or ""))
+    return expiry_text(moment) if moment else ""
+
+
+MAX_DAYS = 10**6  # no certificate is valid for 2,700 years; anything larger is hostile
+
+
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    """A day count from a line or JSON, or None: bounded, so a 4,300-digit number, a float
+    (1e400, Infinity) or a bool never becomes one."""
+    if isinstance(value, bool):
         return None
+    if isinstance(value, str) and re.fullmatch(r"-?\d{1,7}", value.strip()):
+        value = int(value)
+    return value if isinstance(value, int) and abs(value) <= MAX_DAYS else None
 
 
 def parse_time(text: str | None) -> datetime | None:

@@ -31,6 +31,8 @@ def render_summary(data: dict, lang: str) -> str:
     out += [f"  {_pad(word(lang, 's', k), 14)} {v:>8}" for k, v in data["certificates_by_state"].items()] or [f"  {t['none']}"]
     if data["devices_with_cut_lists"]:
         out.append(f"  ({t['cut']}: {data['devices_with_cut_lists']})")
+    for check, counts in data.get("states_by_check", {}).items():  # rootca, mpki: their own counts
+        out += ["", f"{check}:"] + [f"  {_pad(k, 14)} {v:>8}" for k, v in counts.items()]
     out += ["", f"{t['soonest']}:"]
     if data["soonest"]:
         keys = ["days_left", "expires", "device", "profile", "cn", "state"]
@@ -38,6 +40,10 @@ def render_summary(data: dict, lang: str) -> str:
         out += ["  " + line for line in _table([t[k] for k in keys], body)]
     else:
         out.append(f"  {t['none']}")
+    if data.get("suspect"):
+        shown = data["suspect_rows"][:MAX_REJECTED_SHOWN]
+        out += ["", f"{t['suspect']} ({len(shown)}/{data['suspect']}):"]
+        out += [f"  {r['source']}: {r['reason']}" for r in shown]
     if data["unparseable"]:
         shown = data["unparseable_rows"][:MAX_REJECTED_SHOWN]
         out += ["", f"{t['rejected']} ({len(shown)}/{data['unparseable']}):"]

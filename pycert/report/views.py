@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
+from pycert.common.dates import days_until as days_from_today
 from pycert.report.model import STATE_ORDER, VERDICT_ORDER, Fleet
 
 WEEKS = 26
@@ -35,16 +36,17 @@ COLUMNS = ("device", "user", "verdict", "check", "profile", "state", "days_left"
            "thumbprint", "reported_at", "source")
 
 
-def days_until(expires: str, today: date) -> int | None:
+def days_until(expires: str, now: datetime) -> int | None:
+    """Days left from an expiry date (Japan time, as every output writes it), by the rule in
+    pycert.common.dates, so the report agrees with `list`/`detect` on any machine."""
     try:
-        return (date.fromisoformat(expires) - today).days
+        return days_from_today(date.fromisoformat(expires), now)
     except ValueError:
         return None
 
 
 def rows(fleet: Fleet, now: datetime) -> list[Row]:
     """Every device/certificate pair, fewest days left first (unknown days last, then by device)."""
-    today = now.date()
     out = []
     for report in fleet.devices.values():
         reported = report.reported_at.strftime("%Y-%m-%dT%H:%M:%SZ") if report.reported_at else ""
@@ -52,7 +54,7 @@ def rows(fleet: Fleet, now: datetime) -> list[Row]:
         if not report.certs:
             out.append(Row(*base, report.check, "", "", "", None, "", "", report.source))
         for cert in report.certs:
-            left = days_until(cert.expires, today) if cert.expires else None
+            left = days_until(cert.expires, now) if cert.expires else None
             out.append(Row(*base, cert.check, cert.profile, cert.state, cert.cn,
                            cert.days if left is None else left, cert.expires, cert.thumbprint, report.source))
     out.sort(key=lambda r: (r.days_left is None, r.days_left if r.days_left is not None else 0, r.device, r.profile))
@@ -67,11 +69,16 @@ def ordered(counts: dict[str, int], order: tuple[str, ...]) -> dict[str, int]:
 def summary(fleet: Fleet, table: list[Row], now: datetime) -> dict:
     verdicts: dict[str, int] = {}
     states: dict[str, int] = {}
+    by_check: dict[str, dict[str, int]] = {}
     truncated = 0
     for report in fleet.devices.values():
         verdicts[report.verdict] = verdicts.get(report.verdict, 0) + 1
         for state, count in report.state_counts.items():
             states[state] = states.get(state, 0) + count
+        for check, counts in report.check_states.items():
+            into = by_check.setdefault(check, {})
+            for state, count in counts.items():
+                into[state] = into.get(state, 0) + count
         truncated += bool(report.more or report.truncated)
     weeks = [0] * WEEKS
     expired_listed = 0
@@ -92,9 +99,12 @@ def summary(fleet: Fleet, table: list[Row], now: datetime) -> dict:
         "devices_with_cut_lists": truncated,
         "devices_by_verdict": ordered(verdicts, VERDICT_ORDER),
         "certificates_by_state": ordered(states, STATE_ORDER),
+        "states_by_check": {check: dict(sorted(c.items())) for check, c in sorted(by_check.items())},
         "expiries_per_week": weeks,
         "expired_listed": expired_listed,
         "soonest": [asdict(r) for r in soonest],
+        "suspect": fleet.suspect_count,
+        "suspect_rows": [{"source": r.source, "device": r.device, "reason": r.suspect} for r in fleet.suspects],
         "unparseable": fleet.rejected_count,
         "unparseable_rows": [asdict(r) for r in fleet.rejected],
     }

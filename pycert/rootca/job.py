@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from pycert.common import logs
+from pycert.common.dates import expiry_text
 from pycert.common.errors import PlatformError, UsageError
 from pycert.common.model import CheckResult, StoreRef
 from pycert.common.stores import StoreBackend, StoreReader
@@ -207,7 +208,7 @@ def _details(statuses: list[rootrules.RootStatus]) -> dict:
     return {
         "roots": [_status_json(s) for s in statuses],
         "warnings": [
-            f"{s.name} expires on {s.certificate.not_after:%Y-%m-%d} (in {s.days_left} days); "
+            f"{s.name} expires on {expiry_text(s.certificate.not_after)} (in {s.days_left} days); "
             "plan its successor root and add its pin to the policy."
             for s in statuses
             if s.state == rootrules.EXPIRING and s.certificate
@@ -228,6 +229,7 @@ def _status_json(s: rootrules.RootStatus) -> dict:
         "subject": c.subject if c else None,
         "thumbprint": c.thumbprint if c else None,
         "not_after": iso(c.not_after) if c else None,
+        "expires": expiry_text(c.not_after) if c else None,
         "days_left": s.days_left,
         "store_errors": list(s.store_errors),
     }

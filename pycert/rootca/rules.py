@@ -65,7 +65,7 @@ def evaluate(pins: Sequence, readings: Mapping[StoreRef, StoreReading], now: dat
             continue
         cert = found[0][1]
         left = days_left(cert.not_after, now)
-        if left < 0:
+        if now >= cert.not_after:  # the exact moment; days_left is 0 all of the expiry day
             state = EXPIRED
         elif left < warning_days:
             state = EXPIRING

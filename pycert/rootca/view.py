@@ -34,7 +34,7 @@ def line_parts(result: CheckResult) -> tuple[dict, list[lineformat.Item]]:
     for r in roots:
         fields: dict[str, object] = {"state": r["state"], "store": ",".join(r["installed_in"]) or "-"}
         if r["not_after"]:
-            fields.update(expires=r["not_after"][:10], days=r["days_left"])
+            fields.update(expires=r["expires"], days=r["days_left"])
         items.append(lineformat.Item(r["name"], fields))
     # Last: a whole CA bundle as the source refuses a hundred certificates ("+N more").
     items += [
@@ -53,7 +53,7 @@ def render_roots_table(roots: list[dict]) -> str:
         [
             r["state"],
             "yes" if r["required"] else "no",
-            (r["not_after"] or "-")[:10],
+            r["expires"] or "-",
             r["name"],
             ", ".join(r["installed_in"]) or "-",
             r["sha256"],

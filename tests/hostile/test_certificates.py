@@ -58,7 +58,7 @@ def test_H_CERT_2_year_9999_expiry(mono_store, capsys):
 def _negative_serial_der() -> bytes:
     """A certificate whose serial INTEGER is -128 (02 01 80): invalid per RFC 5280, seen in the wild."""
     sample = make_certificate("CN=0110119153,O=ReceiptOnline,C=JP", OBN_CA, NOW - timedelta(days=1),
-                              NOW + timedelta(days=40.5), serial=0x7F)
+                              NOW + timedelta(days=40), serial=0x7F)  # same time of day: 40 Japan-time days
     der = bytearray(sample.der)
     marker = bytes([0xA0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x01, 0x7F])  # [0] version v3, then serial 127
     at = der.index(marker)

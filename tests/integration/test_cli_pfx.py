@@ -118,7 +118,8 @@ def test_remediate_expiry_reminds_on_stdout_and_ends_with_the_summary(cli_sandbo
 
 
 def test_remediate_without_subcommand_shows_the_reminder_too(cli_sandbox, tmp_path):
-    cli_sandbox.seed([samples.obn_certificate("0110119153", 5.5, NOW, key_seed=1)])
+    now = samples.utc_now()  # whole days from a fresh `now`: the count is in calendar days
+    cli_sandbox.seed([samples.obn_certificate("0110119153", 5, now, key_seed=1)])
     cli_sandbox.write_policy(f"[profiles.obn]\nstaging_folders = [{json.dumps(str(tmp_path))}]\n")
     run = cli_sandbox.run("remediate", env={"PYCERT_STATE_DIR": str(tmp_path / "state")})
     assert run.code == 1, run.stderr

@@ -57,7 +57,8 @@ def test_empty_detect_remediate_detect_remediate_again(mono_store, never_elevate
     second = rootca.detect(USER_POLICY, backend, NOW)
     assert (second.verdict, second.exit_code) == ("compliant", 0)
     assert second.details["roots"][0]["installed_in"] == ["CurrentUser\\Root"]
-    assert second.details["roots"][0]["days_left"] == 919
+    # 2026-11-21 (21:00 JST) to 2029-05-29 (14:00 JST): 920 calendar days in Japan time.
+    assert second.details["roots"][0]["days_left"] == 920
 
     files = {p: p.stat().st_mtime_ns for p in mono_store.files("Trust")}
     again = rootca.remediate(USER_POLICY, backend, NOW)

@@ -89,7 +89,7 @@ def test_garbage_truncated_and_duplicate_rows_are_counted_never_fatal(tmp_path):
         samples.SampleDevice(devices[1].name, devices[1].user, devices[1].reported_at - timedelta(days=3), noncompliant.result),
         "api", full)
     newer_dup = samples.export_row(
-        samples.SampleDevice(devices[2].name.lower(), devices[2].user, devices[2].reported_at + timedelta(days=1),
+        samples.SampleDevice(devices[2].name.lower(), devices[2].user, devices[2].reported_at + (NOW - devices[2].reported_at) / 2,  # newer, not in the future (suspect)
                              noncompliant.result), "api", full)
     extra = [
         ["x", "GARBAGE-1", "", "", "", "", "hello world", "", "", "", ""],

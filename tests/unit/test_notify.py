@@ -100,7 +100,7 @@ def finding(days_left):
 
 
 def test_notice_text_in_japanese():
-    title, body = reminders.notice_text(finding(29.5))
+    title, body = reminders.notice_text(finding(29))  # whole days: the count is in calendar days
     assert title == "電子証明書の更新のお知らせ"
     assert "0110119153" in body and "あと29日" in body and "証明書の更新" in body and reminders.RENEWAL_URL in body
     _, expired = reminders.notice_text(finding(-2))
