@@ -44,14 +44,16 @@ def read_settings(url: str, network: Network, mpki: MpkiPolicy | None = None, *,
     policy_proxy = network.proxy
     if policy_proxy == "auto" and mpki is not None and mpki.proxy:
         policy_proxy = mpki.proxy
-    environment = {k: v for k, v in urllib.request.getproxies_environment().items() if k != "no"}
-    no_proxy = urllib.request.getproxies_environment().get("no", "")
-    settings = Settings(policy_proxy=policy_proxy, environment=environment, no_proxy=no_proxy)
+    variables = urllib.request.getproxies_environment()
+    environment = {k: v for k, v in variables.items() if k != "no"}
+    settings = Settings(policy_proxy=policy_proxy, environment=environment, no_proxy=variables.get("no", ""))
+    user = None
     if windows:
-        settings = _windows(settings)
+        settings, user = _windows(settings)
     if policy_proxy != "auto" or environment:
         return settings  # decided before any script would be asked
-    user = _user_settings() if windows and not settings.is_system else None
+    if settings.is_system:
+        user = None  # SYSTEM's own Internet Options are not a user's proxy script
     script = network.pac_url or (user.auto_config_url if user else "")
     autodetect = network.wpad or bool(user and user.auto_detect)
     if not (script or autodetect):
@@ -113,7 +115,9 @@ def _pypac(url: str, script_url: str) -> tuple[str | None, str]:
         return None, f"the script at {script_url} failed ({type(exc).__name__})"
 
 
-def _windows(settings: Settings) -> Settings:
+def _windows(settings: Settings):
+    """The settings with the Windows proxies filled in, and the user's WinINET settings
+    (read once: their proxy script and auto-detect flag are asked for later)."""
     from pycert.platform.windows import environment
 
     try:
@@ -129,10 +133,4 @@ def _windows(settings: Settings) -> Settings:
         user_proxy_override=user.proxy_override,
         machine_proxy_server=machine.proxy_server,
         machine_bypass=machine.bypass_list,
-    )
-
-
-def _user_settings():
-    from pycert.platform.windows import environment
-
-    return environment.internet_settings()
+    ), user
