@@ -55,11 +55,14 @@ def msi_name(version: str) -> str:
 def freeze(work: Path, dist: Path, version: str) -> Path:
     """Run PyInstaller on the spec; returns the onedir folder (dist/pycert)."""
     version_file = work / "version_info.txt"
-    version_file.write_text(version_info_text(version), encoding="utf-8")
+    version_file.write_text(version_info_text(version, "pycert.exe"), encoding="utf-8")
+    windowless_version_file = work / "version_info_w.txt"
+    windowless_version_file.write_text(version_info_text(version, "pycertw.exe"), encoding="utf-8")
     argv = [
         sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
         "--distpath", str(dist), "--workpath", str(work / "pyinstaller"), str(SPEC),
-        "--", "--version-file", str(version_file), "--icon", str(work / "PyCert.ico"),
+        "--", "--version-file", str(version_file), "--windowless-version-file", str(windowless_version_file),
+        "--icon", str(work / "PyCert.ico"),
     ]
     if subprocess.run(argv).returncode != 0:
         raise BuildError("PyInstaller failed (its messages are above); fix them and rebuild.")
