@@ -60,6 +60,40 @@ foreach ($case in @(
     Assert-That (($case.Codes -contains $LASTEXITCODE) -and ($last -match $case.Line)) "$($case.Script): exit $LASTEXITCODE, '$last'"
 }
 
+# A certificate that needs renewal, made here: a throw-away CA named like the OBN CA (kept in
+# CurrentUser\CA, where the import wizard puts intermediates; no Root prompt) issues a leaf with
+# a non-exportable CNG key that expires in 30 days. The installed detect script must judge it
+# through the real .NET store and print the exact line the one date rule gives (Japan time).
+$ca = New-SelfSignedCertificate -Subject 'CN=Online Billing NW Common Root CA, O=PyCert CI' `
+    -CertStoreLocation 'Cert:\CurrentUser\My' -KeyUsage CertSign, CRLSign `
+    -TextExtension @('2.5.29.19={critical}{text}ca=1') -NotAfter (Get-Date).AddYears(1)
+$leaf = New-SelfSignedCertificate -Subject 'CN=0110119153, O=PyCert CI' -Signer $ca `
+    -CertStoreLocation 'Cert:\CurrentUser\My' -KeyExportPolicy NonExportable -NotAfter (Get-Date).AddDays(30)
+$caStore = [System.Security.Cryptography.X509Certificates.X509Store]::new('CA', 'CurrentUser')
+$caStore.Open('ReadWrite')
+$caStore.Add([System.Security.Cryptography.X509Certificates.X509Certificate2]::new($ca.RawData))
+$caStore.Close()
+Remove-Item -Path "Cert:\CurrentUser\My\$($ca.Thumbprint)" -DeleteKey
+try {
+    $out = & "$env:SystemRoot\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -ExecutionPolicy Bypass -File 'packaging\intune\PyCert-Expiry-Detect.ps1'
+    $code = $LASTEXITCODE
+    $tokyo = [TimeZoneInfo]::FindSystemTimeZoneById('Tokyo Standard Time')
+    $expiresJst = [TimeZoneInfo]::ConvertTimeFromUtc($leaf.NotAfter.ToUniversalTime(), $tokyo)
+    $todayJst = [TimeZoneInfo]::ConvertTimeFromUtc([DateTime]::UtcNow, $tokyo)
+    $days = ($expiresJst.Date - $todayJst.Date).Days
+    $expected = "NONCOMPLIANT expiry v1 certs=1 due=1 | obn cn=0110119153 state=due days=$days " +
+        "expires=$($expiresJst.ToString('yyyy-MM-dd')) tp=$($leaf.Thumbprint.Substring(0, 8))"
+    $last = @($out)[-1]
+    Assert-That (($code -eq 1) -and ($last -ceq $expected)) "seeded certificate: exit $code, '$last' (expected '$expected')"
+    $listed = (& $exe list --format json | ConvertFrom-Json).certificates | Where-Object thumbprint -eq $leaf.Thumbprint
+    Assert-That ($null -ne $listed -and $listed.has_private_key -eq $true -and $listed.issuer_status -eq 'verified') `
+        "pycert list: the seeded certificate has its (non-exportable) key and a verified issuer"
+}
+finally {
+    Remove-Item -Path "Cert:\CurrentUser\My\$($leaf.Thumbprint)" -DeleteKey
+    Remove-Item -Path "Cert:\CurrentUser\CA\$($ca.Thumbprint)"
+}
+
 # MajorUpgrade: the same app packaged as 99.0.0 installs over it, leaving one product.
 $next = Get-ChildItem -Path dist-next -Filter 'PyCert-*-x64.msi' | Select-Object -First 1
 Assert-That ($null -ne $next) 'dist-next holds the upgrade MSI'
