@@ -60,6 +60,21 @@ foreach ($case in @(
     Assert-That (($case.Codes -contains $LASTEXITCODE) -and ($last -match $case.Line)) "$($case.Script): exit $LASTEXITCODE, '$last'"
 }
 
+# The build signed the module (inside the MSI) and the deployment scripts (dist\scripts) with
+# the throw-away signer, trusted on this runner: Windows must find each signature Valid, and a
+# signed script must run under AllSigned (SCCM's "All Signed", Intune's signature check).
+foreach ($file in Get-ChildItem -Path $module -Recurse -Include '*.psm1', '*.psd1', '*.ps1xml') {
+    $signature = Get-AuthenticodeSignature -FilePath $file.FullName
+    Assert-That ($signature.Status -eq 'Valid') "installed $($file.Name) is signed: $($signature.Status) $($signature.StatusMessage)"
+}
+foreach ($file in Get-ChildItem -Path 'dist\scripts' -Recurse -Filter '*.ps1') {
+    $signature = Get-AuthenticodeSignature -FilePath $file.FullName
+    Assert-That ($signature.Status -eq 'Valid') "dist\scripts: $($file.Name) is signed: $($signature.Status)"
+}
+$out = & "$env:SystemRoot\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -ExecutionPolicy AllSigned -File 'dist\scripts\intune\PyCert-RootCA-Detect.ps1'
+$last = @($out)[-1]
+Assert-That ((@(0, 1) -contains $LASTEXITCODE) -and ($last -match '^(COMPLIANT|NONCOMPLIANT) rootca v1 ')) "the signed RootCA detect script under AllSigned: exit $LASTEXITCODE, '$last'"
+
 # A certificate that needs renewal, made here: a throw-away CA named like the OBN CA (kept in
 # CurrentUser\CA, where the import wizard puts intermediates; no Root prompt) issues a leaf with
 # a non-exportable CNG key that expires in 30 days. The installed detect script must judge it
