@@ -1,23 +1,9 @@
 """`[notify]` and `[profiles.<name>.notice]`: validated, bounded, one sentence per problem."""
 
-from pathlib import Path
-
 import pytest
 
-from pycert.common.errors import ConfigError
 from pycert.policy import load, models
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "pycert.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def problems(tmp_path, text) -> list[str]:
-    with pytest.raises(ConfigError) as info:
-        load.load_policy_file(write(tmp_path, text))
-    return info.value.problems
+from tests.test_config import problems, write
 
 
 def test_defaults_no_contact_and_silent_beside_the_mpki_client():
