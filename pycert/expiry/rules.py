@@ -305,6 +305,13 @@ def notice_tier(days_left: int, expired: bool = False) -> str | None:
     return None
 
 
+def leaves_notice_to_mpki_client(family: str, alongside: bool, client_installed: bool | None) -> bool:
+    """Does PyCert stay quiet because the MPKI client notifies about this certificate on the
+    same schedule (90, 60, 30, 15, daily from 7)? Only for the OBN family, only where the
+    client is known to be installed, and not when the policy asks for both."""
+    return family == "obn" and not alongside and client_installed is True
+
+
 def pick_renewal(
     expiring: CertificateInfo, candidates: Iterable[CertificateInfo], now: datetime,
     trust: IssuerTrust = NOTHING_VERIFIED,

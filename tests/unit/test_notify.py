@@ -101,10 +101,14 @@ def finding(days_left):
 
 def test_notice_text_in_japanese():
     title, body = reminders.notice_text(finding(29))  # whole days: the count is in calendar days
-    assert title == "電子証明書の更新のお知らせ"
-    assert "0110119153" in body and "あと29日" in body and "証明書の更新" in body and reminders.RENEWAL_URL in body
-    _, expired = reminders.notice_text(finding(-2))
-    assert "切れました" in expired and "システム管理者" in expired
+    assert title == "【要対応】電子証明書を更新してください"
+    assert "電子証明書（0110119153）" in body and "（あと29日）" in body
+    assert "MPKIクライアント（タスクトレイのアイコン）の「証明書の更新」か、電子証明書更新申請サイトで更新します。" in body
+    assert "https://" not in body  # no link to click by default
+    expired_title, expired = reminders.notice_text(finding(-2))
+    assert expired_title == "【期限切れ】電子証明書の有効期限が切れました"
+    assert "この端末ではオンライン資格確認とレセプトオンライン請求が使えません。" in expired
+    assert expired.endswith("\nすぐにシステム管理者に連絡してください。")
 
 
 def test_once_per_milestone_and_state_per_user(tmp_path):
