@@ -88,24 +88,24 @@ def texts_for(family: str, service: str | None = None, renew: str | None = None,
 
 def render(tier: str, name: str, expires: date, days_left: int, texts: FamilyTexts,
            contact: Contact = Contact()) -> tuple[str, str]:
-    """(title, body) of one notice. The body's last line says who to call."""
+    """(title, body) of one notice. The body has three lines: what is happening, what to
+    do, who to call (a toast shows them as two text lines and its attribution line)."""
     when = japanese_date_text(expires)
+    stops = f"期限が切れると、この端末で{texts.service}が使えなくなります。"
     if tier == "expired":
         title = "電子証明書の有効期限が切れました"
-        main = (f"電子証明書（{name}）の有効期限が{when}に切れました。"
-                f"この端末では{texts.service}が使えません。{texts.after_expiry}")
+        what = f"電子証明書（{name}）の有効期限が{when}に切れました。この端末では{texts.service}が使えません。"
+        todo = texts.after_expiry
     elif tier == "urgent":
         title = "電子証明書の有効期限は本日です" if days_left == 0 else f"電子証明書の有効期限まであと{days_left}日です"
-        until = f"本日{when}" if days_left == 0 else f"{when}（あと{days_left}日）"
-        main = (f"電子証明書（{name}）の有効期限は{until}です。期限が切れると、この端末で{texts.service}が"
-                f"使えなくなります。すぐに更新してください。{texts.renew}")
-    elif tier == "action":
-        title = "電子証明書を更新してください"
-        main = (f"{texts.service}で使う電子証明書（{name}）の有効期限は{when}です（あと{days_left}日）。"
-                f"期限が切れると、この端末で{texts.service}が使えなくなります。{texts.renew}")
-    elif tier == "info":
-        title = "電子証明書の更新時期です"
-        main = f"{texts.service}で使う電子証明書（{name}）の有効期限は{when}です（あと{days_left}日）。{texts.renew}"
+        until = f"本日、{when}です。" if days_left == 0 else f"{when}です（あと{days_left}日）。"
+        what = f"電子証明書（{name}）の有効期限は{until}{stops}"
+        todo = f"すぐに更新してください。{texts.renew}"
+    elif tier in ("action", "info"):
+        title = "電子証明書を更新してください" if tier == "action" else "電子証明書の更新時期です"
+        what = f"{texts.service}で使う電子証明書（{name}）の有効期限は{when}です（あと{days_left}日）。"
+        what += stops if tier == "action" else ""
+        todo = texts.renew
     else:
         raise ValueError(f"unknown notice tier {tier!r}")
-    return f"【{TIER_LABELS[tier]}】{title}", f"{main}\n{contact.line(tier)}"
+    return f"【{TIER_LABELS[tier]}】{title}", f"{what}\n{todo}\n{contact.line(tier)}"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
 
@@ -55,10 +56,31 @@ def notice_text(finding: Finding, notice: ProfileNotice | None = None,
         profile = builtin_policy().profiles.get(finding.profile)
         notice = profile.notice if profile else ProfileNotice()
     expired = finding.state is State.EXPIRED  # expired earlier today: days_left is still 0
-    tier = rules.notice_tier(finding.days_left, expired) or "info"
+    return worded(notice, contact, cert.common_name or cert.subject, expiry_date(cert.not_after), finding.days_left,
+                  expired)
+
+
+def worded(notice: ProfileNotice, contact: notices.Contact, name: str, expires: date, days_left: int,
+           expired: bool = False) -> tuple[str, str]:
+    tier = rules.notice_tier(days_left, expired) or "info"
     texts = notices.texts_for(notice.family, notice.service, notice.renew, notice.after_expiry)
-    return notices.render(tier, cert.common_name or cert.subject, expiry_date(cert.not_after), finding.days_left,
-                          texts, contact)
+    return notices.render(tier, name, expires, days_left, texts, contact)
+
+
+PREVIEW_DAYS = (90, 30, 7, 0, -1)  # one notice of each tier, and the expiry day
+
+
+def preview(policy: Policy, profile: str, name: str, today: date,
+            days: tuple[int, ...] = PREVIEW_DAYS) -> list[tuple[int, str, str, str]]:
+    """(days left, tier, title, body) of the notices a profile's certificate would get, as
+    if it expired `days` after `today`: what clinic staff will read with this policy."""
+    settings = policy.select(profile)[profile].notice
+    contact = contact_of(policy.notify)
+    out = []
+    for left in days:
+        title, body = worded(settings, contact, name, today + timedelta(days=left), left)
+        out.append((left, rules.notice_tier(left) or "", title, body))
+    return out
 
 
 def mpki_client_installed(policy: Policy) -> bool | None:

@@ -164,9 +164,9 @@ class ProfileNotice(_Strict):
     (expiry/notices.py has the built-in texts of each family; these keys replace them)."""
 
     family: Literal["obn", "weborca", "kenshin", "other"] = "other"
-    service: str | None = Field(None, max_length=60)  # what stops working, e.g. "WebORCA"
-    renew: str | None = Field(None, max_length=200)  # how renewal is done
-    after_expiry: str | None = Field(None, max_length=200)  # what has to happen once it expired
+    service: str | None = Field(default=None, max_length=60)  # what stops working, e.g. "WebORCA"
+    renew: str | None = Field(default=None, max_length=200)  # how renewal is done
+    after_expiry: str | None = Field(default=None, max_length=200)  # what has to happen once it expired
 
     @field_validator("service", "renew", "after_expiry")
     @classmethod
@@ -326,9 +326,9 @@ class NotifyPolicy(_Strict):
     """`[notify]`: who clinic staff should call, shown at the end of every notice (without
     it: the system administrator), and whether PyCert speaks where the MPKI client does."""
 
-    contact_name: str | None = Field(None, max_length=40)
+    contact_name: str | None = Field(default=None, max_length=40)
     contact_phone: str | None = None
-    contact_url: str | None = Field(None, max_length=120)
+    contact_url: str | None = Field(default=None, max_length=120)
     # The MPKI client notifies about the OBN certificate on the same schedule: PyCert's OBN
     # notices stay off where it is installed, unless this is true.
     alongside_mpki_client: bool = False

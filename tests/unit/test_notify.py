@@ -44,11 +44,11 @@ def test_the_toast_speaks_as_pycert_not_as_powershell():
     assert (notify.APP_ID, notify.SHORTCUT_NAME) == ("PyCert.CertificateCheck", "PyCert 電子証明書チェック")
 
 
-def test_the_toast_has_a_line_for_the_contact():
+def test_the_toast_shows_what_to_do_and_names_the_contact_in_its_attribution_line():
     script = base64.b64decode(notify.toast_argv("t", "b")[6]).decode("utf-16-le")
-    assert '<binding template="ToastGeneric"><text/><text/><text/></binding>' in script
-    assert '$lines = $t.body -split "`n", 2' in script
-    assert "$nodes.Item(2).AppendChild($xml.CreateTextNode($lines[1]))" in script
+    assert '<binding template="ToastGeneric"><text/><text/><text/><text placement="attribution"/></binding>' in script
+    assert '$lines = @($t.body -split "`n", 3)' in script  # at most three: one per text element after the title
+    assert "$nodes.Item($i + 1).AppendChild($xml.CreateTextNode($lines[$i]))" in script
 
 
 def test_the_app_counts_as_registered_only_with_the_msi_shortcut(monkeypatch, tmp_path):

@@ -36,13 +36,13 @@ $t = ConvertFrom-Json @'
 {payload}
 '@
 $xml = New-Object Windows.Data.Xml.Dom.XmlDocument
-$xml.LoadXml('<toast scenario="reminder"><visual><binding template="ToastGeneric"><text/><text/><text/></binding></visual><actions><action content="OK" arguments="dismiss" activationType="system"/></actions></toast>')
+$xml.LoadXml('<toast scenario="reminder"><visual><binding template="ToastGeneric"><text/><text/><text/><text placement="attribution"/></binding></visual><actions><action content="OK" arguments="dismiss" activationType="system"/></actions></toast>')
 $nodes = $xml.GetElementsByTagName('text')
-# title; what, when and what to do; who to call (the body's last line)
-$lines = $t.body -split "`n", 2
+# The title, then the body's lines: what is happening, what to do, and who to call in the
+# attribution line at the bottom (a third body line would be cut off).
+$lines = @($t.body -split "`n", 3)
 $nodes.Item(0).AppendChild($xml.CreateTextNode($t.title)) | Out-Null
-$nodes.Item(1).AppendChild($xml.CreateTextNode($lines[0])) | Out-Null
-if ($lines.Count -gt 1) { $nodes.Item(2).AppendChild($xml.CreateTextNode($lines[1])) | Out-Null }
+for ($i = 0; $i -lt $lines.Count; $i++) { $nodes.Item($i + 1).AppendChild($xml.CreateTextNode($lines[$i])) | Out-Null }
 $notifier = [Windows.UI.Notifications.ToastNotificationManager]::CreateToastNotifier($t.app)
 # Show() raises nothing when toasts are off (for the app, the user, by policy or manifest):
 # only Setting says whether anyone will see it. Not shown = exit 3, so msg.exe is tried.
