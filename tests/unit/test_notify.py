@@ -51,6 +51,15 @@ def test_the_toast_shows_what_to_do_and_names_the_contact_in_its_attribution_lin
     assert "$nodes.Item($i + 1).AppendChild($xml.CreateTextNode($lines[$i]))" in script
 
 
+def test_the_toast_script_is_valid_powershell():
+    """Parsed with tree-sitter-pwsh here; tests/windows/test_notify.py parses it with
+    Windows PowerShell's own parser on the Windows runner."""
+    from tests.powershell import pwsh
+
+    script = base64.b64decode(notify.toast_argv("【要対応】t", "a\nb\nc")[6]).decode("utf-16-le")
+    assert pwsh.parser().parse(script.encode("utf-8")).root_node.has_error is False
+
+
 def test_the_app_counts_as_registered_only_with_the_msi_shortcut(monkeypatch, tmp_path):
     monkeypatch.setenv("ProgramData", str(tmp_path))
     assert notify.app_registered() is False
