@@ -110,7 +110,7 @@ def _shortcuts(msi: Path, root: ET.Element) -> None:
     for comp in root.iter(f"{WIX}Component"):
         for sc in comp.iter(f"{WIX}Shortcut"):
             values = {"Shortcut": sc.get("Id"), "Directory_": sc.get("Directory") or _component_directory(root, comp),
-                      "Name": sc.get("Name"), "Component_": comp.get("Id"), "Target": sc.get("Target", ""),
+                      "Name": f"{sc.get('ShortName')}|{sc.get('Name')}" if sc.get("ShortName") else sc.get("Name"), "Component_": comp.get("Id"), "Target": sc.get("Target", ""),
                       "Arguments": sc.get("Arguments", ""), "Description": sc.get("Description", ""),
                       "Icon_": sc.get("Icon", ""), "IconIndex": sc.get("IconIndex", ""), "WkDir": sc.get("WorkingDirectory", "")}
             shortcuts.append(tuple(values.get(c, "") for c, _ in SHORTCUT_COLUMNS))

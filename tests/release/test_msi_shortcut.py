@@ -45,7 +45,10 @@ def msi(tmp_path_factory) -> Path:
 
 def test_the_start_menu_shortcut_carries_pycerts_app_user_model_id(msi):
     [shortcut] = export_table(msi, "Shortcut")
-    assert (shortcut["Name"], shortcut["Directory_"], shortcut["Component_"]) == (NAME, "ProgramMenuFolder", "NoticeShortcut")
+    # short|long, as WiX writes a Filename: Windows names the file by the long name
+    assert (shortcut["Name"], shortcut["Directory_"], shortcut["Component_"]) == (
+        f"PyCert|{NAME}", "ProgramMenuFolder", "NoticeShortcut")
+    assert shortcut["Description"] == "この端末の電子証明書と有効期限を表示します"
     assert shortcut["Icon_"] == "PyCert.ico" and shortcut["WkDir"] == "INSTALLDIR"
     assert shortcut["Target"] == r"[System64Folder]WindowsPowerShell\v1.0\powershell.exe"
     assert shortcut["Arguments"] == "-NoExit -NoProfile -Command \"& '[INSTALLDIR]pycert.exe' list\""
@@ -68,7 +71,7 @@ def test_the_japanese_name_is_stored_in_codepage_932(msi):
     package = pymsi.Package(str(msi))
     try:
         [shortcut] = pymsi.Msi(package, True).shortcuts.values()
-        assert (shortcut.name, shortcut.target) == (NAME, r"[System64Folder]WindowsPowerShell\v1.0\powershell.exe")
+        assert (shortcut.name.split("|")[-1], shortcut.target) == (NAME, r"[System64Folder]WindowsPowerShell\v1.0\powershell.exe")
     finally:
         package.close()
 
