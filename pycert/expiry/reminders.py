@@ -24,7 +24,7 @@ from pycert.common import logs
 from pycert.common.dates import expiry_date
 from pycert.common.model import Finding, State
 from pycert.expiry import notices, rules
-from pycert.policy.models import NotifyPolicy, Policy, ProfileNotice
+from pycert.policy.models import NotifyPolicy, Policy, ProfileNotice, builtin_policy
 
 STATE_FILE = "reminders.json"
 MPKI_REASON = ("the MPKI client is installed and notifies about this certificate itself "
@@ -51,8 +51,6 @@ def notice_text(finding: Finding, notice: ProfileNotice | None = None,
     """The notice for one finding: its tier, its family's texts, who to call."""
     cert = finding.certificate
     if notice is None:  # no policy at hand: the built-in profile of that name, if any
-        from pycert.policy.models import builtin_policy
-
         profile = builtin_policy().profiles.get(finding.profile)
         notice = profile.notice if profile else ProfileNotice()
     expired = finding.state is State.EXPIRED  # expired earlier today: days_left is still 0
@@ -118,8 +116,6 @@ def remind(findings: list[Finding], folder: Path, notify, policy: Policy | None 
     `notify(title, body) -> channel` is platform.notify_user (mocked in tests). A
     milestone counts as shown only when a channel took it ("failed" is retried next run).
     `mpki_client(policy)` is asked at most once, and only for an OBN-family finding."""
-    from pycert.policy.models import builtin_policy
-
     policy = policy or builtin_policy()
     contact = contact_of(policy.notify)
     shown = load_state(folder)
