@@ -34,6 +34,17 @@ Assert-That ($machinePath -like '*\PyCert\*') 'the machine PATH names the PyCert
 $module = Join-Path $env:ProgramFiles 'WindowsPowerShell\Modules\PyCert'
 Assert-That (Test-Path $module) "$module exists"
 
+# Who is speaking in a toast: the Start-menu shortcut that registers PyCert's AppUserModelID
+# (its Japanese name stays out of this ASCII script: the shortcut is found by its app id).
+$programs = Join-Path $env:ProgramData 'Microsoft\Windows\Start Menu\Programs'
+$shellApp = New-Object -ComObject Shell.Application
+function Get-PyCertShortcut {
+    @(Get-ChildItem -Path $programs -Filter 'PyCert *.lnk' | Where-Object {
+            $shellApp.NameSpace($programs).ParseName($_.Name).ExtendedProperty('System.AppUserModel.ID') -eq 'PyCert.CertificateCheck' })
+}
+$links = Get-PyCertShortcut
+Assert-That ($links.Count -eq 1) "one Start-menu shortcut carries the AppUserModelID PyCert.CertificateCheck ($($links.Name -join ','))"
+
 $version = & $exe --version
 Assert-That ($LASTEXITCODE -eq 0 -and $version -match '^pycert \d+\.\d+\.\d+') "pycert --version: $version"
 $doctor = & $exe doctor --format json | ConvertFrom-Json
@@ -125,4 +136,5 @@ $code = Invoke-Msiexec @('/x', $productCode, '/qn', '/norestart', '/L*v', "`"$(J
 Assert-That ($code -eq 0) "msiexec /x exits 0 (got $code)"
 Assert-That (-not (Test-Path $exe)) 'pycert.exe is gone'
 Assert-That (-not (Test-Path $module)) 'the module is gone'
+Assert-That ((Get-PyCertShortcut).Count -eq 0) 'the Start-menu shortcut is gone'
 Assert-That (Test-Path $policy) 'the policy file stays (Permanent: an admin''s edits survive)'
