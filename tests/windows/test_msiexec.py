@@ -14,10 +14,11 @@ def test_the_installer_mutex_is_free_on_an_idle_runner():
 
 
 def test_programs_are_started_from_system32():
-    from pycert.platform.windows import msiexec
+    from pycert.platform.windows import msiexec, paths
 
-    for program in ("msiexec.exe", "taskkill.exe"):
-        assert os.path.isfile(msiexec.system32(program)), program
+    assert msiexec.msiexec_path().lower() == os.path.join(os.environ["SystemRoot"], "System32", "msiexec.exe").lower()
+    for program in ("msiexec.exe", "taskkill.exe", "msg.exe", r"WindowsPowerShell\v1.0\powershell.exe"):
+        assert os.path.isfile(paths.system32(program)), program
 
 
 def test_the_process_list_has_this_process_and_closes_nothing_unrelated():

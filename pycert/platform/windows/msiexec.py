@@ -4,8 +4,6 @@ and closing the client's tray process. Every OS call goes through `_spawn`, `_ke
 
 from __future__ import annotations
 
-import ntpath
-import os
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -13,6 +11,7 @@ from dataclasses import dataclass, field
 from pycert.mpki.rules import ALREADY_RUNNING, Step, exit_meaning
 from pycert.platform.windows.ffi import ERROR_FILE_NOT_FOUND, WinError
 from pycert.platform.windows.kernel32 import KERNEL32
+from pycert.platform.windows.paths import system32
 
 MUTEX_NAME = "Global\\_MSIExecute"
 SYNCHRONIZE = 0x00100000
@@ -22,12 +21,6 @@ WAIT_ABANDONED = 0x80
 WAIT_TIMEOUT = 0x102
 MUTEX_POLL_SECONDS = 5  # how often an installer mutex we may not open is looked at again
 BUSY_BACKOFF_SECONDS = 30
-
-
-def system32(program: str) -> str:
-    """The full path of a Windows program: a bare name would be searched for in the current
-    directory first (CreateProcess's search order), where anyone may have put a copy."""
-    return ntpath.join(os.environ.get("SystemRoot", r"C:\Windows"), "System32", program)
 
 
 def msiexec_path() -> str:

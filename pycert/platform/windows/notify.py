@@ -19,6 +19,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from pycert.platform.windows.paths import system32
+
 # PyCert's AppUserModelID and the Start-menu shortcut that registers it (packaging/wix/PyCert.wxs
 # authors both; tests/release/test_msi.py checks the MSI carries exactly these).
 APP_ID = "PyCert.CertificateCheck"
@@ -54,14 +56,6 @@ $notifier.Show([Windows.UI.Notifications.ToastNotification]::new($xml))
 """
 
 
-def system_tool(name: str) -> str:
-    """A System32 tool's path; through Sysnative when a 32-bit process runs on 64-bit Windows
-    (Intune's default), since msg.exe has no 32-bit copy in SysWOW64."""
-    root = Path(os.environ.get("SystemRoot", r"C:\Windows"))
-    sysnative = root / "Sysnative" / name
-    return str(sysnative if sysnative.exists() else root / "System32" / name)
-
-
 def shortcut_path() -> Path:
     """Where the per-machine MSI puts the shortcut: the all-users Start menu (ProgramMenuFolder)."""
     root = Path(os.environ.get("ProgramData") or r"C:\ProgramData")
@@ -77,14 +71,14 @@ def toast_argv(title: str, body: str) -> list[str]:
     script = TOAST_SCRIPT.replace("{payload}", payload)
     encoded = base64.b64encode(script.encode("utf-16-le")).decode("ascii")
     return [
-        system_tool(r"WindowsPowerShell\v1.0\powershell.exe"),
+        system32(r"WindowsPowerShell\v1.0\powershell.exe"),
         "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-EncodedCommand", encoded,
     ]
 
 
 def msg_argv(title: str, body: str) -> list[str]:
     session = os.environ.get("USERNAME") or "*"
-    return [system_tool("msg.exe"), session, "/TIME:3600", f"{title}\n{body}"]
+    return [system32("msg.exe"), session, "/TIME:3600", f"{title}\n{body}"]
 
 
 def notify(title: str, body: str, run=subprocess.run, registered=app_registered) -> str:
