@@ -108,3 +108,8 @@ def describe(actions: tuple[Action, ...], lang: str = "ja") -> str:
     words = WORDS[lang]
     return " / ".join(words[a.code].format(detail=a.detail or words["no-detail"]) if a.detail or a.code == "failed"
                       else words[a.code].replace(" ({detail})", "") for a in actions)
+
+
+def short(code: str, lang: str = "ja") -> str:
+    """An action's name without its detail, for counts and filters (`失敗`)."""
+    return WORDS[lang][code].replace(": {detail}", "").replace(" ({detail})", "")

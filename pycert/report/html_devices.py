@@ -1,0 +1,100 @@
+"""The HTML of the device view: devices grouped by clinic (worst clinic first) with their
+対処, the counts per action, and the changes since the previous report. Text from the
+inputs is escaped here or inserted by report_devices.js with textContent, never as markup."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TextIO
+
+from pycert.report.actions import ORDER, describe, short
+from pycert.report.devices import ClinicGroup, DeviceRow
+from pycert.report.labels import labels, shown_time, shown_time_text, word
+
+DEVICE_COLUMNS = ("device", "verdict", "worst_state", "days_left", "action", "reported_at", "source")
+CHANGES_SHOWN = 500  # per list; the JSON has them all
+
+
+def group_label(group: ClinicGroup, lang: str) -> str:
+    t = labels(lang)
+    parts = [group.name or t["unmapped"]]
+    if group.maintainer:
+        parts.append(f"{t['maintainer']}: {group.maintainer}")
+    counts = ", ".join(f"{word(lang, 'v', v)} {n}" for v, n in group.verdicts.items())
+    parts.append(f"{t['n_devices'].format(n=len(group.devices))} ({counts})")
+    return " · ".join(parts)
+
+
+def section(groups: list[ClinicGroup], summary: dict, lang: str) -> str:
+    t = labels(lang)
+    clinics = "".join(f'<option value="{i}">{escape(g.name or t["unmapped"])}</option>' for i, g in enumerate(groups))
+    actions = "".join(f'<option value="{code}">{escape(short(code, lang))}</option>'
+                      for code in summary.get("devices_by_action", {}))
+    header = "".join(f"<th>{escape(t[c] if c != 'action' else t['action'])}</th>" for c in DEVICE_COLUMNS)
+    return (f"<h2>{escape(t['by_action'])}</h2><div class=\"cards\" id=\"pycert-actions\">{_action_cards(summary, lang)}</div>"
+            f"<h2>{escape(t['by_clinic'])}</h2><div class=\"controls\">"
+            f"<input id=\"pycert-dq\" type=\"search\" placeholder=\"{escape(t['filter'])}\" aria-label=\"{escape(t['filter'])}\">"
+            f"<select id=\"pycert-clinic\" aria-label=\"{escape(t['clinic'])}\"><option value=\"\">{escape(t['clinic'])}: "
+            f"{escape(t['all'])}</option>{clinics}</select>"
+            f"<select id=\"pycert-action\" aria-label=\"{escape(t['action'])}\"><option value=\"\">{escape(t['action'])}: "
+            f"{escape(t['all'])}</option>{actions}</select>"
+            f"<span id=\"pycert-dcount\" class=\"note\"></span></div>"
+            f"<div class=\"scroll\"><table id=\"pycert-devices\"><thead><tr>{header}</tr></thead><tbody></tbody></table></div>")
+
+
+def _action_cards(summary: dict, lang: str) -> str:
+    counts = summary.get("devices_by_action", {})
+    if not counts:
+        return f'<p class="note">{escape(labels(lang)["none"])}</p>'
+    return "".join(f'<div class="card a-{code}" data-action="{code}"><div class="n">{n}</div>'
+                   f'<div class="l">{escape(short(code, lang))}</div></div>' for code, n in counts.items())
+
+
+def write_data(groups: list[ClinicGroup], lang: str, handle: TextIO, script_json) -> None:
+    """The device view's rows as JSON for report_devices.js: one label per clinic, then
+    [clinic index, device, verdict, verdict word, state word, days, 対処, action codes, time, source]."""
+    t = labels(lang)
+    head = {"clinics": [group_label(g, lang) for g in groups], "limit": 2000, "showing": t["showing"],
+            "order": list(ORDER)}
+    handle.write(f'<script type="application/json" id="pycert-device-data">{script_json(head)[:-1]},"devices":[')
+    first = True
+    for index, group in enumerate(groups):
+        for row in group.devices:
+            handle.write(("" if first else ",") + script_json(_row(index, row, lang)))
+            first = False
+    handle.write("]}</script>")
+
+
+def _row(index: int, row: DeviceRow, lang: str) -> list:
+    return [index, row.device, row.verdict, word(lang, "v", row.verdict), word(lang, "s", row.state) if row.state else "",
+            row.days_left, describe(row.actions, lang), " ".join(a.code for a in row.actions),
+            shown_time(row.reported_at, lang), row.source]
+
+
+def changes_section(summary: dict, lang: str) -> str:
+    changes = summary.get("changes")
+    if changes is None:
+        return ""
+    t = labels(lang)
+    parts = [f"<h2 id=\"pycert-changes\">{escape(t['changes'])}</h2><p class=\"note\">{escape(t['previous'])}: "
+             f"{escape(shown_time_text(changes['since'], lang))}</p><div class=\"cards\">"]
+    for key in ("worse", "better", "new", "gone"):
+        parts.append(f'<div class="card c-{key}" data-change="{key}"><div class="n">{len(changes[key])}</div>'
+                     f'<div class="l">{escape(t[key])}</div></div>')
+    parts.append("</div>")
+    for key in ("worse", "better", "new", "gone"):
+        entries = changes[key]
+        if not entries:
+            continue
+        body = "".join(
+            f"<tr><td>{escape(e['device'])}</td><td>{escape(e['clinic'] or t['unmapped'])}</td>"
+            f"<td>{escape(word(lang, 'v', e['before'])) if 'before' in e else ''}</td>"
+            f"<td>{escape(word(lang, 'v', e['after'])) if 'after' in e else ''}</td></tr>"
+            for e in entries[:CHANGES_SHOWN])
+        more = (f"<p class=\"note\">{escape(t['more'].format(n=len(entries) - CHANGES_SHOWN))}</p>"
+                if len(entries) > CHANGES_SHOWN else "")
+        parts.append(f"<details {'open ' if key == 'worse' else ''}id=\"pycert-{key}\"><summary>{escape(t[key])} "
+                     f"({len(entries)})</summary><table><thead><tr><th>{escape(t['device'])}</th><th>{escape(t['clinic'])}"
+                     f"</th><th>{escape(t['before'])}</th><th>{escape(t['after'])}</th></tr></thead><tbody>{body}</tbody>"
+                     f"</table>{more}</details>")
+    return "".join(parts)
