@@ -77,7 +77,8 @@ def _actions_and_clinics(data: dict, lang: str) -> list[str]:
             for e in entries[:MAX_REJECTED_SHOWN]:
                 was = word(lang, "v", e["before"]) if "before" in e else "-"
                 now = word(lang, "v", e["after"]) if "after" in e else "-"
-                out.append(f"    {_clean(e['device'])}  {_clean(e['clinic'])}  {was} -> {now}".rstrip())
+                where = f"  ({_clean(e['clinic'])})" if e["clinic"] else ""
+                out.append(f"    {_clean(e['device'])}{where}  {was} -> {now}")
     return out
 
 
