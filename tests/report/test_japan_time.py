@@ -8,6 +8,8 @@ import json
 import re
 from datetime import datetime, timezone
 
+import pytest
+
 from pycert.report import run
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc)
@@ -28,21 +30,15 @@ def make(tmp_path, lang: str) -> tuple[str, str]:
     return text, html.read_text(encoding="utf-8")
 
 
-def test_japanese_report_in_japan_time(tmp_path):
-    text, page = make(tmp_path, "ja")
-    assert text.splitlines()[0] == "PyCert 端末レポート  (作成日時 2026-11-21 18:00 JST)"
-    assert '<p class="meta">作成日時: 2026-11-21 18:00 JST · ' in page
+@pytest.mark.parametrize("lang, header, meta, device_time", [
+    ("ja", "PyCert 端末レポート  (作成日時 2026-11-21 18:00 JST)", "作成日時: 2026-11-21 18:00 JST", "2026-11-21 00:30 JST"),
+    ("en", "PyCert fleet report  (Generated 2026-11-21T09:00:00Z)", "Generated: 2026-11-21T09:00:00Z", "2026-11-20T15:30:00Z"),
+])
+def test_report_times_japan_time_in_japanese_utc_in_english(tmp_path, lang, header, meta, device_time):
+    text, page = make(tmp_path, lang)
+    assert text.splitlines()[0] == header
+    assert f'<p class="meta">{meta} · ' in page
     [device] = embedded(page, "pycert-device-data")["devices"]
-    assert device[8] == "2026-11-21 00:30 JST"
+    assert device[8] == device_time
     [row] = embedded(page, "pycert-data")["rows"]
-    assert row[10] == "2026-11-21 00:30 JST"  # the certificate table's 最終報告 too
-
-
-def test_english_report_keeps_utc(tmp_path):
-    text, page = make(tmp_path, "en")
-    assert text.splitlines()[0] == "PyCert fleet report  (Generated 2026-11-21T09:00:00Z)"
-    assert '<p class="meta">Generated: 2026-11-21T09:00:00Z · ' in page
-    [device] = embedded(page, "pycert-device-data")["devices"]
-    assert device[8] == "2026-11-20T15:30:00Z"
-    [row] = embedded(page, "pycert-data")["rows"]
-    assert row[10] == "2026-11-20T15:30:00Z"
+    assert row[10] == device_time  # the certificate table's 最終報告 too
