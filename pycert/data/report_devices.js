@@ -10,15 +10,17 @@
   var actionSel = document.getElementById("pycert-action");
   var count = document.getElementById("pycert-dcount");
   var columns = document.querySelectorAll("#pycert-devices thead th").length;
-  // Row: [clinic, device, verdict, verdict word, state word, days, action text, action codes, time, source]
-  var searched = [1, 3, 4, 6, 8, 9];
+  var words = data.words;
+  // Row: [clinic, device, verdict, state, days, action text, action codes, time]
+  var searched = [1, 5, 7];
 
   function matches(r, q, clinic, action) {
     if (clinic !== "" && String(r[0]) !== clinic) return false;
-    if (action && (" " + r[7] + " ").indexOf(" " + action + " ") === -1 &&
-        !(action === "failed" && /(^| )(store-error|root-unknown)( |$)/.test(r[7]))) return false;
+    if (action && (" " + r[6] + " ").indexOf(" " + action + " ") === -1 &&
+        !(action === "failed" && /(^| )(store-error|root-unknown)( |$)/.test(r[6]))) return false;
     if (!q) return true;
     if (clinics[r[0]].toLowerCase().indexOf(q) !== -1) return true;
+    if ((words.v[r[2]] || r[2]).toLowerCase().indexOf(q) !== -1 || (words.s[r[3]] || r[3]).toLowerCase().indexOf(q) !== -1) return true;
     return searched.some(function (i) { return r[i] !== null && String(r[i]).toLowerCase().indexOf(q) !== -1; });
   }
 
@@ -50,12 +52,11 @@
       var tr = document.createElement("tr");
       tr.className = "device";
       cell(tr, r[1]);
-      cell(tr, r[3], "v-" + r[2]);
-      cell(tr, r[4]);
-      cell(tr, r[5], "num");
-      cell(tr, r[6], r[7].indexOf("failed") === 0 || /error|unknown/.test(r[7]) ? "action failed" : "action");
-      cell(tr, r[8]);
-      cell(tr, r[9]);
+      cell(tr, words.v[r[2]] || r[2], "v-" + r[2]);
+      cell(tr, words.s[r[3]] || r[3]);
+      cell(tr, r[4], "num");
+      cell(tr, r[5], /(^| )(failed|store-error|root-unknown)( |$)/.test(r[6]) ? "action failed" : "action");
+      cell(tr, r[7]);
       frag.appendChild(tr);
       shown++;
     });

@@ -27,11 +27,13 @@ from typing import NamedTuple
 
 from pycert.report.model import DeviceReport
 
-RENEWABLE = ("due", "urgent")
-MPKI_INSTALLED = ("current", "outdated", "unreadable", "not-msi")
-MPKI_UPGRADE = ("outdated", "unreadable", "not-msi")
-MPKI_INSTALL = ("missing", "not-installed")
-ROOT_INSTALL = ("missing", "expired")
+RENEWABLE = frozenset({"due", "urgent"})
+MPKI_INSTALLED = frozenset({"current", "outdated", "unreadable", "not-msi"})
+MPKI_UPGRADE = frozenset({"outdated", "unreadable", "not-msi"})
+MPKI_INSTALL = frozenset({"missing", "not-installed"})
+ROOT_INSTALL = frozenset({"missing", "expired"})
+# States that ask for nothing, whatever the check (a device with only these has no action).
+QUIET = frozenset({"ok", "superseded", "not-yet-valid", "current", "installed", "expiring"})
 ORDER = ("failed", "reissue", "upgrade-mpki", "renew-mpki", "renew-site", "install-mpki", "install-root", "install-cert")
 
 
@@ -42,35 +44,35 @@ class Action(NamedTuple):
 
 def next_actions(report: DeviceReport) -> tuple[Action, ...]:
     """What to do next on this device, worst first (empty: nothing to do)."""
-    found: dict[str, Action] = {}
+    counted = {state for state, n in report.state_counts.items() if n}
+    if not report.reason and report.verdict != "failed" and counted <= QUIET \
+            and all(c.state in QUIET for c in report.certs):
+        return ()  # most of a fleet: one pass and out
+    states: dict[str, set[str]] = {"expiry": counted}
+    for cert in report.certs:
+        states.setdefault(cert.check, set()).add(cert.state)
     failures: list[Action] = []
-
     if report.reason:
         failures.append(Action("failed", report.reason))
     elif report.verdict == "failed" and not any(c.state in ("error", "unknown") for c in report.certs):
         failures.append(Action("failed"))  # a FAILED result that says no more
-    mpki = {c.state for c in report.certs if c.check == "mpki"}
-    expiry = {state for state, n in report.state_counts.items() if n} | {c.state for c in report.certs if c.check == "expiry"}
     for cert in report.certs:
-        if cert.state == "error" and all(a.detail != cert.cn for a in failures if a.code == "store-error") \
+        if cert.state == "error" and Action("store-error", cert.cn) not in failures \
                 and not (cert.cn and cert.cn in report.reason):  # the reason already names that store
             failures.append(Action("store-error", cert.cn))
         elif cert.check == "rootca" and cert.state == "unknown" and Action("root-unknown") not in failures:
             failures.append(Action("root-unknown"))
-    if "expired" in expiry:
-        found["reissue"] = Action("reissue")
-    if mpki & set(MPKI_UPGRADE):
-        found["upgrade-mpki"] = Action("upgrade-mpki")
-    if expiry & set(RENEWABLE):
-        code = "renew-mpki" if mpki & set(MPKI_INSTALLED) else "renew-site"
-        found[code] = Action(code)
-    if mpki & set(MPKI_INSTALL):
-        found["install-mpki"] = Action("install-mpki")
-    if any(c.check == "rootca" and c.state in ROOT_INSTALL for c in report.certs):
-        found["install-root"] = Action("install-root")
-    if "missing" in expiry:
-        found["install-cert"] = Action("install-cert")
-    return tuple(failures) + tuple(found[code] for code in ORDER if code in found)
+    expiry, mpki, roots = states["expiry"], states.get("mpki", set()), states.get("rootca", set())
+    wanted = {
+        "reissue": "expired" in expiry,
+        "upgrade-mpki": bool(mpki & MPKI_UPGRADE),
+        "renew-mpki": bool(expiry & RENEWABLE) and bool(mpki & MPKI_INSTALLED),
+        "renew-site": bool(expiry & RENEWABLE) and not mpki & MPKI_INSTALLED,
+        "install-mpki": bool(mpki & MPKI_INSTALL),
+        "install-root": bool(roots & ROOT_INSTALL),
+        "install-cert": "missing" in expiry,
+    }
+    return tuple(failures) + tuple(Action(code) for code in ORDER if wanted.get(code))
 
 
 WORDS = {

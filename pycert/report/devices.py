@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from pycert.report.actions import Action, next_actions
 from pycert.report.clinics import CODE, ClinicMap
@@ -13,11 +14,10 @@ from pycert.report.views import NOT_CHARTED, days_until
 
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICT_ORDER)}
 _STATE_RANK = {s: i for i, s in enumerate(STATE_ORDER)}
-_FAR = 10**7  # sorts unknown days after every known one
+_FAR = 10**8  # unknown days sort after every known one (parse.MAX_DAYS is 10**6)
 
 
-@dataclass(frozen=True, slots=True)
-class DeviceRow:
+class DeviceRow(NamedTuple):  # a tuple: 100k of them are built per report, cheaply
     device: str
     clinic: str  # "" when the mapping names no clinic for it
     maintainer: str
@@ -31,9 +31,12 @@ class DeviceRow:
     source: str
 
     @property
-    def rank(self) -> tuple:
-        return (_VERDICT_RANK.get(self.verdict, len(VERDICT_ORDER)), _STATE_RANK.get(self.state, len(STATE_ORDER)),
-                _FAR if self.days_left is None else self.days_left)
+    def rank(self) -> int:
+        """Worst first: verdict, then state, then fewest days left, as one int (a sort key
+        per device costs no tuple: 100k devices)."""
+        days = _FAR if self.days_left is None else self.days_left + _FAR // 2
+        return ((_VERDICT_RANK.get(self.verdict, len(VERDICT_ORDER)) * 16 + _STATE_RANK.get(self.state, len(STATE_ORDER)))
+                * _FAR + days)
 
 
 @dataclass
@@ -50,34 +53,52 @@ class ClinicGroup:
         return {v: counts[v] for v in sorted(counts, key=lambda v: _VERDICT_RANK.get(v, len(VERDICT_ORDER)))}
 
 
-def codes_of(report: DeviceReport) -> list[str]:
-    """The 医療機関コード a device's results show: the CN of its Online Billing NW
-    certificates (DOMAIN.md: CN = medical-institution code), i.e. every expiry
-    certificate CN of exactly 10 digits, in the order the result lists them."""
-    return [c.cn for c in report.certs if c.check == "expiry" and CODE.match(c.cn)]
-
-
-def device_row(report: DeviceReport, now: datetime, clinics: ClinicMap | None) -> DeviceRow:
-    codes = codes_of(report)
+def device_row(report: DeviceReport, now: datetime, clinics: ClinicMap | None, days_cache: dict | None = None) -> DeviceRow:
+    """A device's row. Its 医療機関コード are the CNs of its Online Billing NW certificates
+    (DOMAIN.md: CN = medical-institution code): every expiry certificate CN of exactly 10
+    digits, in the order the result lists them (worst first); the first one shows."""
+    cache = {} if days_cache is None else days_cache
+    worst, worst_rank, fewest = "", len(STATE_ORDER) + 1, None
+    for state, count in report.state_counts.items():  # every expiry certificate, listed or not
+        rank = _STATE_RANK.get(state, len(STATE_ORDER))
+        if count and rank < worst_rank:
+            worst, worst_rank = state, rank
+    codes = []
+    for cert in report.certs:  # one pass: this runs for every device of the fleet
+        if cert.check != "expiry":
+            continue
+        if len(cert.cn) == 10 and CODE.match(cert.cn):
+            codes.append(cert.cn)
+        rank = _STATE_RANK.get(cert.state, len(STATE_ORDER))
+        if rank < worst_rank:
+            worst, worst_rank = cert.state, rank
+        if cert.state not in NOT_CHARTED:
+            left = _days(cert, now, cache)
+            if left is not None and (fewest is None or left < fewest):
+                fewest = left
     clinic = clinics.clinic_of(report.device, codes) if clinics else None
-    states = [s for s, n in report.state_counts.items() if n] + [c.state for c in report.certs if c.check == "expiry"]
-    worst = min(states, key=lambda s: _STATE_RANK.get(s, len(STATE_ORDER)), default="")
-    days = [d for d in (_days(c, now) for c in report.certs if c.check == "expiry" and c.state not in NOT_CHARTED)
-            if d is not None]
     return DeviceRow(report.device, clinic.name if clinic else "", clinic.maintainer if clinic else "",
-                     codes[0] if codes else "", report.verdict, worst, min(days, default=None),
+                     codes[0] if codes else "", report.verdict, worst, fewest,
                      next_actions(report), report.reason, report.reported_at, report.source)
 
 
-def _days(cert, now: datetime) -> int | None:
-    left = days_until(cert.expires, now) if cert.expires else None
+def _days(cert, now: datetime, cache: dict) -> int | None:
+    """Days left as the certificate table counts them (views.days_until); a fleet has few
+    distinct expiry dates, so each is counted once per report."""
+    if not cert.expires:
+        return cert.days
+    left = cache.get(cert.expires, cache)
+    if left is cache:
+        left = cache[cert.expires] = days_until(cert.expires, now)
     return cert.days if left is None else left
 
 
 def device_rows(fleet: Fleet, now: datetime, clinics: ClinicMap | None = None) -> list[DeviceRow]:
     """Every device, worst first (verdict, then state, then fewest days left, then name)."""
-    out = [device_row(report, now, clinics) for report in fleet.devices.values()]
-    out.sort(key=lambda r: (r.rank, r.device.upper()))
+    cache: dict[str, int | None] = {}
+    devices = fleet.devices
+    out = [device_row(devices[key], now, clinics, cache) for key in sorted(devices)]  # by name (the key)...
+    out.sort(key=lambda r: r.rank)  # ...then worst first; the sort is stable
     return out
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 from html import escape
 from typing import TextIO
 
-from pycert.report.actions import ORDER, describe, short
-from pycert.report.devices import ClinicGroup, DeviceRow
-from pycert.report.labels import labels, shown_time, shown_time_text, word
+from pycert.report.actions import describe, short
+from pycert.report.devices import ClinicGroup
+from pycert.report.labels import LABELS, labels, shown_time, shown_time_text, word
 
-DEVICE_COLUMNS = ("device", "verdict", "worst_state", "days_left", "action", "reported_at", "source")
+DEVICE_COLUMNS = ("device", "verdict", "worst_state", "days_left", "action", "reported_at")
 CHANGES_SHOWN = 500  # per list; the JSON has them all
 
 
@@ -52,23 +52,27 @@ def _action_cards(summary: dict, lang: str) -> str:
 
 def write_data(groups: list[ClinicGroup], lang: str, handle: TextIO, script_json) -> None:
     """The device view's rows as JSON for report_devices.js: one label per clinic, then
-    [clinic index, device, verdict, verdict word, state word, days, 対処, action codes, time, source]."""
+    [clinic index, device, verdict, state, days, 対処, action codes, time] (verdict and
+    state words are in `words`, as in the certificate table's data)."""
     t = labels(lang)
     head = {"clinics": [group_label(g, lang) for g in groups], "limit": 2000, "showing": t["showing"],
-            "order": list(ORDER)}
+            "words": {kind: {k[2:]: v for k, v in LABELS[lang].items() if k.startswith(f"{kind}.")} for kind in "vs"}}
     handle.write(f'<script type="application/json" id="pycert-device-data">{script_json(head)[:-1]},"devices":[')
+    said: dict[tuple, list] = {}  # most devices share a handful of action lists
+    chunk: list[list] = []
     first = True
     for index, group in enumerate(groups):
         for row in group.devices:
-            handle.write(("" if first else ",") + script_json(_row(index, row, lang)))
-            first = False
+            action = said.get(row.actions)
+            if action is None:
+                action = said[row.actions] = [describe(row.actions, lang), " ".join(a.code for a in row.actions)]
+            chunk.append([index, row.device, row.verdict, row.state, row.days_left, *action, shown_time(row.reported_at, lang)])
+            if len(chunk) == 1000:  # one dumps per thousand rows: the call, not the text, is what costs
+                handle.write(("" if first else ",") + script_json(chunk)[1:-1])
+                chunk, first = [], False
+    if chunk:
+        handle.write(("" if first else ",") + script_json(chunk)[1:-1])
     handle.write("]}</script>")
-
-
-def _row(index: int, row: DeviceRow, lang: str) -> list:
-    return [index, row.device, row.verdict, word(lang, "v", row.verdict), word(lang, "s", row.state) if row.state else "",
-            row.days_left, describe(row.actions, lang), " ".join(a.code for a in row.actions),
-            shown_time(row.reported_at, lang), row.source]
 
 
 def changes_section(summary: dict, lang: str) -> str:

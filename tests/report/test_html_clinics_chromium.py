@@ -46,7 +46,7 @@ def page(tmp_path):
 
 
 def rows(browser: Chromium) -> list[list[str]]:
-    """The device table as shown: a clinic header row is one cell, a device row seven."""
+    """The device table as shown: a clinic header row is one cell, a device row six."""
     return browser.evaluate("[...document.querySelectorAll('#pycert-devices tbody tr')]"
                             ".map(tr => [...tr.children].map(td => td.textContent))")
 
@@ -63,7 +63,7 @@ def test_clinics_worst_first_with_actions(page):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(ARTIFACTS / "report-clinics-ja.png")
     assert page.problems() == []
-    shown = [[r[0], r[4]] if len(r) == 7 else r for r in rows(page)]
+    shown = [[r[0], r[4]] if len(r) == 6 else r for r in rows(page)]
     assert shown == [
         ["<b>悪</b> · 担当: <i>x</i> · 1 台 (失敗 1)"],
         ["EVIL-PC", f"失敗: {HOSTILE} [2J"],
@@ -82,7 +82,7 @@ def test_clinics_worst_first_with_actions(page):
     ]
     # Hostile text from the mapping and the result stays text: no element was made of it.
     assert page.evaluate("document.querySelectorAll('img, b, i').length") == 0
-    # The device row's other cells: verdict, worst state, days left, Japan time, source.
+    # The device row's other cells: verdict, worst state, days left, Japan time.
     minato = next(r for r in rows(page) if r[0] == "MINATO-PC02")
     assert minato[1:4] == ["要対応", "期限切れ", "-4"]
     assert minato[5] == "2026-11-20 10:00 JST"
@@ -101,7 +101,7 @@ def test_filters(page):
     choose(page, "#pycert-action", "renew-site")
     assert [r[0] for r in rows(page)] == ["さくら内科クリニック · 担当: 山田 · 2 台 (要対応 1, 準拠 1)", "SHINSATSU-1"]
     choose(page, "#pycert-action", "failed")
-    assert [r[0] for r in rows(page) if len(r) == 7] == ["EVIL-PC", "LOST-PC"]
+    assert [r[0] for r in rows(page) if len(r) == 6] == ["EVIL-PC", "LOST-PC"]
     choose(page, "#pycert-action", "")
     page.type_into("#pycert-dq", "hikari")
     assert [r[0] for r in rows(page)] == ["ひかり眼科 · 1 台 (準拠 1)", "HIKARI-PC01"]

@@ -39,6 +39,6 @@ def test_report_times_japan_time_in_japanese_utc_in_english(tmp_path, lang, head
     assert text.splitlines()[0] == header
     assert f'<p class="meta">{meta} · ' in page
     [device] = embedded(page, "pycert-device-data")["devices"]
-    assert device[8] == device_time
+    assert device[7] == device_time
     [row] = embedded(page, "pycert-data")["rows"]
     assert row[10] == device_time  # the certificate table's 最終報告 too
