@@ -20,6 +20,7 @@ the report before anything is written, with one sentence naming the file and lin
 
 from __future__ import annotations
 
+import bisect
 import csv
 import fnmatch
 import re
@@ -31,7 +32,8 @@ from pycert.common.errors import UsageError
 
 MAX_BYTES = 5 * 2**20
 MAX_TEXT = 100  # characters in a clinic name, maintainer or pattern
-MAX_PATTERNS = 2000  # patterns with wildcards (each tried against every device)
+MAX_PATTERNS = 2000  # patterns with wildcards
+MAX_OPEN_PATTERNS = 50  # patterns starting with a wildcard: each is tried against every device
 CODE = re.compile(r"^[0-9]{10}$", re.ASCII)
 
 COLUMNS = {
@@ -52,8 +54,18 @@ class Clinic:
 class ClinicMap:
     codes: dict[str, Clinic] = field(default_factory=dict)
     names: dict[str, Clinic] = field(default_factory=dict)  # exact device names, upper case
-    patterns: list[Clinic] = field(default_factory=list)
-    regex: re.Pattern | None = None  # one alternative per pattern, in file order
+    patterns: list[tuple[re.Pattern, Clinic]] = field(default_factory=list)  # in file order
+    # Patterns by the literal text before their first wildcard, so that a device is tried
+    # only against patterns whose start it shares (300 clinics x 100k devices stays fast).
+    by_prefix: dict[str, list[int]] = field(default_factory=dict)
+    prefix_lengths: list[int] = field(default_factory=list)
+
+    def add_pattern(self, pattern: str, clinic: Clinic) -> None:
+        prefix = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
+        self.by_prefix.setdefault(prefix, []).append(len(self.patterns))
+        self.patterns.append((re.compile(fnmatch.translate(pattern)), clinic))
+        if len(prefix) not in self.prefix_lengths:
+            bisect.insort(self.prefix_lengths, len(prefix))
 
     def clinic_of(self, device: str, codes: Iterable[str] = ()) -> Clinic | None:
         for code in codes:
@@ -62,11 +74,17 @@ class ClinicMap:
         key = device.strip().upper()
         if key in self.names:
             return self.names[key]
-        if self.regex is not None:
-            match = self.regex.match(key)
-            if match:
-                return self.patterns[match.lastindex - 1]
-        return None
+        best = None
+        for length in self.prefix_lengths:
+            if length > len(key):
+                break
+            for index in self.by_prefix.get(key[:length], ()):
+                if best is not None and index > best:
+                    break  # an earlier row already matched
+                if self.patterns[index][0].match(key):
+                    best = index
+                    break
+        return None if best is None else self.patterns[best][1]
 
 
 def _key(header: str) -> str:
@@ -118,13 +136,10 @@ def load(raw: str) -> ClinicMap:
     roles = _roles(path, numbered[0][1])
     mapping = ClinicMap()
     origin: dict[str, int] = {}
-    patterns: list[str] = []
     for line, row in numbered[1:]:
-        _add_row(path, line, row, roles, mapping, origin, patterns)
-    if not (mapping.codes or mapping.names or patterns):
+        _add_row(path, line, row, roles, mapping, origin)
+    if not (mapping.codes or mapping.names or mapping.patterns):
         raise _fail(path, None, "the file has a header but no clinic rows; add one row per clinic")
-    if patterns:
-        mapping.regex = re.compile("|".join(f"({fnmatch.translate(p)})" for p in patterns))
     return mapping
 
 
@@ -143,7 +158,7 @@ def _roles(path: Path, header: list[str]) -> dict[str, int]:
 
 
 def _add_row(path: Path, line: int, row: list[str], roles: dict[str, int], mapping: ClinicMap,
-             origin: dict[str, int], patterns: list[str]) -> None:
+             origin: dict[str, int]) -> None:
     if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
         return  # blank lines and comments
     if any("\n" in cell or "\r" in cell for cell in row):
@@ -166,10 +181,12 @@ def _add_row(path: Path, line: int, row: list[str], roles: dict[str, int], mappi
         key = pattern.upper()
         _claim(path, line, f"pattern:{key}", origin, f"the 端末名 {pattern}")
         if any(c in key for c in "*?["):
-            if len(patterns) >= MAX_PATTERNS:
+            if len(mapping.patterns) >= MAX_PATTERNS:
                 raise _fail(path, line, f"more than {MAX_PATTERNS} 端末名 patterns with wildcards; use fewer, broader patterns")
-            patterns.append(key)
-            mapping.patterns.append(clinic)
+            if key[0] in "*?[" and len(mapping.by_prefix.get("", ())) >= MAX_OPEN_PATTERNS:
+                raise _fail(path, line, f"more than {MAX_OPEN_PATTERNS} 端末名 patterns start with a wildcard (each is tried "
+                                        "against every device); start patterns with the fixed part of the name")
+            mapping.add_pattern(key, clinic)
         else:
             mapping.names[key] = clinic
 

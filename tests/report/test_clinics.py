@@ -87,6 +87,23 @@ def test_patterns_in_file_order_and_wildcards(tmp_path):
     assert mapping.clinic_of("CL012") is None  # `*` must follow a '-'
 
 
+def test_an_earlier_row_wins_whatever_its_fixed_part(tmp_path):
+    mapping = clinics.load(str(write(tmp_path, HEADER + ",CLINIC0001-PC0?,二番目,\n,C*,一番目,\n,CLINIC0001-*,三番目,\n"
+                                                  ",*-KENSA,四番目,\n")))
+    assert mapping.clinic_of("CLINIC0001-PC01").name == "二番目"  # line 2, before the broader C* on line 3
+    assert mapping.clinic_of("CLINIC0001-PC10").name == "一番目"  # line 3 beats the longer fixed part on line 4
+    assert mapping.clinic_of("AOBA-KENSA").name == "四番目"
+    assert mapping.clinic_of("C").name == "一番目"
+    assert mapping.clinic_of("AOBA-PC01") is None
+
+
+def test_patterns_starting_with_a_wildcard_are_limited(tmp_path):
+    rows = "".join(f",*-PC{i:03d},A{i},\n" for i in range(clinics.MAX_OPEN_PATTERNS + 1))
+    with pytest.raises(UsageError, match=rf"line {clinics.MAX_OPEN_PATTERNS + 2}: more than 50 端末名 patterns start "
+                                         "with a wildcard"):
+        clinics.load(str(write(tmp_path, HEADER + rows)))
+
+
 def test_english_headers_semicolons_and_shift_jis(tmp_path):
     text = "clinic;code;maintainer\n# a comment line\nさくら内科;0110119153;山田\n"
     mapping = clinics.load(str(write(tmp_path, text.encode("cp932"))))
