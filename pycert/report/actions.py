@@ -72,7 +72,12 @@ def next_actions(report: DeviceReport) -> tuple[Action, ...]:
         "install-root": bool(roots & ROOT_INSTALL),
         "install-cert": "missing" in expiry,
     }
-    return tuple(failures) + tuple(Action(code) for code in ORDER if wanted.get(code))
+    found = tuple(failures) + tuple(_PLAIN[code] for code in ORDER if wanted.get(code))
+    return found if failures else _SHARED.setdefault(found, found)  # a fleet has few distinct lists
+
+
+_PLAIN = {code: Action(code) for code in ORDER}
+_SHARED: dict[tuple, tuple] = {}
 
 
 WORDS = {
