@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from pycert.common import dates
 from pycert.report import run
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc)
@@ -42,3 +43,13 @@ def test_report_times_japan_time_in_japanese_utc_in_english(tmp_path, lang, head
     assert device[7] == device_time
     [row] = embedded(page, "pycert-data")["rows"]
     assert row[10] == device_time  # the certificate table's 最終報告 too
+
+
+@pytest.mark.parametrize("moment, shown", [
+    (datetime(2026, 11, 20, 15, 30, tzinfo=timezone.utc), "2026-11-21 00:30 JST"),  # past JST midnight
+    (datetime(2026, 1, 1, 8, 59, 59, tzinfo=timezone.utc), "2026-01-01 17:59 JST"),  # seconds are dropped, not rounded
+    (datetime.fromisoformat("2026-11-21T18:00:00+09:00"), "2026-11-21 18:00 JST"),
+    (datetime(9999, 12, 31, 23, 0, tzinfo=timezone.utc), "9999-12-31 23:00 UTC"),  # year 10000 in Japan: shown in UTC
+])
+def test_local_time_text(moment, shown):
+    assert dates.local_time_text(moment) == shown
