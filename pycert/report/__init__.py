@@ -35,7 +35,8 @@ def run(paths: list[str], now: datetime, fmt: str = "table", lang: str = "ja",
     fleet, table, summary = build(paths, now)
     device_rows = devices.device_rows(fleet, now, mapping)
     groups = devices.groups(device_rows)
-    summary["devices_by_action"] = actions_count(device_rows)
+    summary["devices_by_action"] = devices.actions_count(device_rows)
+    summary["failed_devices"] = devices.failed_devices(device_rows)
     summary["clinics"] = [{"clinic": g.name, "maintainer": g.maintainer, "devices": len(g.devices),
                            "devices_by_verdict": g.verdicts} for g in groups]
     if previous is not None:
@@ -53,14 +54,3 @@ def run(paths: list[str], now: datetime, fmt: str = "table", lang: str = "ja",
             return dumped
     return text.render_summary(summary, lang)
 
-
-def actions_count(rows) -> dict[str, int]:
-    """Devices per next-action code (a device with two actions counts under both), in
-    the order actions.ORDER gives them; failures of every kind count as `failed`."""
-    from pycert.report.actions import ORDER
-
-    counts: dict[str, int] = {}
-    for row in rows:
-        for code in {"failed" if a.code in ("store-error", "root-unknown") else a.code for a in row.actions}:
-            counts[code] = counts.get(code, 0) + 1
-    return {code: counts[code] for code in ORDER if code in counts}

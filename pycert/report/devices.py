@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from pycert.report.actions import Action, next_actions
+from pycert.report.actions import ORDER, Action, next_actions
 from pycert.report.clinics import CODE, ClinicMap
 from pycert.report.model import STATE_ORDER, VERDICT_ORDER, DeviceReport, Fleet
 from pycert.report.views import NOT_CHARTED, days_until
@@ -117,3 +117,31 @@ def groups(rows: list[DeviceRow]) -> list[ClinicGroup]:
             group.maintainer = ", ".join(filter(None, (group.maintainer, row.maintainer)))
         group.devices.append(row)
     return sorted(by_name.values(), key=lambda g: (g.devices[0].rank, g.name == "", g.name))
+
+
+FAILURES = ("failed", "store-error", "root-unknown")
+MAX_FAILED_LISTED = 1000
+
+
+def failed_devices(rows: list[DeviceRow]) -> list[dict]:
+    """The devices whose run failed, worst first, with their reason (at most 1000 listed;
+    devices_by_action["failed"] counts them all)."""
+    out = []
+    for row in rows:
+        failures = [a for a in row.actions if a.code in FAILURES]
+        if failures:
+            out.append({"device": row.device, "clinic": row.clinic, "actions": [a.code for a in failures],
+                        "details": [a.detail for a in failures]})
+            if len(out) == MAX_FAILED_LISTED:
+                break
+    return out
+
+
+def actions_count(rows) -> dict[str, int]:
+    """Devices per next-action code (a device with two actions counts under both), in
+    the order actions.ORDER gives them; failures of every kind count as `failed`."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        for code in {"failed" if a.code in FAILURES else a.code for a in row.actions}:
+            counts[code] = counts.get(code, 0) + 1
+    return {code: counts[code] for code in ORDER if code in counts}

@@ -56,11 +56,19 @@ MAX_CLINICS_SHOWN = 20
 
 
 def _actions_and_clinics(data: dict, lang: str) -> list[str]:
-    from pycert.report.actions import short
+    from pycert.report.actions import Action, describe, short
 
     t = labels(lang)
     out = ["", f"{t['by_action']}:"]
     out += [f"  {_pad(short(k, lang), 26)} {v:>8}" for k, v in data.get("devices_by_action", {}).items()] or [f"  {t['none']}"]
+    failed = data.get("failed_devices", [])
+    if failed:
+        shown = failed[:MAX_REJECTED_SHOWN]
+        out += ["", f"{t['failed_devices']} ({len(shown)}/{data['devices_by_action'].get('failed', len(failed))}):"]
+        for entry in shown:
+            said = describe(tuple(Action(c, d) for c, d in zip(entry["actions"], entry["details"])), lang)
+            where = f" ({_clean(entry['clinic'])})" if entry["clinic"] else ""
+            out.append(f"  {_clean(entry['device'])}{where}: {_clean(said)}")
     clinics = data.get("clinics", [])
     if any(c["clinic"] for c in clinics):  # only with --clinics
         out += ["", f"{t['by_clinic']} ({min(len(clinics), MAX_CLINICS_SHOWN)}/{len(clinics)}):"]
