@@ -53,4 +53,3 @@ def run(paths: list[str], now: datetime, fmt: str = "table", lang: str = "ja",
         if fmt == "json":
             return dumped
     return text.render_summary(summary, lang)
-

@@ -30,7 +30,7 @@ def section(groups: list[ClinicGroup], summary: dict, lang: str) -> str:
     clinics = "".join(f'<option value="{i}">{escape(g.name or t["unmapped"])}</option>' for i, g in enumerate(groups))
     actions = "".join(f'<option value="{code}">{escape(short(code, lang))}</option>'
                       for code in summary.get("devices_by_action", {}))
-    header = "".join(f"<th>{escape(t[c] if c != 'action' else t['action'])}</th>" for c in DEVICE_COLUMNS)
+    header = "".join(f"<th>{escape(t[c])}</th>" for c in DEVICE_COLUMNS)
     return (f"<h2>{escape(t['by_action'])}</h2><div class=\"cards\" id=\"pycert-actions\">{_action_cards(summary, lang)}</div>"
             f"<h2>{escape(t['by_clinic'])}</h2><div class=\"controls\">"
             f"<input id=\"pycert-dq\" type=\"search\" placeholder=\"{escape(t['filter'])}\" aria-label=\"{escape(t['filter'])}\">"

@@ -13,6 +13,7 @@ from pycert.report.devices import DeviceRow
 from pycert.report.model import VERDICT_ORDER
 
 MAX_BYTES = 512 * 2**20
+MAX_VERDICT = 20  # verdict words are short (noncompliant); a long one is not a report's
 _RANK = {v: i for i, v in enumerate(VERDICT_ORDER)}
 
 
@@ -39,7 +40,7 @@ def _fail(path: Path, problem: str) -> UsageError:
 
 
 def load(raw: str) -> Previous:
-    from pycert.report.parse import ParseError, loads
+    from pycert.report.parse import ParseError, loads, parse_time
 
     path = Path(raw)
     if not path.is_file():
@@ -56,6 +57,8 @@ def load(raw: str) -> Previous:
         raise _fail(path, f"the file cannot be read ({exc.strerror or exc})") from None
     if not isinstance(data, dict) or not isinstance(data.get("generated_at"), str) or "devices_by_verdict" not in data:
         raise _fail(path, "the JSON is not a pycert report (no generated_at/devices_by_verdict); give the file --json wrote")
+    if len(data["generated_at"]) > 40 or parse_time(data["generated_at"]) is None:
+        raise _fail(path, "its generated_at is not a time; give the file --json wrote, unedited")
     listed = data.get("device_list")
     if not isinstance(listed, list):
         raise _fail(path, "the report has no device_list (made by an older PyCert?); make the previous report again "
@@ -63,7 +66,8 @@ def load(raw: str) -> Previous:
     devices: dict[str, dict] = {}
     for index, entry in enumerate(listed, start=1):
         if not (isinstance(entry, dict) and isinstance(entry.get("device"), str) and entry["device"].strip()
-                and isinstance(entry.get("verdict"), str) and isinstance(entry.get("clinic", ""), str)):
+                and isinstance(entry.get("verdict"), str) and 0 < len(entry["verdict"]) <= MAX_VERDICT
+                and isinstance(entry.get("clinic", ""), str)):
             raise _fail(path, f"entry {index} of device_list is not a device with a name and a verdict; "
                               "give the file --json wrote, unedited")
         try:

@@ -86,7 +86,7 @@ def _actions_and_clinics(data: dict, lang: str) -> list[str]:
                 was = word(lang, "v", e["before"]) if "before" in e else "-"
                 now = word(lang, "v", e["after"]) if "after" in e else "-"
                 where = f"  ({_clean(e['clinic'])})" if e["clinic"] else ""
-                out.append(f"    {_clean(e['device'])}{where}  {was} -> {now}")
+                out.append(f"    {_clean(e['device'])}{where}  {_clean(was)} -> {_clean(now)}")
     return out
 
 

@@ -79,7 +79,12 @@ BAD = [
     ("entry without a verdict", json.dumps({"generated_at": "2026-11-14T00:00:00Z", "devices_by_verdict": {},
                                             "device_list": [{"device": "A", "verdict": "compliant"}, {"device": "B"}]}),
      "entry 2 of device_list is not a device with a name and a verdict"),
-    ("lone surrogate", '{"generated_at": "x", "devices_by_verdict": {}, "device_list": [{"device": "\\udc00", "verdict": "failed"}]}',
+    ("generated_at not a time", json.dumps({"generated_at": "last week", "devices_by_verdict": {}, "device_list": []}),
+     "its generated_at is not a time"),
+    ("an over-long verdict", json.dumps({"generated_at": "2026-11-14T00:00:00Z", "devices_by_verdict": {},
+                                         "device_list": [{"device": "A", "verdict": "x" * 21}]}),
+     "entry 1 of device_list is not a device with a name and a verdict"),
+    ("lone surrogate", '{"generated_at": "2026-11-14T00:00:00Z", "devices_by_verdict": {}, "device_list": [{"device": "\\udc00", "verdict": "failed"}]}',
      "entry 1 of device_list holds text that is not valid Unicode"),
 ]
 
