@@ -82,3 +82,18 @@ def test_failure_reason_is_one_bounded_line_of_printable_text():
     assert report.reason.startswith("<script>alert(1)</script> [31mred next x")  # escaped where rendered
     assert len(report.reason) == MAX_REASON and report.reason.endswith("...")
     assert all(c.isprintable() for c in report.reason)
+
+
+def test_a_reason_with_a_lone_surrogate_still_gives_a_report(tmp_path):
+    from datetime import datetime, timezone
+
+    from pycert.report import run
+
+    source = tmp_path / "results.jsonl"
+    source.write_text('{"hostname": "PC-1", "check": "expiry", "verdict": "failed", "exit_code": 3, '
+                      '"error": "store \\udc00 unreadable"}\n', encoding="utf-8")
+    out = tmp_path / "r.json"
+    run([str(source)], datetime(2026, 11, 21, tzinfo=timezone.utc), "table", "ja", str(tmp_path / "r.html"),
+        json_path=str(out))
+    [device] = json.loads(out.read_text(encoding="utf-8"))["device_list"]
+    assert device["reason"] == "store unreadable" and device["actions"] == ["failed"]
