@@ -95,8 +95,11 @@ def shown_time_text_safe(text: str, lang: str) -> str:
 
 
 def _clean(text: str) -> str:
-    """Text from an input on a terminal: no control characters (no escape sequences)."""
-    return "".join(c if c.isprintable() else " " for c in str(text))
+    """Text from an input on a terminal (common/escape.terminal: control characters shown
+    as escapes, never sent)."""
+    from pycert.common.escape import terminal
+
+    return terminal(str(text))
 
 
 def _cell(value) -> str:

@@ -97,3 +97,17 @@ def test_a_reason_with_a_lone_surrogate_still_gives_a_report(tmp_path):
         json_path=str(out))
     [device] = json.loads(out.read_text(encoding="utf-8"))["device_list"]
     assert device["reason"] == "store unreadable" and device["actions"] == ["failed"]
+
+
+def test_failed_devices_on_the_terminal_with_their_reason_and_no_escape_sequence(tmp_path):
+    from datetime import datetime, timezone
+
+    from pycert.report import run
+
+    export = tmp_path / "export.csv"
+    line = 'FAILED expiry v1 exit=2 | error message="The policy file /nope.toml does not exist."'
+    export.write_text('DeviceName,PreRemediationDetectionScriptOutput\n'
+                      f'"PC\x1b]0;owned\x07",{json.dumps(line)}\n'.replace('\\"', '""'), encoding="utf-8")
+    text = run([str(export)], datetime(2026, 11, 21, tzinfo=timezone.utc)).splitlines()
+    block = text[text.index("失敗した端末 (1/1):"):][:2]
+    assert block == ["失敗した端末 (1/1):", "  PC\\x1b]0;owned\\x07: 失敗: The policy file /nope.toml does not exist."]
