@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import csv
 import fnmatch
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,11 +122,12 @@ def load(raw: str) -> ClinicMap:
         raise _fail(path, None, "the file is neither UTF-8 nor Shift_JIS text; save it as CSV (UTF-8)") from None
     except OSError as exc:
         raise _fail(path, None, f"the file cannot be read ({exc.strerror or exc})") from None
-    lines = text.splitlines()
-    if not any(line.strip() for line in lines):
+    if not text.strip():
         raise _fail(path, None, "the file is empty; write a header row 医療機関コード,端末名,医療機関名,担当者 and one row per clinic")
-    delimiter = max(",;\t", key=lines[0].count)
-    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    header = text.split("\n", 1)[0]
+    # Lines are what csv counts (\n, \r\n, \r), not str.splitlines: a U+2028 in a name is a
+    # character to refuse on its own line, not a line break that shifts every line number.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=max(",;\t", key=header.count), strict=True)
     numbered, last = [], 0  # (the line a row starts on, the row)
     try:
         for row in reader:

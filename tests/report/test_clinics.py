@@ -125,6 +125,8 @@ BAD = [
     ("unbalanced quote", HEADER + '0110119153,,"A,\n0110119154,,B,\n', "line 2: "),
     ("escape sequence", HEADER + "0110119153,,\x1b[2J消える,\n", "line 2: the 医療機関名 holds a control character"),
     ("bidi override", HEADER + ",PC-\u202e*,A,\n", "line 2: the 端末名 holds a control character"),
+    ("line separator", HEADER + "0110119153,,A\u2028B,\n0110119154,,C,\n", "line 2: the 医療機関名 holds a control character"),
+    ("CR line ends", (HEADER + "0110119153,,A,\n1,,B,\n").replace("\n", "\r"), "line 3: the 医療機関コード '1' is not 10 digits."),
     ("over-long pattern", HEADER + "," + "P" * 101 + ",A,\n", "line 2: the 端末名 is longer than 100 characters"),
     ("not text", HEADER.encode("utf-8") + b"\x80\x80,,\xff\n", "the file is neither UTF-8 nor Shift_JIS text"),
 ]
