@@ -46,11 +46,35 @@ def next_actions(report: DeviceReport) -> tuple[Action, ...]:
     """What to do next on this device, worst first (empty: nothing to do)."""
     counted = {state for state, n in report.state_counts.items() if n}
     if not report.reason and report.verdict != "failed" and counted <= QUIET \
-            and all(c.state in QUIET for c in report.certs):
+            and QUIET.issuperset([c.state for c in report.certs]):
         return ()  # most of a fleet: one pass and out
-    states: dict[str, set[str]] = {"expiry": counted}
+    states: dict[str, set[str]] = {"expiry": counted, "mpki": set(), "rootca": set()}
     for cert in report.certs:
         states.setdefault(cert.check, set()).add(cert.state)
+    expiry, mpki, roots = states["expiry"], states["mpki"], states["rootca"]
+    failures: list[Action] = []
+    if report.reason or report.verdict == "failed" or "error" in expiry or "unknown" in roots:
+        failures = _failures(report)
+    found = []  # in ORDER
+    if "expired" in expiry:
+        found.append(_PLAIN["reissue"])
+    if mpki & MPKI_UPGRADE:
+        found.append(_PLAIN["upgrade-mpki"])
+    if expiry & RENEWABLE:
+        found.append(_PLAIN["renew-mpki" if mpki & MPKI_INSTALLED else "renew-site"])
+    if mpki & MPKI_INSTALL:
+        found.append(_PLAIN["install-mpki"])
+    if roots & ROOT_INSTALL:
+        found.append(_PLAIN["install-root"])
+    if "missing" in expiry:
+        found.append(_PLAIN["install-cert"])
+    if failures:
+        return (*failures, *found)
+    shared = tuple(found)
+    return _SHARED.setdefault(shared, shared)  # a fleet has few distinct lists: one tuple each
+
+
+def _failures(report: DeviceReport) -> list[Action]:
     failures: list[Action] = []
     if report.reason:
         failures.append(Action("failed", report.reason))
@@ -62,18 +86,7 @@ def next_actions(report: DeviceReport) -> tuple[Action, ...]:
             failures.append(Action("store-error", cert.cn))
         elif cert.check == "rootca" and cert.state == "unknown" and Action("root-unknown") not in failures:
             failures.append(Action("root-unknown"))
-    expiry, mpki, roots = states["expiry"], states.get("mpki", set()), states.get("rootca", set())
-    wanted = {
-        "reissue": "expired" in expiry,
-        "upgrade-mpki": bool(mpki & MPKI_UPGRADE),
-        "renew-mpki": bool(expiry & RENEWABLE) and bool(mpki & MPKI_INSTALLED),
-        "renew-site": bool(expiry & RENEWABLE) and not mpki & MPKI_INSTALLED,
-        "install-mpki": bool(mpki & MPKI_INSTALL),
-        "install-root": bool(roots & ROOT_INSTALL),
-        "install-cert": "missing" in expiry,
-    }
-    found = tuple(failures) + tuple(_PLAIN[code] for code in ORDER if wanted.get(code))
-    return found if failures else _SHARED.setdefault(found, found)  # a fleet has few distinct lists
+    return failures
 
 
 _PLAIN = {code: Action(code) for code in ORDER}

@@ -48,13 +48,12 @@ class ClinicGroup:
     name: str  # "" is the group of devices no mapping row names
     maintainer: str
     devices: list[DeviceRow] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # devices per verdict, counted by groups()
 
     @property
     def verdicts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for row in self.devices:
-            counts[row.verdict] = counts.get(row.verdict, 0) + 1
-        return {v: counts[v] for v in sorted(counts, key=lambda v: _VERDICT_RANK.get(v, len(VERDICT_ORDER)))}
+        """Devices per verdict, worst verdict first."""
+        return {v: self.counts[v] for v in sorted(self.counts, key=lambda v: _VERDICT_RANK.get(v, len(VERDICT_ORDER)))}
 
 
 def device_row(report: DeviceReport, now: datetime, clinics: ClinicMap | None, days_cache: dict | None = None) -> DeviceRow:
@@ -116,6 +115,8 @@ def groups(rows: list[DeviceRow]) -> list[ClinicGroup]:
         elif row.maintainer and row.maintainer not in group.maintainer.split(", "):  # two rows, one clinic
             group.maintainer = ", ".join(filter(None, (group.maintainer, row.maintainer)))
         group.devices.append(row)
+        verdict = row.report.verdict
+        group.counts[verdict] = group.counts.get(verdict, 0) + 1
     return sorted(by_name.values(), key=lambda g: (g.devices[0].rank, g.name == "", g.name))
 
 

@@ -66,7 +66,9 @@ def write_data(groups: list[ClinicGroup], lang: str, handle: TextIO, script_json
             action = said.get(row.actions)
             if action is None:
                 action = said[row.actions] = [describe(row.actions, lang), " ".join(a.code for a in row.actions)]
-            chunk.append([index, row.device, row.verdict, row.state, row.days_left, *action, shown_time(row.reported_at, lang)])
+            report = row.report  # not row.device etc.: properties cost a call each, per device
+            chunk.append([index, report.device, report.verdict, row.state, row.days_left, *action,
+                          shown_time(report.reported_at, lang)])
             if len(chunk) == 1000:  # one dumps per thousand rows: the call, not the text, is what costs
                 handle.write(("" if first else ",") + script_json(chunk)[1:-1])
                 chunk, first = [], False

@@ -111,3 +111,18 @@ def test_failed_devices_on_the_terminal_with_their_reason_and_no_escape_sequence
     text = run([str(export)], datetime(2026, 11, 21, tzinfo=timezone.utc)).splitlines()
     block = text[text.index("失敗した端末 (1/1):"):][:2]
     assert block == ["失敗した端末 (1/1):", "  PC\\x1b]0;owned\\x07: 失敗: The policy file /nope.toml does not exist."]
+
+
+def test_actions_come_in_the_documented_order():
+    # Every action at once (a hand-built result): the order is actions.ORDER, failures first.
+    from pycert.report.actions import ORDER
+    from pycert.report.model import CertRow, DeviceReport
+
+    report = DeviceReport("PC", "noncompliant", None, certs=[
+        CertRow("rootca", "root", "missing"), CertRow("mpki", "client", "missing"), CertRow("expiry", "obn", "due"),
+        CertRow("mpki", "client", "outdated"), CertRow("expiry", "obn", "expired"), CertRow("expiry", "orca", "missing")])
+    report.state_counts = {"due": 1, "expired": 1}
+    assert [a.code for a in next_actions(report)] == [
+        "reissue", "upgrade-mpki", "renew-mpki", "install-mpki", "install-root", "install-cert"]
+    assert ORDER == ("failed", "reissue", "upgrade-mpki", "renew-mpki", "renew-site", "install-mpki", "install-root",
+                     "install-cert")
