@@ -95,15 +95,16 @@ def write_html(summary: dict, table: list[Row], now: datetime, lang: str, handle
         f"<h1>{escape(t['title'])}</h1><p class=\"meta\">{meta}</p>"
         f"<h2>{escape(t['by_verdict'])}</h2><div class=\"cards\" id=\"pycert-verdicts\">"
         f"{_cards(summary['devices_by_verdict'], lang, 'verdict')}</div>"
+        + html_devices.action_cards(summary, lang)
         + html_devices.changes_section(summary, lang)
-        + (html_devices.section(groups, summary, lang) if groups is not None else "")
         + f"<h2>{escape(t['by_state'])}</h2><div class=\"cards\" id=\"pycert-states\">"
         f"{_cards(summary['certificates_by_state'], lang, 'state')}</div>"
         + "".join(f"<h2>{escape(check)}</h2><div class=\"cards\" id=\"pycert-check-{escape(check)}\">"
                   f"{_cards(counts, lang, 'state')}</div>" for check, counts in summary.get("states_by_check", {}).items())
         + f"<h2>{escape(t['chart'])}</h2>{chart_svg(summary['expiries_per_week'], now, lang)}"
         f"<p class=\"note\">{escape(t['chart_note'])}</p>"
-        f"<h2>{escape(t['table'])}</h2><div class=\"controls\">"
+        + (html_devices.section(groups, summary, lang) if groups is not None else "")
+        + f"<h2>{escape(t['table'])}</h2><div class=\"controls\">"
         f"<input id=\"pycert-q\" type=\"search\" placeholder=\"{escape(t['filter'])}\" aria-label=\"{escape(t['filter'])}\">"
         f"<select id=\"pycert-verdict\" aria-label=\"{escape(t['verdict'])}\"><option value=\"\">{escape(t['verdict'])}: "
         f"{escape(t['all'])}</option>{options(verdicts, 'v')}</select>"

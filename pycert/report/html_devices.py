@@ -15,9 +15,9 @@ DEVICE_COLUMNS = ("device", "verdict", "worst_state", "days_left", "action", "re
 CHANGES_SHOWN = 500  # per list; the JSON has them all
 
 
-def group_label(group: ClinicGroup, lang: str) -> str:
+def group_label(group: ClinicGroup, lang: str, unmapped: str) -> str:
     t = labels(lang)
-    parts = [group.name or t["unmapped"]]
+    parts = [group.name or unmapped]
     if group.maintainer:
         parts.append(f"{t['maintainer']}: {group.maintainer}")
     counts = ", ".join(f"{word(lang, 'v', v)} {n}" for v, n in group.verdicts.items())
@@ -25,14 +25,27 @@ def group_label(group: ClinicGroup, lang: str) -> str:
     return " · ".join(parts)
 
 
+def unmapped_name(groups: list[ClinicGroup], lang: str) -> str:
+    """The name of the group no clinic claims: 未割り当て beside clinics, 全端末 alone
+    (no --clinics, or a mapping that matched nothing)."""
+    alone = len(groups) == 1 and not groups[0].name
+    return labels(lang)["all_devices" if alone else "unmapped"]
+
+
+def action_cards(summary: dict, lang: str) -> str:
+    return (f"<h2>{escape(labels(lang)['by_action'])}</h2>"
+            f"<div class=\"cards\" id=\"pycert-actions\">{_action_cards(summary, lang)}</div>")
+
+
 def section(groups: list[ClinicGroup], summary: dict, lang: str) -> str:
     t = labels(lang)
-    clinics = "".join(f'<option value="{i}">{escape(g.name or t["unmapped"])}</option>' for i, g in enumerate(groups))
+    unmapped = unmapped_name(groups, lang)
+    clinics = "".join(f'<option value="{i}">{escape(g.name or unmapped)}</option>' for i, g in enumerate(groups))
     actions = "".join(f'<option value="{code}">{escape(short(code, lang))}</option>'
                       for code in summary.get("devices_by_action", {}))
     header = "".join(f"<th>{escape(t[c])}</th>" for c in DEVICE_COLUMNS)
-    return (f"<h2>{escape(t['by_action'])}</h2><div class=\"cards\" id=\"pycert-actions\">{_action_cards(summary, lang)}</div>"
-            f"<h2>{escape(t['by_clinic'])}</h2><div class=\"controls\">"
+    heading = t["by_device"] if unmapped == t["all_devices"] else t["by_clinic"]
+    return (f"<h2 id=\"pycert-device-view\">{escape(heading)}</h2><div class=\"controls\">"
             f"<input id=\"pycert-dq\" type=\"search\" placeholder=\"{escape(t['filter'])}\" aria-label=\"{escape(t['filter'])}\">"
             f"<select id=\"pycert-clinic\" aria-label=\"{escape(t['clinic'])}\"><option value=\"\">{escape(t['clinic'])}: "
             f"{escape(t['all'])}</option>{clinics}</select>"
@@ -55,7 +68,8 @@ def write_data(groups: list[ClinicGroup], lang: str, handle: TextIO, script_json
     [clinic index, device, verdict, state, days, 対処, action codes, time] (verdict and
     state words are in `words`, as in the certificate table's data)."""
     t = labels(lang)
-    head = {"clinics": [group_label(g, lang) for g in groups], "limit": 2000, "showing": t["showing"],
+    unmapped = unmapped_name(groups, lang)
+    head = {"clinics": [group_label(g, lang, unmapped) for g in groups], "limit": 2000, "showing": t["showing"],
             "words": {kind: {k[2:]: v for k, v in LABELS[lang].items() if k.startswith(f"{kind}.")} for kind in "vs"}}
     handle.write(f'<script type="application/json" id="pycert-device-data">{script_json(head)[:-1]},"devices":[')
     said: dict[tuple, list] = {}  # most devices share a handful of action lists

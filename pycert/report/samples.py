@@ -189,3 +189,17 @@ def clinic_demo(folder: Path, now: datetime) -> None:
     write_export(folder / "previous.csv", before,
                  extra_rows=[_raw_row(name, line, now - week - timedelta(hours=3)) for name, line in earlier.items()])
     (folder / "clinics.csv").write_text(DEMO_CLINICS, encoding="utf-8")
+
+
+def docs_example(folder: Path, now: datetime) -> None:
+    """The first example of docs/ja/report.md: `intune-export.csv` (120 sample devices, api
+    columns, UTF-8 with BOM, one unreadable row) and `intune-export-ja-sjis.csv` (30 of
+    them reported a week earlier, Japanese columns, Shift_JIS)."""
+    from dataclasses import replace
+
+    folder.mkdir(parents=True, exist_ok=True)
+    devices = list(fleet(120, now, seed=42))
+    broken = ["", "CLINIC0009-PC03", "", "", "With issues", "Not run", "garbage", "", "", "", ""]
+    write_export(folder / "intune-export.csv", devices, extra_rows=[broken])
+    older = [replace(d, reported_at=d.reported_at - timedelta(days=7)) for d in devices[60:90]]
+    write_export(folder / "intune-export-ja-sjis.csv", older, style="ja", encoding="cp932")

@@ -166,3 +166,17 @@ def test_missing_mapping_file(tmp_path):
         clinics.load(str(tmp_path / "nope.csv"))
     assert caught.value.message == (f"--clinics {tmp_path / 'nope.csv'}: the file does not exist; give a CSV with the "
                                     "columns 医療機関コード, 端末名, 医療機関名, 担当者.")
+
+
+def test_without_a_mapping_all_devices_are_one_group(tmp_path):
+    import json
+    import re
+
+    from pycert.report import run
+
+    html = tmp_path / "r.html"
+    run([str(export(tmp_path))], NOW, "table", "ja", str(html))
+    page = html.read_text(encoding="utf-8")
+    assert '<h2 id="pycert-device-view">端末ごとの対処（状態の悪い順）</h2>' in page
+    data = json.loads(re.search(r'id="pycert-device-data">(.*?)</script>', page, re.S).group(1))
+    assert data["clinics"] == ["全端末 · 7 台 (失敗 1, 要対応 3, 準拠 3)"]
