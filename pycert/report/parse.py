@@ -195,7 +195,8 @@ def failure_reason(message: object, check: str = "") -> str:
     """A failed run's message as the report shows it: one line of printable text (control
     characters become spaces), at most MAX_REASON characters, prefixed by the check in an
     `all` result. Renderers escape it; this only bounds it."""
-    text = " ".join("".join(c if c.isprintable() else " " for c in str(message)).split())
+    head = str(message)[:MAX_REASON * 4]  # a 10 MB message costs no more than a short one
+    text = " ".join("".join(c if c.isprintable() else " " for c in head).split())
     text = f"{check}: {text}" if check and text else text
     return text if len(text) <= MAX_REASON else text[:MAX_REASON - 3] + "..."
 
@@ -207,7 +208,8 @@ def _json_reason(data: dict, parts: list) -> str:
         return failure_reason(data["error"])
     for part in parts:
         if isinstance(part, dict) and str(part.get("verdict", "")).lower() in ("error", "failed"):
-            message = part.get("error") or next(iter(part.get("messages") or []), "")
+            messages = part.get("messages")
+            message = part.get("error") or (messages[0] if isinstance(messages, list) and messages else "")
             if message:
                 return failure_reason(message, str(part.get("check", "")) if part is not data else "")
     return ""
