@@ -25,6 +25,16 @@ os.environ.pop("PYCERT_CONFIG", None)
 os.environ["PYCERT_LOG_DIR"] = str(SANDBOX / "logs")
 os.environ["PYCERT_LOCK_FILE"] = str(SANDBOX / "pycert.lock")
 
+
+
+@pytest.fixture(autouse=True)
+def _own_state_dir(tmp_path_factory, monkeypatch):
+    """Per-user state (shown reminders, an interrupted import's marker) lives in a folder of
+    this test: a marker left by one test must not steer the next, nor land in the real
+    ~/.local/state of whoever runs the suite. Tests that need a named folder set their own."""
+    monkeypatch.setenv("PYCERT_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+
+
 MONO_AVAILABLE = shutil.which("mono") is not None
 needs_mono = pytest.mark.skipif(
     not MONO_AVAILABLE, reason="Mono is not installed (the README's quick start installs mono-devel)"

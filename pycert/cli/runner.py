@@ -79,7 +79,9 @@ def echo_notices(results, fmt: str) -> None:
                 click.echo(f"not used: {note['file']}: {note['reason']}")
         for notice in result.details.get("notices", []):
             if notice.get("channel") == "stdout":
-                click.echo(f"{notice['title']}: {notice['body']}")
+                click.echo(f"{notice['title']}: {notice['body']}".replace("\n", " "))
+            elif notice.get("channel") == "suppressed":  # say why nobody was told
+                click.echo(f"notice not shown: {notice['reason']}")
 
 
 def log_result(action: str, result) -> None:

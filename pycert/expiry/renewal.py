@@ -325,7 +325,8 @@ def execute(plan: RenewalPlan, policy: Policy, stores: StoreBackend, now: dateti
         outcome.after = scan(profiles, stores, now)
     still = [f for r in outcome.after for f in r.needs_action]
     if still:
-        outcome.notices = reminders.remind(still, state_dir or platform.user_state_dir(), notify or platform.notify_user)
+        outcome.notices = reminders.remind(still, state_dir or platform.user_state_dir(), notify or platform.notify_user,
+                                           policy)
     return outcome
 
 
@@ -411,6 +412,6 @@ def _result(plan: RenewalPlan, done: Outcome, now: datetime, dry_run: bool) -> C
         "imported": sum(1 for a in actions if a["action"] == "import" and a["status"] in ("imported", "incomplete")),
         "removed": sum(1 for a in actions if a["action"] == "remove" and a["status"] == "removed"),
         "planned": sum(1 for a in actions if a["status"] == "planned"),
-        "notified": sum(1 for n in notices if n.channel not in ("already-shown", "failed")),
+        "notified": sum(1 for n in notices if n.channel not in ("already-shown", "failed", "suppressed")),
     }
     return CheckResult("expiry", verdict, code, now, done.after, done.messages, details, plan=plan.steps)
