@@ -10,7 +10,7 @@ from html import escape
 from importlib import resources
 from typing import TextIO
 
-from pycert.report.labels import LABELS, labels, word
+from pycert.report.labels import LABELS, labels, shown_time, shown_time_text, word
 from pycert.report.views import COLUMNS, WEEKS, Row
 
 TABLE_LIMIT = 2000  # rows drawn at once; sorting and filtering still cover every row
@@ -63,10 +63,13 @@ def _script_json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
-def write_html(summary: dict, table: list[Row], now: datetime, lang: str, handle: TextIO) -> None:
+def write_html(summary: dict, table: list[Row], now: datetime, lang: str, handle: TextIO,
+               groups: list | None = None) -> None:
+    from pycert.report import html_devices
+
     t = labels(lang)
     meta = " · ".join(
-        f"{escape(t[key])}: {escape(str(summary[field]))}"
+        f"{escape(t[key])}: {escape(str(summary[field]) if field != 'generated_at' else shown_time(now, lang))}"
         for key, field in (("generated", "generated_at"), ("devices", "devices"), ("rows_read", "rows_read"),
                            ("duplicates", "duplicates_ignored"), ("unparseable", "unparseable"))
     )
@@ -92,13 +95,16 @@ def write_html(summary: dict, table: list[Row], now: datetime, lang: str, handle
         f"<h1>{escape(t['title'])}</h1><p class=\"meta\">{meta}</p>"
         f"<h2>{escape(t['by_verdict'])}</h2><div class=\"cards\" id=\"pycert-verdicts\">"
         f"{_cards(summary['devices_by_verdict'], lang, 'verdict')}</div>"
-        f"<h2>{escape(t['by_state'])}</h2><div class=\"cards\" id=\"pycert-states\">"
+        + html_devices.action_cards(summary, lang)
+        + html_devices.changes_section(summary, lang)
+        + f"<h2>{escape(t['by_state'])}</h2><div class=\"cards\" id=\"pycert-states\">"
         f"{_cards(summary['certificates_by_state'], lang, 'state')}</div>"
         + "".join(f"<h2>{escape(check)}</h2><div class=\"cards\" id=\"pycert-check-{escape(check)}\">"
                   f"{_cards(counts, lang, 'state')}</div>" for check, counts in summary.get("states_by_check", {}).items())
         + f"<h2>{escape(t['chart'])}</h2>{chart_svg(summary['expiries_per_week'], now, lang)}"
         f"<p class=\"note\">{escape(t['chart_note'])}</p>"
-        f"<h2>{escape(t['table'])}</h2><div class=\"controls\">"
+        + (html_devices.section(groups, summary, lang) if groups is not None else "")
+        + f"<h2>{escape(t['table'])}</h2><div class=\"controls\">"
         f"<input id=\"pycert-q\" type=\"search\" placeholder=\"{escape(t['filter'])}\" aria-label=\"{escape(t['filter'])}\">"
         f"<select id=\"pycert-verdict\" aria-label=\"{escape(t['verdict'])}\"><option value=\"\">{escape(t['verdict'])}: "
         f"{escape(t['all'])}</option>{options(verdicts, 'v')}</select>"
@@ -109,9 +115,16 @@ def write_html(summary: dict, table: list[Row], now: datetime, lang: str, handle
     handle.write(_suspects(summary, lang))
     handle.write(_rejected(summary, lang))
     handle.write(f'<script type="application/json" id="pycert-data">{head}')
+    timed = COLUMNS.index("reported_at")
     for i, row in enumerate(table):
-        handle.write(("," if i else "") + _script_json([getattr(row, c) for c in COLUMNS]))
-    handle.write(f"]}}</script><script>{_asset('report.js')}</script></body></html>\n")
+        cells = [getattr(row, c) for c in COLUMNS]
+        cells[timed] = shown_time_text(cells[timed], lang)  # Japan time on a Japanese page
+        handle.write(("," if i else "") + _script_json(cells))
+    handle.write("]}</script>")
+    if groups is not None:
+        html_devices.write_data(groups, lang, handle, _script_json)
+        handle.write(f"<script>{_asset('report_devices.js')}</script>")
+    handle.write(f"<script>{_asset('report.js')}</script></body></html>\n")
 
 
 def _suspects(summary: dict, lang: str) -> str:

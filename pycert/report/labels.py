@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import lru_cache
+
+from pycert.common.dates import local_time_text
+
 LABELS = {
     "ja": {
         "title": "PyCert 端末レポート",
@@ -38,6 +43,26 @@ LABELS = {
         "reported_at": "最終報告",
         "source": "入力元",
         "suspect": "疑わしい報告（採用しません。端末名とファイル名の不一致、未来の日時など）",
+        "by_action": "対処別の端末数",
+        "failed_devices": "失敗した端末",
+        "by_clinic": "医療機関別の端末（状態の悪い医療機関から）",
+        "clinic": "医療機関",
+        "maintainer": "担当",
+        "unmapped": "未割り当て",
+        "all_devices": "全端末",
+        "by_device": "端末ごとの対処（状態の悪い順）",
+        "action": "対処",
+        "worst_state": "最も悪い状態",
+        "changes": "前回からの変化",
+        "previous": "前回のレポート",
+        "worse": "悪化した端末",
+        "better": "改善した端末",
+        "new": "新しい端末",
+        "gone": "報告がなくなった端末",
+        "before": "前回",
+        "after": "今回",
+        "n_devices": "{n} 台",
+        "more": "ほか {n} 台",
         "v.failed": "失敗",
         "v.noncompliant": "要対応",
         "v.remediated": "修復済み",
@@ -86,6 +111,26 @@ LABELS = {
         "reported_at": "Last report",
         "source": "Source",
         "suspect": "Suspect reports (never preferred: file name vs claimed host, a time in the future)",
+        "by_action": "Devices by next action",
+        "failed_devices": "Devices whose run failed",
+        "by_clinic": "Devices by clinic (worst clinic first)",
+        "clinic": "Clinic",
+        "maintainer": "Maintainer",
+        "unmapped": "Unmapped",
+        "all_devices": "All devices",
+        "by_device": "Devices and their next action (worst first)",
+        "action": "Next action",
+        "worst_state": "Worst state",
+        "changes": "Changes since the previous report",
+        "previous": "Previous report",
+        "worse": "Worse",
+        "better": "Better",
+        "new": "New devices",
+        "gone": "Devices no longer reporting",
+        "before": "Before",
+        "after": "Now",
+        "n_devices": "{n} devices",
+        "more": "{n} more",
         "v.failed": "failed",
         "v.noncompliant": "needs action",
         "v.remediated": "remediated",
@@ -109,3 +154,21 @@ def labels(lang: str) -> dict[str, str]:
 def word(lang: str, kind: str, value: str) -> str:
     """A verdict (kind 'v') or state (kind 's') in people's words; unknown ones as they are."""
     return LABELS[lang].get(f"{kind}.{value}", value)
+
+
+def shown_time(moment: datetime | None, lang: str) -> str:
+    """Japanese pages show Japan time with its zone; English ones UTC with Z."""
+    if moment is None:
+        return ""
+    return local_time_text(moment) if lang == "ja" else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@lru_cache(maxsize=4096)
+def shown_time_text(text: str, lang: str) -> str:
+    """The same for a time already written as ISO 8601 UTC (`2026-11-21T09:00:00Z`)."""
+    if not text or lang != "ja":
+        return text
+    try:
+        return local_time_text(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        return text

@@ -47,6 +47,7 @@ class DeviceReport:
     more: int = 0  # items the line left out (`| +N more`)
     truncated: bool = False  # the line was cut short and only its first part was read
     suspect: str = ""  # why this report may not be what it claims (then it never wins)
+    reason: str = ""  # why a run failed: its `error message=` item or JSON `error` (bounded, see parse)
 
     @property
     def key(self) -> str:

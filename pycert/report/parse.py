@@ -94,7 +94,9 @@ def from_line(text: str) -> DeviceReport:
     for item in line.items:
         fields = item.fields
         if "state" not in fields:
-            continue  # e.g. the `error message=...` item of a FAILED line
+            if item.word == "error" and "message" in fields and not report.reason:  # a FAILED line, an `all` error
+                report.reason = failure_reason(fields["message"], fields.get("check", ""))
+            continue
         report.certs.append(
             CertRow(
                 check=fields.get("check", line.check),
@@ -178,6 +180,7 @@ def from_json(data: object) -> DeviceReport:
         if not isinstance(part, dict):
             raise ParseError("JSON `checks` holds something other than results")
         report.certs.extend(_json_certs(part))
+    report.reason = _json_reason(data, parts)
     for cert in report.certs:
         if cert.check == "expiry":
             report.state_counts[cert.state] = report.state_counts.get(cert.state, 0) + 1
@@ -185,9 +188,52 @@ def from_json(data: object) -> DeviceReport:
     return report
 
 
+MAX_REASON = 300
+
+
+def failure_reason(message: object, check: str = "") -> str:
+    """A failed run's message as the report shows it: one line of printable text (control
+    characters become spaces), at most MAX_REASON characters, prefixed by the check in an
+    `all` result. Renderers escape it; this only bounds it."""
+    head = str(message)[:MAX_REASON * 4]  # a 10 MB message costs no more than a short one
+    text = " ".join("".join(c if c.isprintable() else " " for c in head).split())
+    text = f"{check}: {text}" if check and text else text
+    return text if len(text) <= MAX_REASON else text[:MAX_REASON - 3] + "..."
+
+
+def _json_reason(data: dict, parts: list) -> str:
+    """The first failure's message: a FAILED object's `error`, else the `messages` of a
+    check whose verdict is error/failed (in an `all` result, named by its check)."""
+    if data.get("error"):
+        return failure_reason(data["error"])
+    for part in parts:
+        if isinstance(part, dict) and str(part.get("verdict", "")).lower() in ("error", "failed"):
+            messages = part.get("messages")
+            message = part.get("error") or (messages[0] if isinstance(messages, list) and messages else "")
+            if message:
+                return failure_reason(message, str(part.get("check", "")) if part is not data else "")
+    return ""
+
+
+def _other_json_rows(part: dict, check: str) -> list[CertRow]:
+    """rootca pins (`roots`) and the MPKI client (`installed`, `missing`) as rows, so the
+    report counts and acts on them from result files as it does from lines."""
+    if check == "rootca":
+        return [CertRow(check, str(r.get("name", "")), str(r.get("state", "")), days=_int(r.get("days_left")),
+                        expires=str(r.get("expires") or "")) for r in part.get("roots") or []]
+    if check == "mpki":
+        rows = [CertRow(check, "client", str(p.get("state", ""))) for p in part.get("installed") or []]
+        if part.get("missing"):
+            rows.append(CertRow(check, "client", "missing"))
+        if part.get("terminal_without_client"):
+            rows.append(CertRow(check, "client", "not-installed"))
+        return rows
+    return []
+
+
 def _json_certs(part: dict) -> list[CertRow]:
     check = str(part.get("check", ""))
-    rows = []
+    rows = _other_json_rows(part, check)
     for profile in part.get("profiles") or []:
         if profile.get("missing"):
             rows.append(CertRow(check, str(profile.get("name", "")), "missing"))

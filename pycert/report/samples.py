@@ -137,3 +137,69 @@ def write_export(path: Path, devices: Iterable[SampleDevice], style: str = "api"
             writer.writerow(export_row(device, style, summary_line(device.result)))
         for row in extra_rows:
             writer.writerow(row)
+
+
+# Devices the docs' per-clinic example adds to a sample fleet: one line for each kind of
+# 対処 the random fleet does not show (real v1 formats, docs/output.md).
+DEMO_CODE = "1310000002"
+DEMO_LINES = {
+    "HIKARI-UKETSUKE": ("NONCOMPLIANT all v1 expiry=noncompliant mpki=compliant | obn check=expiry "
+                        f"cn={DEMO_CODE} state=due days=40 expires=2026-12-31 tp=5A0C11E2 | client check=mpki "
+                        "version=2.1.0 state=current code={6A1B2C3D-0000-4000-8000-000000000001}"),
+    "HIKARI-SHINSATSU": ("NONCOMPLIANT all v1 expiry=noncompliant mpki=noncompliant | obn check=expiry "
+                         f"cn={DEMO_CODE} state=urgent days=6 expires=2026-11-27 tp=0B7E93A4 | client check=mpki "
+                         "version=1.9.0 state=outdated code={6A1B2C3D-0000-4000-8000-000000000001}"),
+    "HIKARI-KENSA": 'NONCOMPLIANT rootca v1 pins=1 missing=1 | "Security Communication RootCA2" state=missing store=-',
+    "AOBA-PC01": ('FAILED expiry v1 exit=2 | error message="The policy file C:\\\\ProgramData\\\\PyCert\\\\policy.toml '
+                  'is not TOML (line 3: expected \'=\'); fix the file or run pycert policy check."'),
+}
+DEMO_CLINICS = ("医療機関コード,端末名,医療機関名,担当者\n"
+                ",CLINIC0000-*,さくら内科クリニック,山田\n"
+                ",CLINIC0001-*,みなと歯科医院,佐藤\n"
+                f"{DEMO_CODE},,ひかり眼科,鈴木\n"
+                ",HIKARI-*,ひかり眼科,鈴木\n")
+
+
+def _raw_row(name: str, line: str, when: datetime) -> list[str]:
+    return [str(uuid.uuid5(uuid.NAMESPACE_DNS, name)), name, f"{name.lower()}@clinic.example.jp", name.lower(),
+            "With issues", "Not run", line, "", "", "", when.strftime(TIME_FORMATS["api"])]
+
+
+def clinic_demo(folder: Path, now: datetime) -> None:
+    """The per-clinic example of docs/ja/report.md: `export.csv` (60 sample devices and
+    DEMO_LINES), `previous.csv` (the same fleet a week earlier, where one device was still
+    fine, one needed action, HIKARI-KENSA was not yet there and OLD-PC99 still was) and
+    `clinics.csv` (DEMO_CLINICS; CLINIC0002-* and AOBA-PC01 stay unmapped)."""
+    from dataclasses import replace
+
+    folder.mkdir(parents=True, exist_ok=True)
+    devices = list(fleet(60, now, seed=21, pool=60))
+    extra = [_raw_row(name, line, now - timedelta(hours=3)) for name, line in DEMO_LINES.items()]
+    write_export(folder / "export.csv", devices, extra_rows=extra)
+    ok = next(d.result for d in devices if d.result.verdict == "compliant")
+    due = next(d.result for d in devices if d.result.verdict == "noncompliant")
+    worse = next(i for i, d in enumerate(devices) if d.result.verdict == "noncompliant")
+    better = next(i for i, d in enumerate(devices) if d.result.verdict == "compliant")
+    week = timedelta(days=7)
+    before = [replace(d, reported_at=d.reported_at - week, result=ok if i == worse else due if i == better else d.result)
+              for i, d in enumerate(devices)]
+    ok_line = "COMPLIANT expiry v1 certs=1 ok=1 | obn cn=2710000003 state=ok days=700 expires=2028-10-21 tp=7C1D22E0"
+    earlier = {**DEMO_LINES, "AOBA-PC01": ok_line, "OLD-PC99": ok_line}
+    del earlier["HIKARI-KENSA"]
+    write_export(folder / "previous.csv", before,
+                 extra_rows=[_raw_row(name, line, now - week - timedelta(hours=3)) for name, line in earlier.items()])
+    (folder / "clinics.csv").write_text(DEMO_CLINICS, encoding="utf-8")
+
+
+def docs_example(folder: Path, now: datetime) -> None:
+    """The first example of docs/ja/report.md: `intune-export.csv` (120 sample devices, api
+    columns, UTF-8 with BOM, one unreadable row) and `intune-export-ja-sjis.csv` (30 of
+    them reported a week earlier, Japanese columns, Shift_JIS)."""
+    from dataclasses import replace
+
+    folder.mkdir(parents=True, exist_ok=True)
+    devices = list(fleet(120, now, seed=42))
+    broken = ["", "CLINIC0009-PC03", "", "", "With issues", "Not run", "garbage", "", "", "", ""]
+    write_export(folder / "intune-export.csv", devices, extra_rows=[broken])
+    older = [replace(d, reported_at=d.reported_at - timedelta(days=7)) for d in devices[60:90]]
+    write_export(folder / "intune-export-ja-sjis.csv", older, style="ja", encoding="cp932")

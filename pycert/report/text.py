@@ -6,7 +6,7 @@ import csv
 from typing import TextIO
 
 from pycert.common.output import _display_width, _pad
-from pycert.report.labels import labels, word
+from pycert.report.labels import labels, shown_time_text, word
 from pycert.report.views import COLUMNS, Row
 
 MAX_REJECTED_SHOWN = 20
@@ -20,7 +20,7 @@ def _table(header: list[str], body: list[list[str]]) -> list[str]:
 def render_summary(data: dict, lang: str) -> str:
     t = labels(lang)
     out = [
-        f"{t['title']}  ({t['generated']} {data['generated_at']})",
+        f"{t['title']}  ({t['generated']} {shown_time_text(data['generated_at'], lang)})",
         f"{t['rows_read']}: {data['rows_read']}  {t['devices']}: {data['devices']}  "
         f"{t['duplicates']}: {data['duplicates_ignored']}  {t['unparseable']}: {data['unparseable']}",
         "",
@@ -33,6 +33,7 @@ def render_summary(data: dict, lang: str) -> str:
         out.append(f"  ({t['cut']}: {data['devices_with_cut_lists']})")
     for check, counts in data.get("states_by_check", {}).items():  # rootca, mpki: their own counts
         out += ["", f"{check}:"] + [f"  {_pad(k, 14)} {v:>8}" for k, v in counts.items()]
+    out += _actions_and_clinics(data, lang)
     out += ["", f"{t['soonest']}:"]
     if data["soonest"]:
         keys = ["days_left", "expires", "device", "profile", "cn", "state"]
@@ -49,6 +50,56 @@ def render_summary(data: dict, lang: str) -> str:
         out += ["", f"{t['rejected']} ({len(shown)}/{data['unparseable']}):"]
         out += [f"  {r['source']}: {r['reason']}" for r in shown]
     return "\n".join(out)
+
+
+MAX_CLINICS_SHOWN = 20
+
+
+def _actions_and_clinics(data: dict, lang: str) -> list[str]:
+    from pycert.report.actions import Action, describe, short
+
+    t = labels(lang)
+    out = ["", f"{t['by_action']}:"]
+    out += [f"  {_pad(short(k, lang), 26)} {v:>8}" for k, v in data.get("devices_by_action", {}).items()] or [f"  {t['none']}"]
+    failed = data.get("failed_devices", [])
+    if failed:
+        shown = failed[:MAX_REJECTED_SHOWN]
+        out += ["", f"{t['failed_devices']} ({len(shown)}/{data['devices_by_action'].get('failed', len(failed))}):"]
+        for entry in shown:
+            said = describe(tuple(Action(c, d) for c, d in zip(entry["actions"], entry["details"])), lang)
+            where = f" ({_clean(entry['clinic'])})" if entry["clinic"] else ""
+            out.append(f"  {_clean(entry['device'])}{where}: {_clean(said)}")
+    clinics = data.get("clinics", [])
+    if any(c["clinic"] for c in clinics):  # only with --clinics
+        out += ["", f"{t['by_clinic']} ({min(len(clinics), MAX_CLINICS_SHOWN)}/{len(clinics)}):"]
+        for c in clinics[:MAX_CLINICS_SHOWN]:
+            counts = ", ".join(f"{word(lang, 'v', v)} {n}" for v, n in c["devices_by_verdict"].items())
+            who = f"  {t['maintainer']}: {c['maintainer']}" if c["maintainer"] else ""
+            out.append(f"  {_clean(c['clinic'] or t['unmapped'])}{_clean(who)}  {t['n_devices'].format(n=c['devices'])} ({counts})")
+    changes = data.get("changes")
+    if changes is not None:
+        out += ["", f"{t['changes']} ({t['previous']}: {shown_time_text_safe(changes['since'], lang)}):"]
+        for key in ("worse", "better", "new", "gone"):
+            entries = changes[key]
+            out.append(f"  {t[key]}: {len(entries)}")
+            for e in entries[:MAX_REJECTED_SHOWN]:
+                was = word(lang, "v", e["before"]) if "before" in e else "-"
+                now = word(lang, "v", e["after"]) if "after" in e else "-"
+                where = f"  ({_clean(e['clinic'])})" if e["clinic"] else ""
+                out.append(f"    {_clean(e['device'])}{where}  {_clean(was)} -> {_clean(now)}")
+    return out
+
+
+def shown_time_text_safe(text: str, lang: str) -> str:
+    return _clean(shown_time_text(text, lang))
+
+
+def _clean(text: str) -> str:
+    """Text from an input on a terminal (common/escape.terminal: control characters shown
+    as escapes, never sent)."""
+    from pycert.common.escape import terminal
+
+    return terminal(str(text))
 
 
 def _cell(value) -> str:
