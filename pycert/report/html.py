@@ -10,7 +10,7 @@ from html import escape
 from importlib import resources
 from typing import TextIO
 
-from pycert.report.labels import LABELS, labels, shown_time, shown_time_text, word
+from pycert.report.labels import LABELS, check_name, labels, shown_time, shown_time_text, word
 from pycert.report.views import COLUMNS, WEEKS, Row
 
 TABLE_LIMIT = 2000  # rows drawn at once; sorting and filtering still cover every row
@@ -20,12 +20,14 @@ def _asset(name: str) -> str:
     return resources.files("pycert").joinpath("data", name).read_text(encoding="utf-8")
 
 
-def _cards(counts: dict[str, int], lang: str, kind: str) -> str:
+def _cards(counts: dict[str, int], lang: str, kind: str, words: str = "") -> str:
+    """Count cards; `words` names whose words the keys are (default: the verdict or the
+    certificate-state words, by `kind`)."""
     if not counts:
         return f'<p class="note">{escape(labels(lang)["none"])}</p>'
     return "".join(
         f'<div class="card k-{escape(k)}" data-{kind}="{escape(k)}"><div class="n">{n}</div>'
-        f'<div class="l">{escape(word(lang, kind[0], k))}</div></div>'
+        f'<div class="l">{escape(word(lang, words or kind[0], k))}</div></div>'
         for k, n in counts.items()
     )
 
@@ -99,8 +101,8 @@ def write_html(summary: dict, table: list[Row], now: datetime, lang: str, handle
         + html_devices.changes_section(summary, lang)
         + f"<h2>{escape(t['by_state'])}</h2><div class=\"cards\" id=\"pycert-states\">"
         f"{_cards(summary['certificates_by_state'], lang, 'state')}</div>"
-        + "".join(f"<h2>{escape(check)}</h2><div class=\"cards\" id=\"pycert-check-{escape(check)}\">"
-                  f"{_cards(counts, lang, 'state')}</div>" for check, counts in summary.get("states_by_check", {}).items())
+        + "".join(f"<h2>{escape(check_name(lang, check))}</h2><div class=\"cards\" id=\"pycert-check-{escape(check)}\">"
+                  f"{_cards(counts, lang, 'state', check)}</div>" for check, counts in summary.get("states_by_check", {}).items())
         + f"<h2>{escape(t['chart'])}</h2>{chart_svg(summary['expiries_per_week'], now, lang)}"
         f"<p class=\"note\">{escape(t['chart_note'])}</p>"
         + (html_devices.section(groups, summary, lang) if groups is not None else "")

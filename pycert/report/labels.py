@@ -75,6 +75,17 @@ LABELS = {
         "s.not-yet-valid": "有効期間前",
         "s.ok": "正常",
         "s.superseded": "更新済み（旧）",
+        # rootca and mpki have states of their own: not the words of a client certificate
+        "rootca.installed": "導入済み",
+        "rootca.expiring": "期限が近い",
+        "rootca.expired": "期限切れ",
+        "rootca.missing": "未導入",
+        "rootca.unknown": "不明",
+        "mpki.current": "最新",
+        "mpki.outdated": "更新が必要",
+        "mpki.unreadable": "版が読めない",
+        "mpki.not-msi": "MSI 以外で導入",
+        "mpki.missing": "未導入",
     },
     "en": {
         "title": "PyCert fleet report",
@@ -143,6 +154,9 @@ LABELS = {
         "s.not-yet-valid": "not yet valid",
         "s.ok": "ok",
         "s.superseded": "superseded",
+        "rootca.missing": "root missing",
+        "mpki.missing": "client missing",
+        "mpki.not-msi": "not installed by an MSI",
     },
 }
 
@@ -152,8 +166,16 @@ def labels(lang: str) -> dict[str, str]:
 
 
 def word(lang: str, kind: str, value: str) -> str:
-    """A verdict (kind 'v') or state (kind 's') in people's words; unknown ones as they are."""
+    """A verdict (kind 'v'), a certificate state (kind 's') or the state of another check
+    (kind 'rootca', 'mpki') in people's words; unknown ones as they are."""
     return LABELS[lang].get(f"{kind}.{value}", value)
+
+
+CHECK_NAMES = {"ja": {"rootca": "ルート証明書", "mpki": "MPKIクライアント"}, "en": {"rootca": "Root CA", "mpki": "MPKI client"}}
+
+
+def check_name(lang: str, check: str) -> str:
+    return CHECK_NAMES[lang].get(check, check)
 
 
 def shown_time(moment: datetime | None, lang: str) -> str:

@@ -6,7 +6,7 @@ import csv
 from typing import TextIO
 
 from pycert.common.output import _display_width, _pad
-from pycert.report.labels import labels, shown_time_text, word
+from pycert.report.labels import check_name, labels, shown_time_text, word
 from pycert.report.views import COLUMNS, Row
 
 MAX_REJECTED_SHOWN = 20
@@ -32,7 +32,7 @@ def render_summary(data: dict, lang: str) -> str:
     if data["devices_with_cut_lists"]:
         out.append(f"  ({t['cut']}: {data['devices_with_cut_lists']})")
     for check, counts in data.get("states_by_check", {}).items():  # rootca, mpki: their own counts
-        out += ["", f"{check}:"] + [f"  {_pad(k, 14)} {v:>8}" for k, v in counts.items()]
+        out += ["", f"{check_name(lang, check)}:"] + [f"  {_pad(word(lang, check, k), 14)} {v:>8}" for k, v in counts.items()]
     out += _actions_and_clinics(data, lang)
     out += ["", f"{t['soonest']}:"]
     if data["soonest"]:
