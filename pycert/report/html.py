@@ -8,12 +8,14 @@ import json
 from datetime import datetime, timedelta
 from html import escape
 from importlib import resources
+from operator import attrgetter
 from typing import TextIO
 
 from pycert.report.labels import LABELS, labels, word
 from pycert.report.views import COLUMNS, WEEKS, Row
 
 TABLE_LIMIT = 2000  # rows drawn at once; sorting and filtering still cover every row
+ROWS_PER_WRITE = 1000  # table rows encoded and written at a time (bounded memory, few calls)
 
 
 def _asset(name: str) -> str:
@@ -109,8 +111,10 @@ def write_html(summary: dict, table: list[Row], now: datetime, lang: str, handle
     handle.write(_suspects(summary, lang))
     handle.write(_rejected(summary, lang))
     handle.write(f'<script type="application/json" id="pycert-data">{head}')
-    for i, row in enumerate(table):
-        handle.write(("," if i else "") + _script_json([getattr(row, c) for c in COLUMNS]))
+    cells = attrgetter(*COLUMNS)
+    for start in range(0, len(table), ROWS_PER_WRITE):  # one json.dumps per block: `[a,b]` less its brackets is `a,b`
+        block = _script_json([cells(row) for row in table[start:start + ROWS_PER_WRITE]])
+        handle.write(("," if start else "") + block[1:-1])
     handle.write(f"]}}</script><script>{_asset('report.js')}</script></body></html>\n")
 
 

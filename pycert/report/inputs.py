@@ -169,6 +169,7 @@ def _read_csv(fleet: Fleet, path: Path, handle) -> None:
     if "device" not in roles:
         fleet.reject(Rejected(f"{path}:1", "no device name column (expected e.g. DeviceName)"))
         return
+    name = str(path)
     while True:
         first = reader.line_num + 1
         try:
@@ -178,13 +179,13 @@ def _read_csv(fleet: Fleet, path: Path, handle) -> None:
         except csv.Error as exc:
             fleet.reject(Rejected(f"{path}:{reader.line_num}", f"broken CSV row ({exc})"))
             continue
-        if not any(cell.strip() for cell in row):
+        if not "".join(row).strip():  # a blank row
             continue
         if reader.line_num > first and _swallowed_rows(row, delimiter):
             _reject_swallowed(fleet, path, first, reader.line_num)
             continue
         cells = {role: (row[i] if i < len(row) else "") for role, i in roles.items()}
-        _add_record(fleet, f"{path}:{reader.line_num}", cells)
+        _add_record(fleet, f"{name}:{reader.line_num}", cells)
 
 
 def _swallowed_rows(row: list[str], delimiter: str) -> bool:
@@ -243,12 +244,14 @@ def _claim_mismatch(source: str, device: str) -> str:
 
 def _require_text(report) -> None:
     """Reject text that cannot be written out (a lone surrogate from JSON's \\udXXX escapes)."""
-    for value in (report.device, report.user, report.check,
-                  *(v for c in report.certs for v in (c.check, c.profile, c.state, c.cn, c.expires, c.thumbprint))):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ParseError("contains text that is not valid Unicode (a lone surrogate)") from None
+    text = "\n".join((report.device, report.user, report.check,
+                      *(v for c in report.certs for v in (c.check, c.profile, c.state, c.cn, c.expires, c.thumbprint))))
+    if text.isascii():  # a surrogate is not ASCII: most rows need no encoding
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ParseError("contains text that is not valid Unicode (a lone surrogate)") from None
 
 
 def _read_record(fleet: Fleet, source: str, cells: dict[str, str]) -> None:

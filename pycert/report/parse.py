@@ -91,22 +91,15 @@ def from_line(text: str) -> DeviceReport:
     report = DeviceReport(device="", verdict=verdict_of(line.verdict), reported_at=None, check=line.check)
     report.more = line.more
     report.truncated = truncated
+    certs = report.certs
     for item in line.items:
         fields = item.fields
         if "state" not in fields:
             continue  # e.g. the `error message=...` item of a FAILED line
-        report.certs.append(
-            CertRow(
-                check=fields.get("check", line.check),
-                profile=item.word,
-                state=fields["state"],
-                cn=fields.get("cn", ""),
-                days=_int(fields.get("days")),
-                expires=fields.get("expires", ""),
-                thumbprint=fields.get("tp", ""),
-            )
-        )
-    report.state_counts = _line_counts(line, [c for c in report.certs if c.check == "expiry"])
+        get = fields.get  # positional CertRow (check, profile, state, cn, days, expires, thumbprint): per row, per item
+        certs.append(CertRow(get("check", line.check), item.word, fields["state"], get("cn", ""), _int(get("days")),
+                             get("expires", ""), get("tp", "")))
+    report.state_counts = _line_counts(line, [c for c in certs if c.check == "expiry"])
     _count_other_checks(report)
     return report
 
@@ -157,9 +150,10 @@ def _line_counts(line: lineformat.Line, certs: list[CertRow]) -> dict[str, int]:
     counts: dict[str, int] = {}
     if "certs" in line.counters:
         for key, value in line.counters.items():
-            number = _int(value)
-            if key in CERTIFICATE_STATES and number is not None:  # not planned=, imported=, removed=...
-                counts[key] = number
+            if key in CERTIFICATE_STATES:  # not planned=, imported=, removed=...
+                number = _int(value)
+                if number is not None:
+                    counts[key] = number
     listed: dict[str, int] = {}
     for cert in certs:
         listed[cert.state] = listed.get(cert.state, 0) + 1
@@ -219,15 +213,16 @@ def _expires(cert: dict) -> str:
 
 
 MAX_DAYS = 10**6  # no certificate is valid for 2,700 years; anything larger is hostile
+_DAYS = re.compile(r"-?\d{1,7}")
 
 
 def _int(value) -> int | None:
     """A day count from a line or JSON, or None: bounded, so a 4,300-digit number, a float
     (1e400, Infinity) or a bool never becomes one."""
-    if isinstance(value, bool):
+    if isinstance(value, str):
+        value = int(value) if _DAYS.fullmatch(value.strip()) else None
+    elif isinstance(value, bool):
         return None
-    if isinstance(value, str) and re.fullmatch(r"-?\d{1,7}", value.strip()):
-        value = int(value)
     return value if isinstance(value, int) and abs(value) <= MAX_DAYS else None
 
 
@@ -235,7 +230,9 @@ def parse_time(text: str | None) -> datetime | None:
     """ISO 8601 (with Z or an offset; naive means UTC) or the portal's 'M/D/YYYY h:mm:ss AM'."""
     if not text:
         return None
-    text = _FRACTION.sub(lambda m: m.group(0)[:7], text.strip())  # .1234567 -> .123456 (3.10)
+    text = text.strip()
+    if "." in text:
+        text = _FRACTION.sub(lambda m: m.group(0)[:7], text)  # .1234567 -> .123456 (3.10)
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

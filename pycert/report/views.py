@@ -48,13 +48,19 @@ def days_until(expires: str, now: datetime) -> int | None:
 def rows(fleet: Fleet, now: datetime) -> list[Row]:
     """Every device/certificate pair, fewest days left first (unknown days last, then by device)."""
     out = []
+    left_by_date: dict[str, int | None] = {}  # a fleet has a few thousand expiry dates, not one per row
     for report in fleet.devices.values():
         reported = report.reported_at.strftime("%Y-%m-%dT%H:%M:%SZ") if report.reported_at else ""
         base = (report.device, report.user, report.verdict, reported)
         if not report.certs:
             out.append(Row(*base, report.check, "", "", "", None, "", "", report.source))
         for cert in report.certs:
-            left = days_until(cert.expires, now) if cert.expires else None
+            if not cert.expires:
+                left = None
+            elif cert.expires in left_by_date:
+                left = left_by_date[cert.expires]
+            else:
+                left = left_by_date[cert.expires] = days_until(cert.expires, now)
             out.append(Row(*base, cert.check, cert.profile, cert.state, cert.cn,
                            cert.days if left is None else left, cert.expires, cert.thumbprint, report.source))
     out.sort(key=lambda r: (r.days_left is None, r.days_left if r.days_left is not None else 0, r.device, r.profile))
