@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from pycert.common import lineformat
 from pycert.common.dates import expiry_text
@@ -126,7 +127,7 @@ def _complete(item: lineformat.Item, check: str) -> bool:
         return True
     if state not in KNOWN_STATES and any(k.startswith(state) for k in KNOWN_STATES):
         return False
-    if item.fields.get("check", check) == "expiry" and state in KNOWN_STATES - {"missing", "error"}:
+    if state in CERTIFICATE_STATES and item.fields.get("check", check) == "expiry":
         return (_int(item.fields.get("days")) is not None and bool(_DATE.match(item.fields.get("expires", "")))
                 and bool(_HEX8.match(item.fields.get("tp", ""))))
     return True
@@ -220,10 +221,16 @@ def _int(value) -> int | None:
     """A day count from a line or JSON, or None: bounded, so a 4,300-digit number, a float
     (1e400, Infinity) or a bool never becomes one."""
     if isinstance(value, str):
-        value = int(value) if _DAYS.fullmatch(value.strip()) else None
-    elif isinstance(value, bool):
+        return _int_text(value)
+    if isinstance(value, bool):
         return None
     return value if isinstance(value, int) and abs(value) <= MAX_DAYS else None
+
+
+@lru_cache(maxsize=4096)  # a fleet's lines repeat the same few thousand numbers (days=, certs=, ok=)
+def _int_text(text: str) -> int | None:
+    value = int(text) if _DAYS.fullmatch(text.strip()) else None
+    return value if value is not None and abs(value) <= MAX_DAYS else None
 
 
 def parse_time(text: str | None) -> datetime | None:
