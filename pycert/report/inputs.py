@@ -229,15 +229,16 @@ def _add_object(fleet: Fleet, source: str, obj) -> None:
     _guarded(fleet, source, _read_object, obj)
 
 
-def _claim_mismatch(source: str, device: str) -> str:
-    """A result file in a shared folder is named after its device (resultfile.safe_file_stem);
-    one whose name is another device's may be claiming a host it is not."""
-    from pycert.common.resultfile import safe_file_stem
+def _claim_mismatch(source: str, device: str, check: str) -> str:
+    """A result file in a shared folder is named after its device (resultfile.safe_file_stem,
+    or policy_file_name in the policy's result folder: `<stem>.<check>.json`); one whose name
+    is another device's may be claiming a host it is not."""
+    from pycert.common.resultfile import policy_file_name, safe_file_stem
 
     path = Path(source[:-2] if source.endswith(".json:1") else source)  # a one-line file reads as JSON lines
     if path.suffix.lower() != ".json" or not path.is_file():
         return ""  # a line of a JSON lines file, or an element of an array
-    if path.stem.upper() == safe_file_stem(device).upper():
+    if path.name.upper() in (f"{safe_file_stem(device)}.json".upper(), policy_file_name(device, check).upper()):
         return ""
     return f"the file name does not match the host it claims ({device})"
 
@@ -324,7 +325,7 @@ def _read_object(fleet: Fleet, source: str, obj) -> None:
         report.user = str(obj.get("user") or "")
         report.reported_at = parse_time(obj.get("written_at") or obj.get("generated_at"))
         report.source = source
-        report.suspect = _claim_mismatch(source, device)
+        report.suspect = _claim_mismatch(source, device, report.check)
         _require_text(report)
         fleet.add(report)
         return
