@@ -134,6 +134,16 @@ def _covers_same(old: DeviceReport, new: DeviceReport) -> bool:
     return old.check == new.check or old.check in WHOLE or new.check in WHOLE
 
 
+def add_counts(states: dict[str, int], by_check: dict[str, dict[str, int]], report: DeviceReport) -> None:
+    """Add a report's certificate counts to `states` and its other checks' counts to `by_check`."""
+    for state, count in report.state_counts.items():
+        states[state] = states.get(state, 0) + count
+    for check, counts in report.check_states.items():
+        into = by_check.setdefault(check, {})
+        for state, count in counts.items():
+            into[state] = into.get(state, 0) + count
+
+
 def _combined(parts: list[DeviceReport]) -> DeviceReport:
     """One device's reports of different checks as one: the worst verdict, every item, the
     counts added up, the newest time. Other fields are the newest report's."""
@@ -143,12 +153,7 @@ def _combined(parts: list[DeviceReport]) -> DeviceReport:
     states: dict[str, int] = {}
     by_check: dict[str, dict[str, int]] = {}
     for part in parts:
-        for state, count in part.state_counts.items():
-            states[state] = states.get(state, 0) + count
-        for check, counts in part.check_states.items():
-            into = by_check.setdefault(check, {})
-            for state, count in counts.items():
-                into[state] = into.get(state, 0) + count
+        add_counts(states, by_check, part)
     return replace(
         newest,
         verdict=min((p.verdict for p in parts), key=lambda v: rank.get(v, len(rank))),

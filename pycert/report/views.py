@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from pycert.common.dates import days_until as days_from_today
-from pycert.report.model import STATE_ORDER, VERDICT_ORDER, Fleet
+from pycert.report.model import STATE_ORDER, VERDICT_ORDER, Fleet, add_counts
 
 WEEKS = 26
 SOONEST = 10
@@ -79,12 +79,7 @@ def summary(fleet: Fleet, table: list[Row], now: datetime) -> dict:
     truncated = 0
     for report in fleet.devices.values():
         verdicts[report.verdict] = verdicts.get(report.verdict, 0) + 1
-        for state, count in report.state_counts.items():
-            states[state] = states.get(state, 0) + count
-        for check, counts in report.check_states.items():
-            into = by_check.setdefault(check, {})
-            for state, count in counts.items():
-                into[state] = into.get(state, 0) + count
+        add_counts(states, by_check, report)
         truncated += bool(report.more or report.truncated)
     weeks = [0] * WEEKS
     expired_listed = 0
