@@ -88,14 +88,13 @@ def _value(raw: str) -> str:
 
 def parse(text: str) -> Line:
     """Parse a v1 summary line (the last line of a detect/remediate run)."""
-    section: list[str] = []
-    sections = [section]
-    for token in _tokens(text.strip()):
-        if token == "|":
-            section = []
-            sections.append(section)
-        else:
-            section.append(token)
+    tokens = _tokens(text.strip())
+    sections, start = [], 0
+    for _ in range(tokens.count("|")):  # list.index: each section found in C, not token by token
+        end = tokens.index("|", start)
+        sections.append(tokens[start:end])
+        start = end + 1
+    sections.append(tokens[start:])
     head = sections[0]
     if len(head) < 3 or head[0] not in VERDICTS or not head[2].startswith("v"):
         raise LineFormatError("the line does not start with VERDICT CHECK VERSION")

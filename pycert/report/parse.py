@@ -238,18 +238,26 @@ def parse_time(text: str | None) -> datetime | None:
     if not text:
         return None
     text = text.strip()
-    if "." in text:
+    moment = _from_iso(text)  # 3.11 reads Z and 7 fractional digits itself: one call for most rows
+    if moment is None:
         text = _FRACTION.sub(lambda m: m.group(0)[:7], text)  # .1234567 -> .123456 (3.10)
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        moment = None
-        for fmt in ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M"):
-            try:
-                moment = datetime.strptime(text, fmt)
-                break
-            except ValueError:
-                continue
-        if moment is None:
-            return None
+        moment = _from_iso(text.replace("Z", "+00:00")) or _from_portal(text)
+    if moment is None:
+        return None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _from_iso(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _from_portal(text: str) -> datetime | None:
+    for fmt in ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M"):
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None

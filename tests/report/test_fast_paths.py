@@ -8,7 +8,7 @@ import csv
 import gc
 import io
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -84,3 +84,31 @@ def test_building_the_report_leaves_the_garbage_collector_as_it_was(tmp_path, en
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-11-16T14:04:00.0000000Z", datetime(2026, 11, 16, 14, 4, tzinfo=timezone.utc)),  # the Export API's form
+    ("2026-11-20T01:00:00.1234567+09:00",
+     datetime(2026, 11, 20, 1, 0, 0, 123456, tzinfo=timezone(timedelta(hours=9)))),  # 7 digits: cut, not rounded
+    ("2026-11-20T01:00:00", datetime(2026, 11, 20, 1, tzinfo=timezone.utc)),  # naive means UTC
+    ("11/20/2026 1:00:00 AM", datetime(2026, 11, 20, 1, tzinfo=timezone.utc)),  # the portal's
+    ("11/20/2026 1:00:00 PM", datetime(2026, 11, 20, 13, tzinfo=timezone.utc)),
+    ("2026/11/20 1:00:00", datetime(2026, 11, 20, 1, tzinfo=timezone.utc)),
+    (" 2026/11/20 01:00 ", datetime(2026, 11, 20, 1, tzinfo=timezone.utc)),
+    ("garbage", None), ("", None), (None, None), ("2026-13-01T00:00:00Z", None),
+])
+def test_report_times_from_every_source(text, expected):
+    assert parse.parse_time(text) == expected
+
+
+@pytest.mark.parametrize("moment, shown", [
+    (datetime(2026, 11, 20, 1, 2, 3, 999999, tzinfo=timezone.utc), "2026-11-20T01:02:03Z"),  # no fraction, not rounded
+    (datetime(999, 1, 2, 3, 4, 5, tzinfo=timezone.utc), "0999-01-02T03:04:05Z"),  # four-digit year
+])
+def test_the_reported_at_column(moment, shown):
+    from pycert.report import views
+    from pycert.report.model import DeviceReport, Fleet
+
+    fleet = Fleet(now=NOW)
+    fleet.add(DeviceReport(device="PC1", verdict="compliant", reported_at=moment, check="expiry"))
+    assert [r.reported_at for r in views.rows(fleet, NOW)] == [shown]
