@@ -189,6 +189,16 @@ def _json_certs(part: dict) -> list[CertRow]:
         for store in profile.get("stores") or []:
             if store.get("status") == "error":
                 rows.append(CertRow(check, str(profile.get("name", "")), "error", cn=str(store.get("store", ""))))
+    if check == "rootca":  # each pin, as the rootca line names it (the item's word is the pin's name)
+        for root in part.get("roots") or []:
+            rows.append(CertRow(check, str(root.get("name") or ""), str(root.get("state", "")), days=_int(root.get("days_left")),
+                                expires=str(root.get("expires") or ""), thumbprint=str(root.get("thumbprint") or "")))
+    if check == "mpki":  # the `client` items of the mpki line (pycert/mpki/view.line_parts)
+        if part.get("terminal_without_client"):
+            rows.append(CertRow(check, "client", "not-installed"))
+        if part.get("missing") is True:
+            rows.append(CertRow(check, "client", "missing"))
+        rows.extend(CertRow(check, "client", str(client.get("state", ""))) for client in part.get("installed") or [])
     for cert in part.get("certificates") or []:
         rows.append(
             CertRow(
