@@ -230,8 +230,8 @@ _DAYS = re.compile(r"-?\d{1,7}")
 def _int(value) -> int | None:
     """A day count from a line or JSON, or None: bounded, so a 4,300-digit number, a float
     (1e400, Infinity) or a bool never becomes one."""
-    if isinstance(value, str):
-        return _int_text(value)
+    if isinstance(value, str):  # short ones cached; a long one (hostile) must not be kept alive by the cache
+        return _int_text(value) if len(value) <= 16 else _int_text.__wrapped__(value)
     if isinstance(value, bool):
         return None
     return value if isinstance(value, int) and abs(value) <= MAX_DAYS else None

@@ -112,3 +112,11 @@ def test_the_reported_at_column(moment, shown):
     fleet = Fleet(now=NOW)
     fleet.add(DeviceReport(device="PC1", verdict="compliant", reported_at=moment, check="expiry"))
     assert [r.reported_at for r in views.rows(fleet, NOW)] == [shown]
+
+
+def test_long_day_texts_are_read_without_the_cache_keeping_them():
+    parse._int_text.cache_clear()
+    padded = " " * 40 + "69" + " " * 40  # whitespace around a number is allowed, however long
+    assert parse._int(padded) == 69 and parse._int("9" * 5000) is None
+    assert parse._int_text.cache_info().currsize == 0
+    assert parse._int("69") == 69 and parse._int_text.cache_info().currsize == 1
