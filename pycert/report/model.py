@@ -67,9 +67,6 @@ class Fleet:
     (expiry from the user's run, rootca and mpki from SYSTEM's: separate files or exports)."""
 
     devices: dict[str, DeviceReport] = field(default_factory=dict)
-    # Devices that reported more than one check: their newest report per check; devices[key]
-    # is then those combined (_combined). Most devices report one check and are not here.
-    checks: dict[str, dict[str, DeviceReport]] = field(default_factory=dict)
     rejected: list[Rejected] = field(default_factory=list)
     rejected_count: int = 0
     rows: int = 0
@@ -78,6 +75,9 @@ class Fleet:
     now: datetime | None = None  # the report's time: a result written after it is suspect
     suspects: list[DeviceReport] = field(default_factory=list)
     suspect_count: int = 0
+    # Devices that reported more than one check: their newest report per check; devices[key]
+    # is then those combined (_combined). Most devices report one check and are not here.
+    checks: dict[str, dict[str, DeviceReport]] = field(default_factory=dict)
 
     MAX_REJECTED_KEPT = 1000
     CLOCK_SKEW = timedelta(minutes=10)
