@@ -140,3 +140,14 @@ def test_a_policy_that_does_not_load_writes_nowhere_and_the_run_says_why(cli_san
     assert run.code == 2 and run.last_line.startswith("FAILED expiry v1 exit=2")
     # The policy itself is wrong (urgent_days above renewal_window_days), so there is no folder to trust.
     assert list(share.iterdir()) == []
+
+
+def test_a_run_that_fails_after_the_policy_loaded_leaves_its_failure_there(cli_sandbox, tmp_path):
+    share = tmp_path / "share"
+    share.mkdir()
+    cli_sandbox.write_policy(f'[report]\nresult_folder = "{share}"\n')
+    run = cli_sandbox.run("detect", "expiry", "--profile", "nosuch", env={"COMPUTERNAME": "CLINIC-A-PC04"})
+    message = "There is no profile 'nosuch' in the policy; known profiles: obn."
+    assert run.code == 2 and run.last_line == f'FAILED expiry v1 exit=2 | error message="{message}"'
+    written = json.loads((share / "CLINIC-A-PC04.expiry.json").read_text(encoding="utf-8"))
+    assert (written["verdict"], written["exit_code"], written["error"]) == ("failed", 2, message)
