@@ -58,3 +58,20 @@ def test_round_trip(verdict, check, counters, found):
             if len(expected) > lineformat.MAX_VALUE:
                 expected = expected[: lineformat.MAX_VALUE - 3] + "..."
             assert parsed.fields[key] == expected
+
+
+# Lines without a quote take a fast path (str.split); it must find the grammar's tokens.
+UNQUOTED = st.text(alphabet=st.sampled_from(list("ab=|+1 \t\n\x0b\x0c\r\x1c\x85\xa0\u2028\u3000é")), max_size=60)
+
+
+@given(UNQUOTED)
+def test_unquoted_lines_split_into_the_grammars_tokens(text):
+    expected = [m.group(1) for m in lineformat._TOKEN.finditer(text.strip())]  # the grammar, token by token
+    assert lineformat._tokens(text.strip()) == expected
+
+
+def test_a_line_without_quotes_parses_like_one_with_them():
+    plain = lineformat.parse("NONCOMPLIANT expiry v1 certs=2 due=1 | obn cn=0110119153 state=due days=45 | +1 more")
+    quoted = lineformat.parse('NONCOMPLIANT expiry v1 certs=2 due=1 | obn cn="0110119153" state=due days=45 | +1 more')
+    assert plain == quoted
+    assert plain.items == [Item("obn", {"cn": "0110119153", "state": "due", "days": "45"})] and plain.more == 1

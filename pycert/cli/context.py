@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 from datetime import datetime, timezone
 
-from pycert.common.errors import UsageError
+from pycert.common.errors import PyCertError, UsageError
 
 LINE_FORMATS = click.Choice(["line", "json"])
 
@@ -81,20 +81,38 @@ result_file_option = click.option(
 )
 
 
-def result_file() -> str | None:
-    """The --result-file of this run, if one was given."""
+def _holder() -> Context | None:
     ctx = click.get_current_context(silent=True)
-    holder = ctx.find_object(Context) if ctx else None
-    return holder.result_file if holder is not None else None
+    return ctx.find_object(Context) if ctx else None
+
+
+def result_file() -> str | None:
+    """Where this run's JSON goes, if anywhere: the --result-file given, else the policy's
+    `[report] result_folder`."""
+    holder = _holder()
+    return (holder.result_file or _policy_result_folder(holder)) if holder is not None else None
+
+
+def _policy_result_folder(holder: Context) -> str:
+    try:
+        return holder.policy.report.result_folder
+    except PyCertError:
+        return ""  # a policy that does not load is the run's own error, reported by the run
 
 
 def save_result(data: dict) -> None:
-    """Write the run's JSON to --result-file, if one was given (see pycert.resultfile)."""
-    path = result_file()
-    if path:
-        from pycert.common import resultfile
+    """Write the run's JSON (see pycert.common.resultfile): to --result-file when given, and
+    a failure there is the run's error; else into the policy's result folder, best effort
+    (an unreachable share is logged; the line and the exit code stay the same)."""
+    holder = _holder()
+    if holder is None:
+        return
+    from pycert.common import resultfile
 
-        resultfile.write(path, data)
+    if holder.result_file:
+        resultfile.write(holder.result_file, data)
+    elif folder := _policy_result_folder(holder):
+        resultfile.write_to_policy_folder(folder, data)
 
 
 as_of_option = click.option(

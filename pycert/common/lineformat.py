@@ -88,20 +88,13 @@ def _value(raw: str) -> str:
 
 def parse(text: str) -> Line:
     """Parse a v1 summary line (the last line of a detect/remediate run)."""
-    text = text.strip()
-    pos, tokens = 0, []
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if not m or m.end() == pos:
-            raise LineFormatError(f"cannot read the line at character {pos}")
-        tokens.append(m.group(1))
-        pos = m.end()
-    sections: list[list[str]] = [[]]
-    for token in tokens:
-        if token == "|":
-            sections.append([])
-        else:
-            sections[-1].append(token)
+    tokens = _tokens(text.strip())
+    sections, start = [], 0
+    for _ in range(tokens.count("|")):  # list.index: each section found in C, not token by token
+        end = tokens.index("|", start)
+        sections.append(tokens[start:end])
+        start = end + 1
+    sections.append(tokens[start:])
     head = sections[0]
     if len(head) < 3 or head[0] not in VERDICTS or not head[2].startswith("v"):
         raise LineFormatError("the line does not start with VERDICT CHECK VERSION")
@@ -117,11 +110,27 @@ def parse(text: str) -> Line:
     return line
 
 
+def _tokens(text: str) -> list[str]:
+    """The line's tokens. Without a `"` every token is a run of non-space characters (the
+    grammar's other forms all need a quote), so str.split gives the same tokens as _TOKEN
+    at a fraction of the cost; `\\s` and str.split agree on what is a space."""
+    if '"' not in text:
+        return text.split()
+    pos, tokens = 0, []
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise LineFormatError(f"cannot read the line at character {pos}")
+        tokens.append(m.group(1))
+        pos = m.end()
+    return tokens
+
+
 def _fields(tokens: list[str]) -> dict[str, str]:
     fields = {}
     for token in tokens:
         key, sep, raw = token.partition("=")
         if not sep or not key:
             raise LineFormatError(f"expected key=value, found {token[:40]!r}")
-        fields[key] = _value(raw)
+        fields[key] = _value(raw) if raw[:1] == '"' else raw  # (the test inlined: this runs per field)
     return fields

@@ -10,6 +10,7 @@ a reader never sees half a file.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tempfile
@@ -74,6 +75,53 @@ def target_path(path: str, device: str) -> Path:
     if not target.parent.is_dir():
         raise UsageError(f"--result-file '{path}': the folder '{target.parent}' does not exist; create it first.")
     return target
+
+
+POLICY_WRITE_SECONDS = 15.0  # an unreachable share must not hold a run (or a start-up script) for long
+_CHECK_NAME = re.compile(r"^[a-z0-9-]{1,16}$")
+
+
+def policy_file_name(device: str, check: str) -> str:
+    """The file a run leaves in the policy's `[report] result_folder`: `<stem>.<check>.json`.
+    Each check runs on its own (expiry as the user, rootca and mpki as SYSTEM), so each gets
+    its own file. The stem is injective (safe_file_stem) and a check name holds no '.', so
+    two (device, check) pairs never share a file."""
+    return f"{safe_file_stem(device)}.{check if _CHECK_NAME.match(check) else 'all'}.json"
+
+
+def write_to_policy_folder(folder: str, result: dict, timeout: float = POLICY_WRITE_SECONDS) -> Path | None:
+    """Best effort: write envelope(result) into the policy's result folder, atomically, and
+    log what happened. Never raises and waits at most `timeout` seconds (a share that does
+    not answer can block a file call far longer); the run's line and exit code stay the same
+    whatever happens here. Returns the file written, or None."""
+    import threading
+
+    from pycert.common import logs
+    from pycert.common.output import dumps
+
+    data = envelope(result)
+    target = Path(folder) / policy_file_name(data["hostname"], str(data.get("check") or ""))
+    text = dumps(data) + "\n"
+    outcome: dict[str, str] = {}
+
+    def work() -> None:
+        try:
+            atomic_write(target, lambda handle: handle.write(text))
+            outcome["written"] = str(target)
+        except PlatformError as exc:
+            outcome["error"] = exc.message
+        except Exception as exc:  # best effort: nothing here may end the run
+            outcome["error"] = f"could not write '{target}': {type(exc).__name__}: {exc}"
+
+    worker = threading.Thread(target=work, name="pycert-result-folder", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if "written" in outcome:
+        logs.event("result-file", "written", path=target)
+        return target
+    reason = outcome.get("error") or f"no answer from '{folder}' within {timeout:g} s; the run goes on without it"
+    logs.event("result-file", "failed", logging.WARNING, path=target, reason=reason)
+    return None
 
 
 def envelope(result: dict, now: datetime | None = None) -> dict:

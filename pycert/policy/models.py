@@ -354,6 +354,49 @@ class NotifyPolicy(_Strict):
         return value
 
 
+MAX_RESULT_FOLDER = 180  # + a separator + a stem of up to 64 + `.rootca.json` = 257: under MAX_PATH (260)
+_UNC = re.compile(r"^\\\\[A-Za-z0-9][A-Za-z0-9.-]*\\[^\\]+(\\[^\\]+)*\\?$")  # \\server\share[\dir...]
+_DRIVE = re.compile(r"^[A-Za-z]:\\([^\\]+(\\[^\\]+)*\\?)?$")  # C:\dir[\dir...]
+_NOT_IN_PATH = re.compile(r'[\x00-\x1f\x7f"*?<>|]')
+
+
+def result_folder_problem(value: str) -> str | None:
+    """Why `value` is not a folder for `[report] result_folder`, or None. Allowed: empty (no
+    result files), a UNC path \\\\server\\share[\\folder...] or a local folder C:\\folder (and, off
+    Windows, an absolute POSIX path). No relative paths, device paths (\\\\?\\, \\\\.\\), `..`,
+    wildcards or quotes: the value goes into every terminal's runs."""
+    if not value:
+        return None
+    if len(value) > MAX_RESULT_FOLDER:
+        return f"is {len(value)} characters long; at most {MAX_RESULT_FOLDER} are allowed"
+    if _NOT_IN_PATH.search(value):
+        return "holds a control character or one of \" * ? < > |, which no Windows path holds"
+    posix = os.name != "nt" and value.startswith("/") and not value.startswith("//")
+    windows = bool(_UNC.match(value) or _DRIVE.match(value)) and "/" not in value and ":" not in value[2:]
+    if not (posix or windows):
+        return "is neither a UNC path (\\\\server\\share\\folder) nor a local folder (C:\\folder)"
+    parts = [p for p in re.split(r"[\\/]", value) if p]
+    if any(p in (".", "..") or p.endswith((" ", ".")) for p in parts[1 if windows else 0:]):
+        return "has a `.` or `..` part or a part ending in a space or a dot; write the folder's full plain path"
+    return None
+
+
+class Report(_Strict):
+    """`[report]`: where terminals leave their results for `pycert report` (docs/ja/report.md)."""
+
+    # Empty: no result files unless a run is given --result-file. Set: every detect/remediate
+    # run also writes <folder>\<device>.<check>.json there, best-effort (see cli.context).
+    result_folder: str = ""
+
+    @field_validator("result_folder")
+    @classmethod
+    def _folder(cls, value: str) -> str:
+        problem = result_folder_problem(value)
+        if problem:
+            raise ValueError(f"'{shown(value, 80)}' {problem}")
+        return value
+
+
 class RootPin(_Strict):
     """A root certificate PyCert may install: only a certificate with exactly this SHA-256."""
 
@@ -415,6 +458,7 @@ class Policy(_Strict):
     mpki: MpkiPolicy = Field(default_factory=MpkiPolicy)
     network: Network = Field(default_factory=Network)
     notify: NotifyPolicy = Field(default_factory=NotifyPolicy)
+    report: Report = Field(default_factory=Report)
 
     @field_validator("profiles")
     @classmethod
@@ -454,4 +498,5 @@ def builtin_policy() -> Policy:
         mpki=MpkiPolicy.model_construct(),
         network=Network.model_construct(),
         notify=NotifyPolicy.model_construct(),
+        report=Report.model_construct(),
     )

@@ -6,7 +6,9 @@ views.py computes rows and counts -> text.py (terminal, CSV) and html.py render.
 
 from __future__ import annotations
 
+import gc
 import json
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -16,9 +18,25 @@ from pycert.report.model import Fleet
 def build(paths: list[str], now: datetime) -> tuple[Fleet, list, dict]:
     from pycert.report import inputs, views
 
-    fleet = inputs.read_into(Fleet(now=now), paths)
-    table = views.rows(fleet, now)
-    return fleet, table, views.summary(fleet, table, now)
+    with _no_cycle_collection():
+        fleet = inputs.read_into(Fleet(now=now), paths)
+        table = views.rows(fleet, now)
+        return fleet, table, views.summary(fleet, table, now)
+
+
+@contextmanager
+def _no_cycle_collection():
+    """The cyclic garbage collector off while the report is built. A fleet is hundreds of
+    thousands of small objects without cycles that live to the end; each full collection
+    walks all of them again (a sixth of the time at 100k rows, growing with the fleet).
+    Reference counting still frees everything; cycles, if any, are collected afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def run(paths: list[str], now: datetime, fmt: str = "table", lang: str = "ja",

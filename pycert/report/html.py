@@ -8,12 +8,14 @@ import json
 from datetime import datetime, timedelta
 from html import escape
 from importlib import resources
+from operator import attrgetter
 from typing import TextIO
 
 from pycert.report.labels import LABELS, check_name, labels, shown_time, shown_time_text, word
 from pycert.report.views import COLUMNS, WEEKS, Row
 
 TABLE_LIMIT = 2000  # rows drawn at once; sorting and filtering still cover every row
+ROWS_PER_WRITE = 1000  # table rows encoded and written at a time (bounded memory, few calls)
 
 
 def _asset(name: str) -> str:
@@ -117,11 +119,20 @@ def write_html(summary: dict, table: list[Row], now: datetime, lang: str, handle
     handle.write(_suspects(summary, lang))
     handle.write(_rejected(summary, lang))
     handle.write(f'<script type="application/json" id="pycert-data">{head}')
+    cells = attrgetter(*COLUMNS)
     timed = COLUMNS.index("reported_at")
-    for i, row in enumerate(table):
-        cells = [getattr(row, c) for c in COLUMNS]
-        cells[timed] = shown_time_text(cells[timed], lang)  # Japan time on a Japanese page
-        handle.write(("," if i else "") + _script_json(cells))
+
+    def shown_cells(row: Row):
+        values = cells(row)
+        if lang != "ja":
+            return values
+        values = list(values)
+        values[timed] = shown_time_text(values[timed], lang)  # Japan time on a Japanese page
+        return values
+
+    for start in range(0, len(table), ROWS_PER_WRITE):  # one json.dumps per block: `[a,b]` less its brackets is `a,b`
+        block = _script_json([shown_cells(row) for row in table[start:start + ROWS_PER_WRITE]])
+        handle.write(("," if start else "") + block[1:-1])
     handle.write("]}</script>")
     if groups is not None:
         html_devices.write_data(groups, lang, handle, _script_json)

@@ -169,6 +169,7 @@ def _read_csv(fleet: Fleet, path: Path, handle) -> None:
     if "device" not in roles:
         fleet.reject(Rejected(f"{path}:1", "no device name column (expected e.g. DeviceName)"))
         return
+    name = str(path)
     while True:
         first = reader.line_num + 1
         try:
@@ -178,13 +179,13 @@ def _read_csv(fleet: Fleet, path: Path, handle) -> None:
         except csv.Error as exc:
             fleet.reject(Rejected(f"{path}:{reader.line_num}", f"broken CSV row ({exc})"))
             continue
-        if not any(cell.strip() for cell in row):
+        if not "".join(row).strip():  # a blank row
             continue
         if reader.line_num > first and _swallowed_rows(row, delimiter):
             _reject_swallowed(fleet, path, first, reader.line_num)
             continue
         cells = {role: (row[i] if i < len(row) else "") for role, i in roles.items()}
-        _add_record(fleet, f"{path}:{reader.line_num}", cells)
+        _add_record(fleet, f"{name}:{reader.line_num}", cells)
 
 
 def _swallowed_rows(row: list[str], delimiter: str) -> bool:
@@ -228,27 +229,30 @@ def _add_object(fleet: Fleet, source: str, obj) -> None:
     _guarded(fleet, source, _read_object, obj)
 
 
-def _claim_mismatch(source: str, device: str) -> str:
-    """A result file in a shared folder is named after its device (resultfile.safe_file_stem);
-    one whose name is another device's may be claiming a host it is not."""
-    from pycert.common.resultfile import safe_file_stem
+def _claim_mismatch(source: str, device: str, check: str) -> str:
+    """A result file in a shared folder is named after its device (resultfile.safe_file_stem,
+    or policy_file_name in the policy's result folder: `<stem>.<check>.json`); one whose name
+    is another device's may be claiming a host it is not."""
+    from pycert.common.resultfile import policy_file_name, safe_file_stem
 
     path = Path(source[:-2] if source.endswith(".json:1") else source)  # a one-line file reads as JSON lines
     if path.suffix.lower() != ".json" or not path.is_file():
         return ""  # a line of a JSON lines file, or an element of an array
-    if path.stem.upper() == safe_file_stem(device).upper():
+    if path.name.upper() in (f"{safe_file_stem(device)}.json".upper(), policy_file_name(device, check).upper()):
         return ""
     return f"the file name does not match the host it claims ({device})"
 
 
 def _require_text(report) -> None:
     """Reject text that cannot be written out (a lone surrogate from JSON's \\udXXX escapes)."""
-    for value in (report.device, report.user, report.check,
-                  *(v for c in report.certs for v in (c.check, c.profile, c.state, c.cn, c.expires, c.thumbprint))):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ParseError("contains text that is not valid Unicode (a lone surrogate)") from None
+    text = "\n".join((report.device, report.user, report.check,
+                      *(v for c in report.certs for v in (c.check, c.profile, c.state, c.cn, c.expires, c.thumbprint))))
+    if text.isascii():  # a surrogate is not ASCII: most rows need no encoding
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ParseError("contains text that is not valid Unicode (a lone surrogate)") from None
 
 
 def _read_record(fleet: Fleet, source: str, cells: dict[str, str]) -> None:
@@ -321,7 +325,7 @@ def _read_object(fleet: Fleet, source: str, obj) -> None:
         report.user = str(obj.get("user") or "")
         report.reported_at = parse_time(obj.get("written_at") or obj.get("generated_at"))
         report.source = source
-        report.suspect = _claim_mismatch(source, device)
+        report.suspect = _claim_mismatch(source, device, report.check)
         _require_text(report)
         fleet.add(report)
         return

@@ -3,8 +3,8 @@ certificates each one named, and the inputs that could not be read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
 
 # How the report ranks verdicts and states, worst first. States other checks add
 # (rootca, mpki, ...) sort after these and keep their own names.
@@ -62,7 +62,10 @@ class Rejected:
 
 @dataclass
 class Fleet:
-    """Reports folded per device as they stream in: memory grows with devices, not rows."""
+    """Reports folded per device as they stream in: memory grows with devices, not rows.
+
+    Per device and check the newest report wins; a device's checks are shown together
+    (expiry from the user's run, rootca and mpki from SYSTEM's: separate files or exports)."""
 
     devices: dict[str, DeviceReport] = field(default_factory=dict)
     rejected: list[Rejected] = field(default_factory=list)
@@ -73,6 +76,9 @@ class Fleet:
     now: datetime | None = None  # the report's time: a result written after it is suspect
     suspects: list[DeviceReport] = field(default_factory=list)
     suspect_count: int = 0
+    # Devices that reported more than one check: their newest report per check; devices[key]
+    # is then those combined (_combined). Most devices report one check and are not here.
+    checks: dict[str, dict[str, DeviceReport]] = field(default_factory=dict)
 
     MAX_REJECTED_KEPT = 1000
     CLOCK_SKEW = timedelta(minutes=10)
@@ -85,18 +91,85 @@ class Fleet:
             self.suspect_count += 1
             if len(self.suspects) < self.MAX_REJECTED_KEPT:
                 self.suspects.append(report)
-        old = self.devices.get(report.key)
-        if old is not None:
-            self.duplicates += 1
-            if _loses(report, old):
+        key = report.key
+        parts = self.checks.get(key)
+        if parts is None:
+            old = self.devices.get(key)
+            if old is None:
+                self.devices[key] = report
                 return
-        self.devices[report.key] = report
+            if _covers_same(old, report):
+                self.duplicates += 1
+                if not _loses(report, old):
+                    self.devices[key] = report
+                return
+            parts = self.checks[key] = {old.check: old}
+        elif report.check in WHOLE:  # a report of every check against a device's separate ones
+            self.duplicates += 1
+            if not _loses(report, self.devices[key]):
+                del self.checks[key]
+                self.devices[key] = report
+            return
+        current = parts.get(report.check)
+        if current is not None:
+            self.duplicates += 1
+            if _loses(report, current):
+                return
+        parts[report.check] = report
+        self.devices[key] = _combined(list(parts.values()))
 
     def reject(self, item: Rejected) -> None:
         self.rows += 1
         self.rejected_count += 1
         if len(self.rejected) < self.MAX_REJECTED_KEPT:
             self.rejected.append(item)
+
+
+_NEVER = datetime.min.replace(tzinfo=timezone.utc)
+WHOLE = ("all", "")  # a combined run's check, or none given: it stands for the whole device
+
+
+def _covers_same(old: DeviceReport, new: DeviceReport) -> bool:
+    """Whether `new` answers the same question as `old` (so one of them wins) rather than
+    another check of the same device (so both are shown)."""
+    return old.check == new.check or old.check in WHOLE or new.check in WHOLE
+
+
+def add_counts(states: dict[str, int], by_check: dict[str, dict[str, int]], report: DeviceReport) -> None:
+    """Add a report's certificate counts to `states` and its other checks' counts to `by_check`."""
+    for state, count in report.state_counts.items():
+        states[state] = states.get(state, 0) + count
+    for check, counts in report.check_states.items():
+        into = by_check.setdefault(check, {})
+        for state, count in counts.items():
+            into[state] = into.get(state, 0) + count
+
+
+def _combined(parts: list[DeviceReport]) -> DeviceReport:
+    """One device's reports of different checks as one: the worst verdict, every item, the
+    counts added up, the newest time. Other fields are the newest report's."""
+    parts.sort(key=lambda r: r.check)
+    newest = max(parts, key=lambda r: r.reported_at or _NEVER)
+    rank = {v: i for i, v in enumerate(VERDICT_ORDER)}
+    states: dict[str, int] = {}
+    by_check: dict[str, dict[str, int]] = {}
+    for part in parts:
+        add_counts(states, by_check, part)
+    return replace(
+        newest,
+        verdict=min((p.verdict for p in parts), key=lambda v: rank.get(v, len(rank))),
+        check="+".join(p.check for p in parts),
+        user=newest.user or next((p.user for p in parts if p.user), ""),
+        source="; ".join(p.source for p in parts),
+        certs=[c for p in parts for c in p.certs],
+        state_counts=states,
+        check_states=by_check,
+        more=sum(p.more for p in parts),
+        truncated=any(p.truncated for p in parts),
+        suspect="; ".join(p.suspect for p in parts if p.suspect),
+        # a failed check's reason, not the newest check's (a newer sound rootca run has none)
+        reason=next((p.reason for p in parts if p.verdict == "failed" and p.reason), newest.reason),
+    )
 
 
 def _loses(new: DeviceReport, old: DeviceReport) -> bool:

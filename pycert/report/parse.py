@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from pycert.common import lineformat
 from pycert.common.dates import expiry_text
@@ -91,24 +92,17 @@ def from_line(text: str) -> DeviceReport:
     report = DeviceReport(device="", verdict=verdict_of(line.verdict), reported_at=None, check=line.check)
     report.more = line.more
     report.truncated = truncated
+    certs = report.certs
     for item in line.items:
         fields = item.fields
         if "state" not in fields:
             if item.word == "error" and "message" in fields and not report.reason:  # a FAILED line, an `all` error
                 report.reason = failure_reason(fields["message"], fields.get("check", ""))
             continue
-        report.certs.append(
-            CertRow(
-                check=fields.get("check", line.check),
-                profile=item.word,
-                state=fields["state"],
-                cn=fields.get("cn", ""),
-                days=_int(fields.get("days")),
-                expires=fields.get("expires", ""),
-                thumbprint=fields.get("tp", ""),
-            )
-        )
-    report.state_counts = _line_counts(line, [c for c in report.certs if c.check == "expiry"])
+        get = fields.get  # positional CertRow (check, profile, state, cn, days, expires, thumbprint): per row, per item
+        certs.append(CertRow(get("check", line.check), item.word, fields["state"], get("cn", ""), _int(get("days")),
+                             get("expires", ""), get("tp", "")))
+    report.state_counts = _line_counts(line, [c for c in certs if c.check == "expiry"])
     _count_other_checks(report)
     return report
 
@@ -135,7 +129,7 @@ def _complete(item: lineformat.Item, check: str) -> bool:
         return True
     if state not in KNOWN_STATES and any(k.startswith(state) for k in KNOWN_STATES):
         return False
-    if item.fields.get("check", check) == "expiry" and state in KNOWN_STATES - {"missing", "error"}:
+    if state in CERTIFICATE_STATES and item.fields.get("check", check) == "expiry":
         return (_int(item.fields.get("days")) is not None and bool(_DATE.match(item.fields.get("expires", "")))
                 and bool(_HEX8.match(item.fields.get("tp", ""))))
     return True
@@ -159,9 +153,10 @@ def _line_counts(line: lineformat.Line, certs: list[CertRow]) -> dict[str, int]:
     counts: dict[str, int] = {}
     if "certs" in line.counters:
         for key, value in line.counters.items():
-            number = _int(value)
-            if key in CERTIFICATE_STATES and number is not None:  # not planned=, imported=, removed=...
-                counts[key] = number
+            if key in CERTIFICATE_STATES:  # not planned=, imported=, removed=...
+                number = _int(value)
+                if number is not None:
+                    counts[key] = number
     listed: dict[str, int] = {}
     for cert in certs:
         listed[cert.state] = listed.get(cert.state, 0) + 1
@@ -215,31 +210,25 @@ def _json_reason(data: dict, parts: list) -> str:
     return ""
 
 
-def _other_json_rows(part: dict, check: str) -> list[CertRow]:
-    """rootca pins (`roots`) and the MPKI client (`installed`, `missing`) as rows, so the
-    report counts and acts on them from result files as it does from lines."""
-    if check == "rootca":
-        return [CertRow(check, str(r.get("name", "")), str(r.get("state", "")), days=_int(r.get("days_left")),
-                        expires=str(r.get("expires") or "")) for r in part.get("roots") or []]
-    if check == "mpki":
-        rows = [CertRow(check, "client", str(p.get("state", ""))) for p in part.get("installed") or []]
-        if part.get("missing"):
-            rows.append(CertRow(check, "client", "missing"))
-        if part.get("terminal_without_client"):
-            rows.append(CertRow(check, "client", "not-installed"))
-        return rows
-    return []
-
-
 def _json_certs(part: dict) -> list[CertRow]:
     check = str(part.get("check", ""))
-    rows = _other_json_rows(part, check)
+    rows: list[CertRow] = []
     for profile in part.get("profiles") or []:
         if profile.get("missing"):
             rows.append(CertRow(check, str(profile.get("name", "")), "missing"))
         for store in profile.get("stores") or []:
             if store.get("status") == "error":
                 rows.append(CertRow(check, str(profile.get("name", "")), "error", cn=str(store.get("store", ""))))
+    if check == "rootca":  # each pin, as the rootca line names it (the item's word is the pin's name)
+        for root in part.get("roots") or []:
+            rows.append(CertRow(check, str(root.get("name") or ""), str(root.get("state", "")), days=_int(root.get("days_left")),
+                                expires=str(root.get("expires") or ""), thumbprint=str(root.get("thumbprint") or "")))
+    if check == "mpki":  # the `client` items of the mpki line (pycert/mpki/view.line_parts)
+        if part.get("terminal_without_client"):
+            rows.append(CertRow(check, "client", "not-installed"))
+        if part.get("missing") is True:
+            rows.append(CertRow(check, "client", "missing"))
+        rows.extend(CertRow(check, "client", str(client.get("state", ""))) for client in part.get("installed") or [])
     for cert in part.get("certificates") or []:
         rows.append(
             CertRow(
@@ -265,33 +254,50 @@ def _expires(cert: dict) -> str:
 
 
 MAX_DAYS = 10**6  # no certificate is valid for 2,700 years; anything larger is hostile
+_DAYS = re.compile(r"-?\d{1,7}")
 
 
 def _int(value) -> int | None:
     """A day count from a line or JSON, or None: bounded, so a 4,300-digit number, a float
     (1e400, Infinity) or a bool never becomes one."""
+    if isinstance(value, str):  # short ones cached; a long one (hostile) must not be kept alive by the cache
+        return _int_text(value) if len(value) <= 16 else _int_text.__wrapped__(value)
     if isinstance(value, bool):
         return None
-    if isinstance(value, str) and re.fullmatch(r"-?\d{1,7}", value.strip()):
-        value = int(value)
     return value if isinstance(value, int) and abs(value) <= MAX_DAYS else None
+
+
+@lru_cache(maxsize=4096)  # a fleet's lines repeat the same few thousand numbers (days=, certs=, ok=)
+def _int_text(text: str) -> int | None:
+    value = int(text) if _DAYS.fullmatch(text.strip()) else None
+    return value if value is not None and abs(value) <= MAX_DAYS else None
 
 
 def parse_time(text: str | None) -> datetime | None:
     """ISO 8601 (with Z or an offset; naive means UTC) or the portal's 'M/D/YYYY h:mm:ss AM'."""
     if not text:
         return None
-    text = _FRACTION.sub(lambda m: m.group(0)[:7], text.strip())  # .1234567 -> .123456 (3.10)
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        moment = None
-        for fmt in ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M"):
-            try:
-                moment = datetime.strptime(text, fmt)
-                break
-            except ValueError:
-                continue
-        if moment is None:
-            return None
+    text = text.strip()
+    moment = _from_iso(text)  # 3.11 reads Z and 7 fractional digits itself: one call for most rows
+    if moment is None:
+        text = _FRACTION.sub(lambda m: m.group(0)[:7], text)  # .1234567 -> .123456 (3.10)
+        moment = _from_iso(text.replace("Z", "+00:00")) or _from_portal(text)
+    if moment is None:
+        return None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _from_iso(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _from_portal(text: str) -> datetime | None:
+    for fmt in ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M"):
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None

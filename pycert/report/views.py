@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from pycert.common.dates import days_until as days_from_today
-from pycert.report.model import STATE_ORDER, VERDICT_ORDER, Fleet
+from pycert.report.model import STATE_ORDER, VERDICT_ORDER, Fleet, add_counts
 
 WEEKS = 26
 SOONEST = 10
@@ -48,13 +48,20 @@ def days_until(expires: str, now: datetime) -> int | None:
 def rows(fleet: Fleet, now: datetime) -> list[Row]:
     """Every device/certificate pair, fewest days left first (unknown days last, then by device)."""
     out = []
+    left_by_date: dict[str, int | None] = {}  # a fleet has a few thousand expiry dates, not one per row
     for report in fleet.devices.values():
-        reported = report.reported_at.strftime("%Y-%m-%dT%H:%M:%SZ") if report.reported_at else ""
+        # isoformat is C-fast where strftime is not; its first 19 characters are strftime's %Y-%m-%dT%H:%M:%S
+        reported = report.reported_at.isoformat(timespec="seconds")[:19] + "Z" if report.reported_at else ""
         base = (report.device, report.user, report.verdict, reported)
         if not report.certs:
             out.append(Row(*base, report.check, "", "", "", None, "", "", report.source))
         for cert in report.certs:
-            left = days_until(cert.expires, now) if cert.expires else None
+            if not cert.expires:
+                left = None
+            elif cert.expires in left_by_date:
+                left = left_by_date[cert.expires]
+            else:
+                left = left_by_date[cert.expires] = days_until(cert.expires, now)
             out.append(Row(*base, cert.check, cert.profile, cert.state, cert.cn,
                            cert.days if left is None else left, cert.expires, cert.thumbprint, report.source))
     out.sort(key=lambda r: (r.days_left is None, r.days_left if r.days_left is not None else 0, r.device, r.profile))
@@ -73,12 +80,7 @@ def summary(fleet: Fleet, table: list[Row], now: datetime) -> dict:
     truncated = 0
     for report in fleet.devices.values():
         verdicts[report.verdict] = verdicts.get(report.verdict, 0) + 1
-        for state, count in report.state_counts.items():
-            states[state] = states.get(state, 0) + count
-        for check, counts in report.check_states.items():
-            into = by_check.setdefault(check, {})
-            for state, count in counts.items():
-                into[state] = into.get(state, 0) + count
+        add_counts(states, by_check, report)
         truncated += bool(report.more or report.truncated)
     weeks = [0] * WEEKS
     expired_listed = 0

@@ -110,6 +110,16 @@ def test_context_is_stated_per_check(path):
         assert "Run script in 64-bit PowerShell = Yes" in text
 
 
+@pytest.mark.parametrize("path", [*RUN_SCRIPTS, PACKAGING / "gpo" / "PyCert-Startup.ps1"],
+                         ids=[*(p.name for p in RUN_SCRIPTS), "PyCert-Startup.ps1"])
+def test_every_script_that_runs_a_check_says_where_its_result_file_goes(path):
+    """The scripts pass nothing for it (pycert reads [report] result_folder itself), so the
+    header is where an admin reading the script learns of it."""
+    header = path.read_text(encoding="ascii").split("#>", 1)[0]
+    assert "Result file: when the policy sets [report] result_folder, pycert also writes <device>.<check>.json" in header
+    assert "--result-file" not in path.read_text(encoding="ascii")
+
+
 def test_app_detection_wants_this_version():
     for name in ("intune/PyCert-App-Detection.ps1", "sccm/PyCert-DetectionMethod.ps1"):
         text = (PACKAGING / name).read_text(encoding="ascii")
