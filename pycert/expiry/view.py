@@ -50,6 +50,25 @@ def refusal_items(result: CheckResult) -> list[lineformat.Item]:
     ]
 
 
+def plan_items(result: CheckResult) -> list[lineformat.Item]:
+    """A dry run of `remediate expiry`: what it would import (one item per staged PFX) and
+    remove, so the summary line alone (all Intune shows) says what the plan is."""
+    import ntpath
+
+    if not result.details.get("dry_run"):
+        return []
+    items = [
+        lineformat.Item(a["profile"], {"plan": "import", "file": ntpath.basename(a["file"]), "tp": a["thumbprint"][:8],
+                                       "replaces": a["replaces"][:8] or "-"})
+        for a in result.details.get("actions", []) if a["action"] == "import" and a["status"] == "planned"
+    ]
+    items += [
+        lineformat.Item(step.profile, {"plan": "remove", "tp": step.thumbprint[:8], "store": str(step.store)})
+        for step in result.plan if step.action == "remove"
+    ]
+    return items
+
+
 def line_parts(result: CheckResult) -> tuple[dict, list[lineformat.Item]]:
     findings = [f for p in result.profiles for f in p.findings]
     counters: dict[str, object] = {"certs": len(findings)}
@@ -83,6 +102,7 @@ def line_parts(result: CheckResult) -> tuple[dict, list[lineformat.Item]]:
         )
         worst = current[:1]
     items.extend(finding_item(f) for f in worst)
+    items.extend(plan_items(result))
     items.extend(refusal_items(result))
     return counters, items
 

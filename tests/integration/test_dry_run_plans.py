@@ -86,6 +86,16 @@ def test_remediate_expiry_dry_run_shows_each_store_then_the_real_run_does_exactl
     ]
     line = lineformat.parse(summary)
     assert (line.verdict, line.counters["planned"]) == ("NONCOMPLIANT", "1")
+    # Issue 16 item 3: the summary line alone (all Intune shows) names what would be imported and removed.
+    assert [(i.word, i.fields) for i in line.items if "plan" in i.fields] == [
+        ("obn", {"plan": "import", "file": "0110119153_renewed.pfx", "tp": leaf.thumbprint[:8], "replaces": old.thumbprint[:8]}),
+        ("obn", {"plan": "remove", "tp": old.thumbprint[:8], "store": "CurrentUser\\My"}),
+    ]
+    assert summary.endswith(f"| obn plan=import file=0110119153_renewed.pfx tp={leaf.thumbprint[:8]} replaces={old.thumbprint[:8]}"
+                            f" | obn plan=remove tp={old.thumbprint[:8]} store=CurrentUser\\My")
+    from pycert.report.parse import from_line  # the fleet report still reads one certificate from it
+
+    assert [(c.state, c.thumbprint) for c in from_line(summary).certs] == [("due", old.thumbprint[:8])]
 
     as_json = cli_sandbox.run("remediate", "expiry", "--dry-run", "--format", "json", env=env)
     planned = json.loads(as_json.stdout)
