@@ -33,10 +33,12 @@ def pfx_inspect(ctx: Context, file: str, password_env, password_stdin, password_
     from pycert.common import output
     from pycert.pfx import reader as pfx
     from pycert.pfx import view as pfxview
+    from pycert.pfx.rules import password_hint
 
     password = read_password_options(password_env, password_stdin, password_file)
     profiles = ctx.policy.select(profile) if profile else ctx.policy.enabled_profiles()
-    inspection = pfx.inspect(pfx.load(Path(file), password), profiles, parse_as_of(as_of), profile)
+    hint = password_hint(p.pfx_password for p in profiles.values())
+    inspection = pfx.inspect(pfx.load(Path(file), password, hint), profiles, parse_as_of(as_of), profile)
     click.echo(output.dumps(pfxview.inspection_json(inspection)) if fmt == "json" else pfxview.inspection_text(inspection))
 
 

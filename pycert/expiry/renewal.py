@@ -43,6 +43,7 @@ from pycert.expiry import cleanup, pending, reminders, rules
 from pycert.expiry.issuers import IssuerLookup, profile_trust
 from pycert.pfx import importer as pfx_import
 from pycert.pfx import reader as pfx
+from pycert.pfx.rules import password_hint
 
 if TYPE_CHECKING:  # pydantic stays out of the detect path's imports
     from pycert.policy.models import Policy, Profile
@@ -107,7 +108,7 @@ def find_staged(profile: Profile, notes: list[dict], reads_aes: bool = True) -> 
                 password = sidecar_password(path)
                 if password is None and profile.password_env and env(profile.password_env, MAX_PASSWORD_FILE_BYTES):
                     password = Secret(env(profile.password_env, MAX_PASSWORD_FILE_BYTES) or "", f"environment variable {profile.password_env}")
-                contents = pfx.load(path, password)
+                contents = pfx.load(path, password, password_hint([profile.pfx_password]))
             except PyCertError as exc:
                 reason = _no_password_reason(path) if password is None and getattr(exc, "kind", "") == "password" else exc.message
                 notes.append({"file": str(path), "usable": False, "reason": reason})

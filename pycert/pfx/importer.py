@@ -148,7 +148,9 @@ def run(
     dry_run: bool = False,
 ) -> ImportReport:
     """`pycert import`: the plan, and (unless `dry_run`) its execution."""
-    plan = prepare(policy, stores, now, pfx.load(path, password), profile=profile, machine=machine,
+    hint = rules.password_hint(p.pfx_password for p in policy.select(profile).values())
+    contents = pfx.load(path, password, hint)
+    plan = prepare(policy, stores, now, contents, profile=profile, machine=machine,
                    exportable=exportable, force=force)
     return ImportReport.of(plan, dry_run=True) if dry_run else execute(plan, stores, password)
 

@@ -63,8 +63,10 @@ def read_file(path: Path) -> bytes:
     return data
 
 
-def load(path: Path, password: Secret | None) -> PfxContents:
-    """Open and validate a PFX: one leaf with its matching private key, plus its chain."""
+def load(path: Path, password: Secret | None, hint: str = rules.ANY_PASSWORD_HINT) -> PfxContents:
+    """Open and validate a PFX: one leaf with its matching private key, plus its chain.
+    `hint` ends a wrong-password sentence: where this family's password comes from
+    (rules.password_hint of the profiles it may belong to)."""
     data = read_file(path)
     try:
         with warnings.catch_warnings():
@@ -72,7 +74,7 @@ def load(path: Path, password: Secret | None) -> PfxContents:
             warnings.simplefilter("ignore")
             return _load(path, data, password)
     except PfxError as exc:
-        exc.message = exc.message.replace("{path}", str(path))
+        exc.message = exc.message.replace("{path}", str(path)).replace("{hint}", hint)
         exc.args = (exc.message,)
         raise
 
@@ -183,7 +185,7 @@ def _is_ca(cert) -> bool:
 def _wrong_password(password: Secret | None) -> PfxError:
     if password is None or password.is_empty:
         return PfxError("password", "{path} is protected by a password; give it with --password-env, --password-stdin or --password-file.")
-    return PfxError("password", f"The password from {password.source} is wrong for {{path}} (or the file was altered after export); check it: it is the number chosen when the certificate was downloaded.")
+    return PfxError("password", f"The password from {password.source} is wrong for {{path}} (or the file was altered after export); check it: {{hint}}.")
 
 
 # -- certificates as the rest of PyCert sees them -----------------------------------------

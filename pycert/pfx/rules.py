@@ -18,6 +18,23 @@ ROLE_ORDER = {"leaf": 0, "intermediate": 1, "other": 2, "root": 3}
 MONTH_DAYS = 365.2425 / 12
 
 
+# Where a family's PFX password comes from (the profile's `pfx_password`): the OBN sites let
+# the user choose a number when the PFX is downloaded; WebORCA and the 特定健診 cloud show a
+# password the site issued. The wrong-password sentence ends with the matching hint.
+PASSWORD_HINTS = {
+    "chosen-at-download": "it is the number chosen when the certificate was downloaded",
+    "issued-by-site": "it is the password the download site issued with the certificate (often saved in a text file next to it)",
+}
+ANY_PASSWORD_HINT = ("it is the number chosen when the certificate was downloaded (Online Billing NW) or the password "
+                     "the download site issued with it (WebORCA and other cloud services)")
+
+
+def password_hint(kinds: Iterable[str]) -> str:
+    """The hint for the profiles a PFX may belong to: theirs when they agree, else both."""
+    found = set(kinds)
+    return PASSWORD_HINTS[found.pop()] if len(found) == 1 else ANY_PASSWORD_HINT
+
+
 def chain_role(cert: CertificateInfo, is_ca: bool) -> str:
     """The wizard's "automatically select the store": self-signed -> root, CA -> intermediate,
     any other certificate without a key -> Other People."""

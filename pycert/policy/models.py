@@ -59,6 +59,7 @@ BUILTIN_POLICY: dict[str, Any] = {
             "urgent_days": 14,
             "expected_lifetime_months": 39,
             "required": True,
+            "pfx_password": "chosen-at-download",
         }
     },
 }
@@ -157,6 +158,10 @@ class Profile(_Strict):
     # folder) and the environment variable that holds its password when no sidecar file does.
     staging_folders: list[str] = Field(default_factory=list)
     password_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+    # Where the family's PFX password comes from, for the wrong-password hint: the OBN sites
+    # let the user choose a number at download (the built-in `obn`); WebORCA and the
+    # 特定健診 cloud issue one on their page (the default for any other profile).
+    pfx_password: Literal["chosen-at-download", "issued-by-site"] = "issued-by-site"
     # SHA-256 of the SubjectPublicKeyInfo of CA keys whose certificates count as this
     # profile's renewals even though another CA key issued the current one (expiry/trust.py).
     trusted_issuers: list[str] = Field(default_factory=list, max_length=64)

@@ -198,6 +198,17 @@ def test_staged_pfx_with_wrong_sidecar_is_reported_not_fatal(mono_store, old, re
     assert result.exit_code == 1 and thumbprints(mono_store) == [old.thumbprint]
     [note] = result.details["staged"]
     assert note["usable"] is False and "wrong" in note["reason"]
+    assert note["reason"].endswith("check it: it is the number chosen when the certificate was downloaded.")
+
+
+def test_staged_p12_of_a_family_whose_site_issues_the_password_gets_that_hint(mono_store, old, renewed, tmp_path):
+    """Issue 16 item 8: a WebORCA-style profile (`pfx_password = "issued-by-site"`) says so."""
+    (renewed[0].parent / "0110119153_renewed.txt").write_text("0000\n", encoding="utf-8")
+    result = expiry.remediate(make_policy(renewed[0].parent, pfx_password="issued-by-site"), mono_store.backend, NOW,
+                              notify=Notifier(), state_dir=tmp_path / "state")
+    [note] = result.details["staged"]
+    assert note["reason"].endswith("check it: it is the password the download site issued with the certificate "
+                                   "(often saved in a text file next to it).")
 
 
 def test_staged_pfx_password_from_policy_env(mono_store, old, renewed, tmp_path, monkeypatch):

@@ -226,3 +226,32 @@ def test_damaged_files_give_a_result_or_a_clean_error(tmp_path, edits, cut):
         assert exc.message.endswith(".") and "{path}" not in exc.message
         return
     assert contents.leaf.thumbprint  # an edit that changed nothing that matters (e.g. a salt byte of a part not MACed)
+
+
+# Issue 16 item 8: the wrong-password hint comes from the profile (where its family's password comes from).
+def test_wrong_password_hint_is_the_profiles(tmp_path):
+    from pycert.pfx.rules import password_hint
+
+    path, _ = obn_pfx(tmp_path, "a.p12", 60, NOW)
+    wrong = Secret("9999", "the file a.txt")
+    messages = {}
+    for kinds in (["chosen-at-download"], ["issued-by-site"], ["chosen-at-download", "issued-by-site"]):
+        with pytest.raises(pfx.PfxError) as info:
+            pfx.load(path, wrong, password_hint(kinds))
+        messages[len(kinds), kinds[-1]] = info.value.message
+    start = f"The password from the file a.txt is wrong for {path} (or the file was altered after export); check it: "
+    assert messages[1, "chosen-at-download"] == start + "it is the number chosen when the certificate was downloaded."
+    assert messages[1, "issued-by-site"] == start + (
+        "it is the password the download site issued with the certificate (often saved in a text file next to it).")
+    assert messages[2, "issued-by-site"] == start + (
+        "it is the number chosen when the certificate was downloaded (Online Billing NW) or the password "
+        "the download site issued with it (WebORCA and other cloud services).")
+
+
+def test_pfx_password_defaults_per_family_and_is_validated():
+    from pydantic import ValidationError
+
+    pol = policy({"profiles": {"orca": {"match": {"issuer_contains": ["ORCA"]}}}})
+    assert (pol.profiles["obn"].pfx_password, pol.profiles["orca"].pfx_password) == ("chosen-at-download", "issued-by-site")
+    with pytest.raises(ValidationError):
+        policy({"profiles": {"orca": {"match": {"issuer_contains": ["ORCA"]}, "pfx_password": "asked"}}})
