@@ -165,7 +165,7 @@ def refuse(inspection: pfx.Inspection, force: bool) -> None:
             f"{inspection.contents.path} (issuer '{leaf.issuer}') matches no profile of the policy; "
             "give the right --profile, or --force to import it anyway."
         )
-    if inspection.days_left < 0:
+    if inspection.expired:  # the exact moment: a PFX that expired earlier today has days_left 0
         raise UsageError(f"The certificate in {inspection.contents.path} expired on {expiry_text(leaf.not_after)}; fetch the renewed one (or --force).")
 
 

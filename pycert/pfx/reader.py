@@ -254,6 +254,7 @@ class Inspection:
     days_left: int
     lifetime_months: int
     warnings: list[str]
+    expired: bool = False  # now >= notAfter: also on the expiry day itself, when days_left is still 0
 
 
 def inspect(contents: PfxContents, profiles: dict, now: datetime, profile: str | None = None) -> Inspection:
@@ -277,4 +278,4 @@ def inspect(contents: PfxContents, profiles: dict, now: datetime, profile: str |
     )
     if not contents.structure.readable:
         warnings.append("The file uses BER encoding; its encryption scheme and iteration count could not be read.")
-    return Inspection(contents, matched, days_left(leaf.not_after, now), lifetime, warnings)
+    return Inspection(contents, matched, days_left(leaf.not_after, now), lifetime, warnings, now >= leaf.not_after)

@@ -255,3 +255,19 @@ def test_pfx_password_defaults_per_family_and_is_validated():
     assert (pol.profiles["obn"].pfx_password, pol.profiles["orca"].pfx_password) == ("chosen-at-download", "issued-by-site")
     with pytest.raises(ValidationError):
         policy({"profiles": {"orca": {"match": {"issuer_contains": ["ORCA"]}, "pfx_password": "asked"}}})
+
+
+def test_a_pfx_that_expired_earlier_today_is_refused(tmp_path):
+    """Issue 16: refuse on `now >= notAfter`, not on days_left < 0 (0 on the expiry day)."""
+    from pycert.common.dates import days_left
+    from pycert.common.errors import UsageError
+    from pycert.pfx.importer import refuse
+
+    path, _ = obn_pfx(tmp_path, "a.pfx", 10, NOW)
+    contents = pfx.load(path, PW)
+    after = contents.leaf.not_after + timedelta(seconds=1)
+    assert days_left(contents.leaf.not_after, after) == 0  # the same Japan-time date
+    with pytest.raises(UsageError, match=r"expired on .*; fetch the renewed one \(or --force\)\.$"):
+        refuse(pfx.inspect(contents, policy().enabled_profiles(), after), force=False)
+    refuse(pfx.inspect(contents, policy().enabled_profiles(), after), force=True)
+    refuse(pfx.inspect(contents, policy().enabled_profiles(), contents.leaf.not_after - timedelta(seconds=1)), force=False)
