@@ -24,6 +24,8 @@ os.environ.pop("PYCERT_CONFIG", None)
 # Run logs and the machine lock of every test run stay inside the sandbox too.
 os.environ["PYCERT_LOG_DIR"] = str(SANDBOX / "logs")
 os.environ["PYCERT_LOCK_FILE"] = str(SANDBOX / "pycert.lock")
+# ... and so does the backup folder of imported PFX files ($XDG_DATA_HOME/pycert/backup).
+os.environ["XDG_DATA_HOME"] = str(SANDBOX / "share")
 
 MONO_AVAILABLE = shutil.which("mono") is not None
 needs_mono = pytest.mark.skipif(

@@ -77,7 +77,11 @@ def echo_notices(results, fmt: str) -> None:
         for note in result.details.get("staged", []):
             if not note.get("usable", True):  # a PFX that was found but not used: say why
                 click.echo(f"not used: {note['file']}: {note['reason']}")
-        for notice in result.details.get("notices", []):
+        for action in result.details.get("actions", []):  # the imported PFX: where it went, or why not
+            if action.get("action") == "backup" and action.get("error"):
+                click.echo(f"warning: {action['error']}")
+        backups = [a["notice"] for a in result.details.get("actions", []) if a.get("notice")]
+        for notice in backups + result.details.get("notices", []):
             if notice.get("channel") == "stdout":
                 click.echo(f"{notice['title']}: {notice['body']}")
 

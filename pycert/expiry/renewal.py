@@ -14,8 +14,9 @@ stores as they are after the import, still agrees.
 Only a staged PFX that carries a password and whose leaf passes the issuer rule against
 the certificate it renews (expiry/trust.py: same CA key, or a pinned one) is imported;
 any other that the profile's match rule selects is refused (`staged` in the JSON, a
-`staged=refused` item in the line) and left exactly where it is: nothing here moves or
-deletes a file.
+`staged=refused` item in the line) and left exactly where it is. Only a PFX whose import
+was verified leaves the staging folder, with its password file (expiry/backup.py: moved
+into the user's private backup folder, or deleted, as `[backup]` says).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from pycert.common.files import env
 from pycert.common.secret import MAX_PASSWORD_FILE_BYTES, Secret, password_from_file
 from pycert.common.stores import StoreBackend
 from pycert.common import logs
-from pycert.expiry import cleanup, pending, reminders, rules
+from pycert.expiry import backup, cleanup, pending, reminders, rules
 from pycert.expiry.issuers import IssuerLookup, profile_trust
 from pycert.pfx import importer as pfx_import
 from pycert.pfx import reader as pfx
@@ -58,6 +59,7 @@ class Staged:
     contents: pfx.PfxContents
     password: Secret | None
     note: dict = field(default_factory=dict)  # its entry in the plan's `staged` list
+    sidecar: Path | None = None  # the password file it was opened with
 
     def refuse(self, profile: str, code: str, replaces: list[CertificateInfo]) -> None:
         self.note.update(usable=False, profile=profile, refused=code, reason=refusal_sentence(self.path, code, replaces))
@@ -78,12 +80,18 @@ def staging_folders(profile: Profile) -> list[Path]:
     return [Path.home() / "Downloads"]
 
 
-def sidecar_password(path: Path) -> Secret | None:
-    """`xxx.txt`, `xxx.pfx.txt` or `xxx.password` next to `xxx.pfx`: first line is the password."""
+def sidecar_file(path: Path) -> Path | None:
+    """`xxx.txt`, `xxx.pfx.txt` or `xxx.password` next to `xxx.pfx`, the first that exists."""
     for candidate in [path.with_suffix(s) for s in SIDECAR_SUFFIXES] + [path.with_name(path.name + ".txt")]:
         if candidate.is_file():
-            return password_from_file(candidate)
+            return candidate
     return None
+
+
+def sidecar_password(path: Path) -> Secret | None:
+    """The first line of the password file next to `path` (sidecar_file), if there is one."""
+    sidecar = sidecar_file(path)
+    return password_from_file(sidecar) if sidecar else None
 
 
 def _no_password_reason(path: Path) -> str:
@@ -117,7 +125,7 @@ def find_staged(profile: Profile, notes: list[dict], reads_aes: bool = True) -> 
                 notes.append({"file": str(path), "usable": False, "reason": "AES-256 encrypted, which this platform cannot import"})
             elif profile.match.matches(contents.leaf):
                 note = {"file": str(path), "usable": True, "thumbprint": contents.leaf.thumbprint}
-                found.append(Staged(path, contents, password, note))
+                found.append(Staged(path, contents, password, note, sidecar_file(path)))
                 notes.append(note)
     return found
 
@@ -150,6 +158,7 @@ class Renewal:
     staged: Staged
     imports: pfx_import.ImportPlan | None
     error: str = ""  # why the import cannot be planned (then nothing of this profile is changed)
+    put_away: backup.PutAwayStep | None = None  # the staged files, once the import is verified
 
     def action(self, status: str, error: str | None = None) -> dict:
         base = {"profile": self.profile, "file": str(self.staged.path), "replaces": self.replaces,
@@ -177,6 +186,7 @@ class ProfilePlan:
     @property
     def steps(self) -> list[PlanStep]:
         steps: list[PlanStep] = [step for r in self.renewals if r.imports for step in r.imports.steps]
+        steps += [r.put_away for r in self.renewals if r.imports and r.put_away]
         return steps + (list(self.removals.steps) if self.removals else [])
 
 
@@ -260,7 +270,9 @@ def _plan_one(policy, stores: StoreBackend, now, result: ProfileResult, item: St
         return  # one file renews two certificates (or finishes an earlier run): import it once
     try:
         imports = pfx_import.prepare(policy, stores, now, item.contents, profile=result.profile)
-        renewals[item.path] = Renewal(result.profile, replaces, item, imports)
+        put_away = backup.plan_step(result.profile, item.path, item.sidecar, policy.backup.after_import,
+                                    policy.backup.folder)
+        renewals[item.path] = Renewal(result.profile, replaces, item, imports, put_away=put_away)
     except PyCertError as exc:
         renewals[item.path] = Renewal(result.profile, replaces, item, None, exc.message)
 
@@ -320,18 +332,19 @@ def execute(plan: RenewalPlan, policy: Policy, stores: StoreBackend, now: dateti
     actions: list[dict] = []
     messages: list[str] = []
     state = state_dir or platform.user_state_dir()
-    outcomes = [_execute_profile(p, policy, stores, now, actions, messages, state) for p in plan.profiles]
+    notify = notify or platform.notify_user
+    outcomes = [_execute_profile(p, policy, stores, now, actions, messages, state, notify) for p in plan.profiles]
     outcome = Outcome(actions, messages, outcomes, before)
     if outcome.changed:
         outcome.after = scan(profiles, stores, now)
     still = [f for r in outcome.after for f in r.needs_action]
     if still:
-        outcome.notices = reminders.remind(still, state_dir or platform.user_state_dir(), notify or platform.notify_user)
+        outcome.notices = reminders.remind(still, state_dir or platform.user_state_dir(), notify)
     return outcome
 
 
 def _execute_profile(p: ProfilePlan, policy, stores: StoreBackend, now, actions: list[dict], messages: list[str],
-                     state_dir: Path) -> str:
+                     state_dir: Path, notify) -> str:
     verified, complete = True, True
     for renewal in p.renewals:
         if renewal.imports is None:
@@ -356,6 +369,8 @@ def _execute_profile(p: ProfilePlan, policy, stores: StoreBackend, now, actions:
         complete = complete and report.outcome == "imported"
         if report.outcome == "imported":
             pending.clear(state_dir, renewal.staged.path)
+            if renewal.put_away:  # verified: the PFX and its password leave the staging folder
+                actions.append(backup.execute(renewal.put_away, notify))
     if not verified:
         return "import-failed"
     if p.removals is None or not p.removals.to_remove:

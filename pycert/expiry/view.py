@@ -50,6 +50,18 @@ def refusal_items(result: CheckResult) -> list[lineformat.Item]:
     ]
 
 
+def put_away_items(result: CheckResult) -> list[lineformat.Item]:
+    """`remediate expiry`: an imported PFX that could not leave the staging folder (the
+    import stands; expiry/backup.py)."""
+    import ntpath
+
+    return [
+        lineformat.Item(a["profile"], {"pfx": "not-moved" if a["mode"] == "move" else "not-deleted",
+                                       "file": ntpath.basename(a["files"][0])})
+        for a in result.details.get("actions", []) if a["action"] == "backup" and a["status"] == "failed"
+    ]
+
+
 def plan_items(result: CheckResult) -> list[lineformat.Item]:
     """A dry run of `remediate expiry`: what it would import (one item per staged PFX) and
     remove, so the summary line alone (all Intune shows) says what the plan is."""
@@ -104,6 +116,7 @@ def line_parts(result: CheckResult) -> tuple[dict, list[lineformat.Item]]:
     items.extend(finding_item(f) for f in worst)
     items.extend(plan_items(result))
     items.extend(refusal_items(result))
+    items.extend(put_away_items(result))
     return counters, items
 
 

@@ -350,12 +350,23 @@ class RootCA(_Strict):
         return value
 
 
+class Backup(_Strict):
+    """`[backup]`: what becomes of a staged PFX and its password file once `remediate expiry`
+    has imported and verified it. Never left in the staging folder (Downloads): moved into a
+    folder only this user, SYSTEM and Administrators can read, or deleted."""
+
+    after_import: Literal["move", "delete"] = "move"
+    # empty: %LOCALAPPDATA%\PyCert\backup on Windows, $XDG_DATA_HOME/pycert/backup elsewhere
+    folder: str = Field("", max_length=1024)
+
+
 class Policy(_Strict):
     checks: list[Literal["expiry", "rootca", "mpki"]] = Field(default_factory=lambda: ["expiry"])
     profiles: dict[str, Profile]
     rootca: RootCA = Field(default_factory=RootCA)
     mpki: MpkiPolicy = Field(default_factory=MpkiPolicy)
     network: Network = Field(default_factory=Network)
+    backup: Backup = Field(default_factory=Backup)
 
     @field_validator("profiles")
     @classmethod
@@ -393,4 +404,5 @@ def builtin_policy() -> Policy:
         rootca=RootCA.model_construct(pins=pins),
         mpki=MpkiPolicy.model_construct(),
         network=Network.model_construct(),
+        backup=Backup.model_construct(),
     )
