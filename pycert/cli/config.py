@@ -9,6 +9,7 @@ import click
 from pycert.cli.context import Context, hold_machine_lock, pass_ctx
 from pycert.cli.root import cli
 from pycert.common.errors import EXIT_USAGE
+from pycert.common.i18n import sentence
 
 
 @cli.group("config")
@@ -52,7 +53,7 @@ def config_validate(file: str) -> None:
         loaded = load_policy_file(Path(file))
     except ConfigError as exc:
         for problem in exc.problems:
-            click.echo(problem, err=True)
+            click.echo(sentence(problem), err=True)
         raise SystemExit(EXIT_USAGE) from None
     names = ", ".join(loaded.policy.profiles)
     click.echo(f"{file} is valid: profiles {names}; checks {', '.join(loaded.policy.checks)}.")

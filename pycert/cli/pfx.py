@@ -12,6 +12,7 @@ from pycert.cli.context import (
 )
 from pycert.cli.root import cli
 from pycert.common.errors import UsageError
+from pycert.common.i18n import sentence
 
 
 @cli.group("pfx")
@@ -70,7 +71,7 @@ def import_command(click_ctx, ctx: Context, file: str, password_env, password_st
     )
     click.echo(output.dumps(pfxview.import_json(report)) if fmt == "json" else pfxview.import_text(report))
     for message in report.messages:
-        click.echo(f"error: {message}", err=True)
+        click.echo(f"error: {sentence(message)}", err=True)
     click_ctx.exit(report.exit_code)
 
 
@@ -110,5 +111,5 @@ def cleanup_command(click_ctx, ctx: Context, profile, dry_run, apply_, yes, keep
     else:
         click.echo(footer)  # the rows are on the screen above the question
     for message in report.messages:
-        click.echo(f"error: {message}", err=True)
+        click.echo(f"error: {sentence(message)}", err=True)
     click_ctx.exit(report.exit_code)

@@ -19,6 +19,7 @@ from typing import Callable
 
 from pycert.common import logs
 from pycert.common.errors import PyCertError
+from pycert.common.i18n import N_
 
 NOTICE_TITLE = "電子証明書のバックアップ"
 
@@ -120,9 +121,11 @@ def _free_name(folder: Path, name: str, data: bytes) -> Path:
 
 def _sentence(step: PutAwayStep, exc: OSError | PyCertError) -> str:
     reason = exc.message if isinstance(exc, PyCertError) else (exc.strerror or str(exc))
-    verb = "deleted" if step.mode == "delete" else f"moved into {step.folder}"
-    return (f"The certificate was imported and verified, but {' and '.join(step.files)} could not be {verb} "
-            f"({reason.rstrip('.')}); move them to a safe place by hand.")
+    verb = N_("deleted")
+    if step.mode != "delete":
+        verb = N_(f"moved into {step.folder}")
+    return N_(f"The certificate was imported and verified, but {' and '.join(step.files)} could not be {verb} "
+              f"({reason.rstrip('.')}); move them to a safe place by hand.")
 
 
 def notice_text(step: PutAwayStep) -> tuple[str, str]:

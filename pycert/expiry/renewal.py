@@ -37,6 +37,7 @@ from pycert.common.model import (
 )
 from pycert.common.plan import PlanStep
 from pycert.common.files import env
+from pycert.common.i18n import N_
 from pycert.common.secret import MAX_PASSWORD_FILE_BYTES, Secret, password_from_file
 from pycert.common.stores import StoreBackend
 from pycert.common import logs
@@ -67,11 +68,11 @@ class Staged:
 
 def refusal_sentence(path: Path, code: str, replaces: list[CertificateInfo]) -> str:
     if code == "no-password":
-        return (f"{path} is not protected by a password, and the CA never issues a PFX without one; "
-                "it was not imported and is left where it is.")
+        return N_(f"{path} is not protected by a password, and the CA never issues a PFX without one; "
+                  "it was not imported and is left where it is.")
     current = ", ".join(c.thumbprint for c in replaces)
-    return (f"{path}: its certificate is not signed by the CA key that issued the current certificate ({current}) "
-            "nor by an issuer pinned in trusted_issuers; it was not imported and is left where it is.")
+    return N_(f"{path}: its certificate is not signed by the CA key that issued the current certificate ({current}) "
+              "nor by an issuer pinned in trusted_issuers; it was not imported and is left where it is.")
 
 
 def staging_folders(profile: Profile) -> list[Path]:
@@ -96,7 +97,7 @@ def sidecar_password(path: Path) -> Secret | None:
 
 def _no_password_reason(path: Path) -> str:
     """What to put where: `remediate expiry` has no password option, only these two places."""
-    return (
+    return N_(
         f"{path.name} needs its password: put it on one line in {path.with_suffix('.txt').name} next to it, "
         "or name an environment variable in the profile's password_env and set it for the job."
     )
@@ -122,7 +123,7 @@ def find_staged(profile: Profile, notes: list[dict], reads_aes: bool = True) -> 
                 notes.append({"file": str(path), "usable": False, "reason": reason})
                 continue
             if not reads_aes and any(p.aes for p in contents.structure.protections):
-                notes.append({"file": str(path), "usable": False, "reason": "AES-256 encrypted, which this platform cannot import"})
+                notes.append({"file": str(path), "usable": False, "reason": N_("AES-256 encrypted, which this platform cannot import")})
             elif profile.match.matches(contents.leaf):
                 note = {"file": str(path), "usable": True, "thumbprint": contents.leaf.thumbprint}
                 found.append(Staged(path, contents, password, note, sidecar_file(path)))

@@ -7,6 +7,7 @@ from typing import Iterable
 
 from pycert.common import lineformat
 from pycert.common.dates import expiry_text
+from pycert.common.i18n import N_, _, store_label
 from pycert.common.model import CheckResult, Finding, State
 from pycert.common.output import (
     _display_width,
@@ -140,6 +141,14 @@ def unreadable_messages(profiles) -> list[str]:
 
 
 TABLE_COLUMNS = ("STATE", "DAYS", "EXPIRES", "PROFILE", "CN", "ISSUER", "KEY", "STORE", "THUMBPRINT")
+# The table's words for people (translated with --lang ja; CSV and JSON keep the English values).
+TABLE_WORDS = (N_("STATE"), N_("DAYS"), N_("EXPIRES"), N_("PROFILE"), N_("ISSUER"), N_("KEY"), N_("STORE"),
+               N_("THUMBPRINT"), N_("expired"), N_("urgent"), N_("due"), N_("ok"), N_("superseded"),
+               N_("not-yet-valid"), N_("verified"), N_("unverified"), N_("yes"), N_("no"), N_("unknown"))
+
+
+def issuer_word(f: Finding) -> str:
+    return "verified" if f.issuer_verified else "unverified"
 
 
 def _row(f: Finding) -> list[str]:
@@ -147,14 +156,14 @@ def _row(f: Finding) -> list[str]:
 
     c = f.certificate
     return [terminal(cell) for cell in (
-        f.state.value,
+        _(f.state.value),
         str(f.days_left),
         expiry_text(c.not_after),
         f.profile or "-",
         c.common_name or c.subject,
-        "verified" if f.issuer_verified else "unverified",
-        c.has_private_key.value,
-        str(c.store),
+        _(issuer_word(f)),
+        _(c.has_private_key.value),
+        store_label(str(c.store)),
         c.thumbprint,
     )]
 
@@ -164,11 +173,12 @@ def render_table(findings: Iterable[Finding], colour: bool = False) -> str:
 
     rows = [(_row(f), f.state) for f in findings]
     if not rows:
-        return "No certificates found."
-    widths = [len(h) for h in TABLE_COLUMNS]
-    for row, _ in rows:
+        return _("No certificates found.")
+    headers = [_(h) for h in TABLE_COLUMNS]
+    widths = [_display_width(h) for h in headers]
+    for row, _state in rows:
         widths = [max(w, _display_width(cell)) for w, cell in zip(widths, row)]
-    lines = ["  ".join(_pad(h, w) for h, w in zip(TABLE_COLUMNS, widths)).rstrip()]
+    lines = ["  ".join(_pad(h, w) for h, w in zip(headers, widths)).rstrip()]
     for row, state in rows:
         cells = [_pad(cell, w) for cell, w in zip(row, widths)]
         if colour:

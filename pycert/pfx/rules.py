@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Collection, Iterable, Mapping, Sequence
 
 from pycert.common.dates import DAY, expiry_text
+from pycert.common.i18n import N_
 from pycert.common.model import CertificateInfo, Placement, StoreRef, rdn_value
 from pycert.common.shown import shown
 
@@ -22,11 +23,11 @@ MONTH_DAYS = 365.2425 / 12
 # the user choose a number when the PFX is downloaded; WebORCA and the 特定健診 cloud show a
 # password the site issued. The wrong-password sentence ends with the matching hint.
 PASSWORD_HINTS = {
-    "chosen-at-download": "it is the number chosen when the certificate was downloaded",
-    "issued-by-site": "it is the password the download site issued with the certificate (often saved in a text file next to it)",
+    "chosen-at-download": N_("it is the number chosen when the certificate was downloaded"),
+    "issued-by-site": N_("it is the password the download site issued with the certificate (often saved in a text file next to it)"),
 }
-ANY_PASSWORD_HINT = ("it is the number chosen when the certificate was downloaded (Online Billing NW) or the password "
-                     "the download site issued with it (WebORCA and other cloud services)")
+ANY_PASSWORD_HINT = N_("it is the number chosen when the certificate was downloaded (Online Billing NW) or the password "
+                       "the download site issued with it (WebORCA and other cloud services)")
 
 
 def password_hint(kinds: Iterable[str]) -> str:
