@@ -193,3 +193,32 @@ def test_doctor_in_japanese(tmp_path):
     reach = next(line for line in lines if line.split()[1:2] == ["reach-installer"])
     assert reach.endswith("-> これらのホストはオンライン請求ネットワーク（IP-VPN）の中でだけ応答します。"
                           "VPN ルーターと回線、DNS、上のプロキシの行を確認してください。")
+
+
+def test_pfx_inspect_import_cleanup_and_config_speak_japanese(terminal, tmp_path):
+    from tests.pfxfiles import obn_pfx
+
+    path, leaf = obn_pfx(tmp_path, "renewed.pfx", 1185, NOW)
+    inspect = terminal.run("--lang", "ja", "pfx", "inspect", str(path), "--password-stdin", stdin="1234\n")
+    assert inspect.code == 0, inspect.stderr
+    lines = inspect.stdout.splitlines()
+    assert lines[0] == f"ファイル:    {path}（{path.stat().st_size} バイト）"
+    assert "  秘密キー:  あり、電子証明書と一致しています" in lines and "  ストア:    CurrentUser\\My（個人）" in lines
+    assert "プロファイル: obn" in lines and "証明書チェーン: （ほかの証明書なし）" in lines
+    dry = terminal.run("--lang", "ja", "import", str(path), "--password-stdin", "--dry-run", stdin="1234\n")
+    assert dry.stdout.splitlines()[0] == "計画（ドライラン。何も変更していません）:"
+    assert dry.stdout.splitlines()[1].startswith("  予定      電子証明書   CurrentUser\\My（個人）  CN=0110119153")
+    done = terminal.run("--lang", "ja", "import", str(path), "--password-stdin", stdin="1234\n")
+    assert done.code == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "インポート 完了:" and "確認:      はい、電子証明書はストアにあります" in done.stdout
+    cleanup = terminal.run("--lang", "ja", "cleanup")
+    assert cleanup.code == 0 and cleanup.stdout.splitlines()[-1] == (
+        "電子証明書 1 件が削除の対象です。削除するには --yes（または --apply）を付けてもう一度実行してください。")
+    assert f"  削除     obn      0110119153  有効期限 " in cleanup.stdout and f"、後継 {leaf.thumbprint[:8]}）" in cleanup.stdout
+    policy = tmp_path / "p.toml"
+    policy.write_text("[profiles.obn]\nrenewal_window_days = 60\n", encoding="utf-8")
+    valid = terminal.run("--lang", "ja", "config", "validate", str(policy))
+    assert valid.stdout == f"{policy} は正しいポリシーです: プロファイル obn、チェック expiry。\n"
+    for args in (["import", str(path), "--password-stdin", "--format", "json", "--dry-run"], ["cleanup", "--format", "json"]):
+        ja, en = (terminal.run("--lang", lang, *args, stdin="1234\n") for lang in ("ja", "en"))
+        assert ja.stdout == en.stdout and ja.code == en.code

@@ -9,7 +9,7 @@ import click
 from pycert.cli.context import Context, hold_machine_lock, pass_ctx
 from pycert.cli.root import cli
 from pycert.common.errors import EXIT_USAGE
-from pycert.common.i18n import sentence
+from pycert.common.i18n import N_, sentence
 
 
 @cli.group("config")
@@ -56,7 +56,7 @@ def config_validate(file: str) -> None:
             click.echo(sentence(problem), err=True)
         raise SystemExit(EXIT_USAGE) from None
     names = ", ".join(loaded.policy.profiles)
-    click.echo(f"{file} is valid: profiles {names}; checks {', '.join(loaded.policy.checks)}.")
+    click.echo(sentence(N_(f"{file} is valid: profiles {names}; checks {', '.join(loaded.policy.checks)}.")))
 
 
 @config_group.command("set")

@@ -12,7 +12,7 @@ from pycert.cli.context import (
 )
 from pycert.cli.root import cli
 from pycert.common.errors import UsageError
-from pycert.common.i18n import sentence
+from pycert.common.i18n import N_, _, sentence
 
 
 @cli.group("pfx")
@@ -99,9 +99,9 @@ def cleanup_command(click_ctx, ctx: Context, profile, dry_run, apply_, yes, keep
     footer = None
     if go and apply_ and not yes and sys.stdin.isatty():
         click.echo(view.cleanup_text(report, footer=""))
-        go = click.confirm(f"Remove {len(report.to_remove)} certificate(s)?", default=False)
+        go = click.confirm(sentence(N_(f"Remove {len(report.to_remove)} certificate(s)?")), default=False)
         if not go:
-            footer = "Nothing was removed (not confirmed)."
+            footer = _("Nothing was removed (not confirmed).")
     if go:
         cleanup.apply(report, ctx.backend, keep_keys=keep_keys)
     if fmt == "json":

@@ -118,7 +118,7 @@ def _pattern(template: str) -> re.Pattern[str] | None:
     parts, pos = [], 0
     for m in _PLACEHOLDER.finditer(template):
         parts.append(re.escape(template[pos:m.start()].replace("{{", "{").replace("}}", "}")))
-        parts.append("(.+?)")
+        parts.append("(.*?)")
         pos = m.end()
     parts.append(re.escape(template[pos:].replace("{{", "{").replace("}}", "}")))
     if not re.search(r"[A-Za-z]{2,}", _PLACEHOLDER.sub("", template)):
@@ -156,7 +156,9 @@ def sentence(text: str, lang: str | None = None, depth: int = 0) -> str:
         m = pattern.fullmatch(text)
         if m is None:
             continue
-        values = [sentence(v, lang, depth + 1) for v in m.groups()]
+        # A value that is a phrase (a route, a reason) is translated in turn; a single word
+        # (a profile or file name such as "ok") never is.
+        values = [sentence(v, lang, depth + 1) if " " in v else v for v in m.groups()]
         positional = [v for n, v in zip(names, values) if n.isdigit()]
         named = {n: v for n, v in zip(names, values) if not n.isdigit()}
         try:

@@ -7,7 +7,7 @@ from typing import Iterable
 
 from pycert.common import lineformat
 from pycert.common.dates import expiry_text
-from pycert.common.i18n import N_, _, store_label
+from pycert.common.i18n import N_, _, sentence, store_label
 from pycert.common.model import CheckResult, Finding, State
 from pycert.common.output import (
     _display_width,
@@ -142,7 +142,7 @@ def unreadable_messages(profiles) -> list[str]:
 
 TABLE_COLUMNS = ("STATE", "DAYS", "EXPIRES", "PROFILE", "CN", "ISSUER", "KEY", "STORE", "THUMBPRINT")
 # The table's words for people (translated with --lang ja; CSV and JSON keep the English values).
-TABLE_WORDS = (N_("STATE"), N_("DAYS"), N_("EXPIRES"), N_("PROFILE"), N_("ISSUER"), N_("KEY"), N_("STORE"),
+TABLE_WORDS = (N_("REMOVE"), N_("keep"), N_("removed"), N_("gone"), N_("kept"), N_("STATE"), N_("DAYS"), N_("EXPIRES"), N_("PROFILE"), N_("ISSUER"), N_("KEY"), N_("STORE"),
                N_("THUMBPRINT"), N_("expired"), N_("urgent"), N_("due"), N_("ok"), N_("superseded"),
                N_("not-yet-valid"), N_("verified"), N_("unverified"), N_("yes"), N_("no"), N_("unknown"))
 
@@ -244,24 +244,25 @@ def cleanup_text(report, footer: str | None = None) -> str:
     """The rows and a closing line; `footer` replaces the default closing line ("" for none:
     the rows shown above the confirmation prompt, whose question says what happens next)."""
     if not report.removals:
-        return "No certificates of the selected profiles were found."
+        return _("No certificates of the selected profiles were found.")
     lines = []
     for r in report.removals:
         c = r.step.certificate
-        action = "REMOVE" if r.step.remove else "keep"
-        extra = f" -> {r.status}" if report.applied and r.step.remove else ""
-        key = f", key {r.key}" if r.key else ""
-        succ = f" by {r.step.successor[:8]}" if r.step.successor else ""
-        lines.append(
+        action = _("REMOVE") if r.step.remove else _("keep")
+        extra = f" -> {_(r.status)}" if report.applied and r.step.remove else ""
+        key = sentence(N_(f", key {r.key}")) if r.key else ""
+        succ = sentence(N_(f" by {r.step.successor[:8]}")) if r.step.successor else ""
+        reason = sentence(r.step.reason) if " " in r.step.reason else _(r.step.reason)
+        lines.append(sentence(N_(
             f"  {action:<6} {r.profile:<8} {c.common_name or c.subject}  expires {expiry_text(c.not_after)}  "
-            f"{c.store}  {c.thumbprint}  ({r.step.reason}{succ}){extra}{key}"
-        )
+            f"{store_label(str(c.store))}  {c.thumbprint}  ({reason}{succ}){extra}{key}"
+        )))
     if footer is not None:
         lines += [footer] if footer else []
     elif not report.applied:
         count = len(report.to_remove)
         lines.append(
-            f"{count} certificate(s) would be removed; run again with --yes (or --apply) to remove them."
-            if count else "Nothing to remove."
+            sentence(N_(f"{count} certificate(s) would be removed; run again with --yes (or --apply) to remove them."))
+            if count else _("Nothing to remove.")
         )
     return "\n".join(lines)

@@ -95,9 +95,9 @@ class RootLeftOut:
     def describe(self) -> str:
         name = shown(rdn_value(self.subject, "CN") or self.subject, 80)
         if self.status == "present":
-            return f"root {name} is already in {self.present_in[0]}; nothing written (only a root pinned in [rootca] is written)."
+            return N_(f"root {name} is already in {self.present_in[0]}; nothing written (only a root pinned in [rootca] is written).")
         pin_name = name[:64].replace('"', "'").strip() or self.thumbprint[:16]
-        return (
+        return N_(
             f"root {name} (SHA-256 {self.sha256}) was not imported: it is neither pinned in [rootca] nor in a Root "
             "store of this terminal. If you trust it, add it to the policy "
             f'([[rootca.pins]] name = "{pin_name}", sha256 = "{self.sha256}", required = false) and import again.'
@@ -151,25 +151,25 @@ def pfx_warnings(
     """What a Windows admin should know before importing this PFX (nothing here is fatal)."""
     out = []
     if aes:
-        out.append("The PFX is encrypted with AES-256 (PBES2); Windows 10 before version 1709 cannot import it and reports a wrong password.")
+        out.append(N_("The PFX is encrypted with AES-256 (PBES2); Windows 10 before version 1709 cannot import it and reports a wrong password."))
     if max_iterations is not None and max_iterations > windows_max_iterations:
         out.append(
-            f"The PFX uses {max_iterations:,} PBKDF iterations; Windows and .NET reject more than "
-            f"{windows_max_iterations:,}, so importing it there will fail."
+            N_(f"The PFX uses {max_iterations:,} PBKDF iterations; Windows and .NET reject more than "
+               f"{windows_max_iterations:,}, so importing it there will fail.")
         )
     lifetime = lifetime_months(leaf.not_before, leaf.not_after)
     if expected_lifetime_months is not None and lifetime != expected_lifetime_months:
         out.append(
-            f"The certificate is valid for {lifetime} months, not the {expected_lifetime_months} months "
-            f"expected for profile {profile}; check that it is the right certificate."
+            N_(f"The certificate is valid for {lifetime} months, not the {expected_lifetime_months} months "
+               f"expected for profile {profile}; check that it is the right certificate.")
         )
     if now >= leaf.not_after:
-        out.append(f"The certificate expired on {expiry_text(leaf.not_after)}.")
+        out.append(N_(f"The certificate expired on {expiry_text(leaf.not_after)}."))
     elif now < leaf.not_before:
-        out.append(f"The certificate is not valid yet (from {leaf.not_before:%Y-%m-%d %H:%M} UTC).")
+        out.append(N_(f"The certificate is not valid yet (from {leaf.not_before:%Y-%m-%d %H:%M} UTC)."))
     if profile is None:
         if asked_profile:
-            out.append(f"The issuer '{leaf.issuer}' does not match profile {asked_profile}.")
+            out.append(N_(f"The issuer '{leaf.issuer}' does not match profile {asked_profile}."))
         else:
-            out.append(f"The issuer '{leaf.issuer}' matches no profile of the policy.")
+            out.append(N_(f"The issuer '{leaf.issuer}' matches no profile of the policy."))
     return out
