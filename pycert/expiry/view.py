@@ -134,8 +134,8 @@ def unreadable_certificates(profiles) -> list:
 
 def unreadable_messages(profiles) -> list[str]:
     return [
-        f"{store}: the certificate {bad.thumbprint or '(no thumbprint)'} cannot be read ({bad.reason}); "
-        "it was skipped and the others were checked"
+        N_(f"{store}: the certificate {bad.thumbprint or '(no thumbprint)'} cannot be read ({bad.reason}); "
+           "it was skipped and the others were checked")
         for store, bad in unreadable_certificates(profiles)
     ]
 
