@@ -1,5 +1,8 @@
 """Build a PyCert release: freeze pycert (PyInstaller onedir), stage the payload, generate the
-WiX file list, build the MSI, check it, and optionally sign it.
+WiX file list, build the MSI, check it, and optionally sign it. With a signing certificate the
+PowerShell module's files (inside the MSI) and the deployment scripts (dist/scripts) are signed
+too, so terminals with the AllSigned execution policy and Intune's "Enforce script signature
+check" run them.
 
     python packaging/build.py [--frozen DIR] [--msi-version X.Y.Z] [--help-url URL]
                               [--sign-cert CERT [--sign-key KEY] [--sign-pass-file F]]
@@ -37,6 +40,10 @@ ON_WINDOWS = sys.platform == "win32"
 EXE_NAME = "pycert.exe" if ON_WINDOWS else "pycert"
 WINDOWLESS_NAME = "pycertw.exe" if ON_WINDOWS else "pycertw"  # no console: scheduled tasks, reminders
 NOT_FOR_WINDOWS = "TEST BUILD with a Linux pycert binary: NOT FOR WINDOWS"
+# The scripts an admin uploads to Intune, SCCM or a GPO; dist/scripts holds a copy of each
+# folder (signed when the build signs).
+DEPLOYMENT_FOLDERS = ("intune", "sccm", "gpo")
+SIGNABLE_SCRIPTS = (".ps1", ".psm1", ".psd1", ".ps1xml")
 
 
 def say(message: str) -> None:
@@ -55,15 +62,43 @@ def msi_name(version: str) -> str:
 def freeze(work: Path, dist: Path, version: str) -> Path:
     """Run PyInstaller on the spec; returns the onedir folder (dist/pycert)."""
     version_file = work / "version_info.txt"
-    version_file.write_text(version_info_text(version), encoding="utf-8")
+    version_file.write_text(version_info_text(version, "pycert.exe"), encoding="utf-8")
+    windowless_version_file = work / "version_info_w.txt"
+    windowless_version_file.write_text(version_info_text(version, "pycertw.exe"), encoding="utf-8")
     argv = [
         sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
         "--distpath", str(dist), "--workpath", str(work / "pyinstaller"), str(SPEC),
-        "--", "--version-file", str(version_file), "--icon", str(work / "PyCert.ico"),
+        "--", "--version-file", str(version_file), "--windowless-version-file", str(windowless_version_file),
+        "--icon", str(work / "PyCert.ico"),
     ]
     if subprocess.run(argv).returncode != 0:
         raise BuildError("PyInstaller failed (its messages are above); fix them and rebuild.")
     return dist / "pycert"
+
+
+def sign_scripts(folder: Path, signer: Signer, ca_file: str | None) -> list[Path]:
+    """Authenticode-sign every PowerShell file under `folder` (signtool on Windows, osslsigncode
+    elsewhere: both write the `# SIG # Begin signature block` PowerShell checks) and verify it."""
+    scripts = sorted(p for p in folder.rglob("*") if p.suffix.lower() in SIGNABLE_SCRIPTS)
+    for script in scripts:
+        sign(script, signer)
+        verify(script, ca_file)
+    return scripts
+
+
+def stage_deployment_scripts(dist: Path, signer: Signer | None, ca_file: str | None) -> Path:
+    out = dist / "scripts"
+    shutil.rmtree(out, ignore_errors=True)
+    for folder in DEPLOYMENT_FOLDERS:
+        shutil.copytree(PACKAGING / folder, out / folder)
+    if signer:
+        say(f"==> signing the deployment scripts in {out}")
+        try:
+            sign_scripts(out, signer, ca_file)
+        except BuildError:
+            shutil.rmtree(out, ignore_errors=True)  # no unsigned scripts where signed ones were asked for
+            raise
+    return out
 
 
 def check_frozen(onedir: Path, version: str) -> None:
@@ -163,6 +198,9 @@ def build(args: argparse.Namespace) -> Path:
     module = work / "module"
     if not stage_module(MODULE_SOURCE, module, version, args.allow_missing_module):
         say(f"WARNING: {MODULE_SOURCE} is empty: the MSI carries a placeholder PyCert.psd1 (test build only).")
+    if signer:
+        say("==> signing the PowerShell module")
+        sign_scripts(module, signer, args.sign_ca)
     trees = [
         fragment.Tree("AppFiles", "INSTALLDIR", "ProgramFiles64Folder/PyCert", Path("app"), {EXE_NAME: "PyCertExe", WINDOWLESS_NAME: "PyCertWindowlessExe"}),
         fragment.Tree("ModuleFiles", "MODULEVERSIONDIR",
@@ -195,8 +233,9 @@ def build(args: argparse.Namespace) -> Path:
         except BuildError:
             out.unlink(missing_ok=True)  # never leave an unsigned package where a signed one was asked for
             raise
+    scripts = stage_deployment_scripts(dist, signer, args.sign_ca)
     size = out.stat().st_size
-    say(f"built {out} ({size / 1e6:.1f} MB), app folder {onedir}")
+    say(f"built {out} ({size / 1e6:.1f} MB), app folder {onedir}, deployment scripts {scripts}")
     if not ON_WINDOWS:
         say(f"{NOT_FOR_WINDOWS}: it proves the MSI authoring; build on Windows for a release.")
     return out
@@ -214,7 +253,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--allow-missing-module", action="store_true",
                         help="ship a placeholder manifest when powershell/PyCert is empty (test builds)")
     parser.add_argument("--sign-cert", metavar="CERT",
-                        help="sign the MSI: a certificate thumbprint (Windows) or PEM file (osslsigncode)")
+                        help="sign the MSI, the module and the deployment scripts: a certificate thumbprint "
+                             "(Windows) or PEM file (osslsigncode)")
     parser.add_argument("--sign-key", metavar="KEY", help="PEM private key (osslsigncode)")
     parser.add_argument("--sign-pass-file", metavar="FILE", help="file holding the key's password (osslsigncode)")
     parser.add_argument("--sign-ca", metavar="FILE", help="CA file to verify the signature chain after signing")

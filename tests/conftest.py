@@ -31,6 +31,16 @@ os.environ["XDG_DATA_HOME"] = str(SANDBOX / "share")
 os.environ.pop("LC_ALL", None)
 os.environ["LC_MESSAGES"] = "C"
 
+
+
+@pytest.fixture(autouse=True)
+def _own_state_dir(tmp_path_factory, monkeypatch):
+    """Per-user state (shown reminders, an interrupted import's marker) lives in a folder of
+    this test: a marker left by one test must not steer the next, nor land in the real
+    ~/.local/state of whoever runs the suite. Tests that need a named folder set their own."""
+    monkeypatch.setenv("PYCERT_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+
+
 MONO_AVAILABLE = shutil.which("mono") is not None
 needs_mono = pytest.mark.skipif(
     not MONO_AVAILABLE, reason="Mono is not installed (the README's quick start installs mono-devel)"

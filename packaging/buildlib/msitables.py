@@ -1,12 +1,14 @@
 """Read MSI tables with msitools, and add to a wixl-built MSI what wixl does not author.
 
-wixl (msitools 0.101) rejects <Environment> and silently ignores Component
-NeverOverwrite/Permanent, Property Secure and MajorUpgrade Schedule. The WiX source stays the
+wixl (msitools 0.101) rejects <Environment> and <ShortcutProperty>, crashes on a non-ASCII
+Shortcut Name, writes Root 4 (no such root) for HKMU, and silently ignores Component
+NeverOverwrite/Permanent, Property Secure, Product Codepage and MajorUpgrade Schedule. The WiX source stays the
 single description of the package: `complete_wixl_msi` reads those elements from it and writes
 the rows WiX's compiler would have written."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
@@ -15,6 +17,16 @@ from pathlib import Path
 from buildlib.versions import BuildError
 
 WIX = "{http://schemas.microsoft.com/wix/2006/wi}"
+# Registry table Root: -1 = HKLM in a per-machine package, HKCU in a per-user one
+HKMU = -1
+WIXL_HKMU = 4  # what wixl 0.101 writes for Root="HKMU"
+SHORTCUT_COLUMNS = (("Shortcut", "s72"), ("Directory_", "s72"), ("Name", "l128"), ("Component_", "s72"),
+                    ("Target", "s72"), ("Arguments", "S255"), ("Description", "L255"), ("Hotkey", "I2"),
+                    ("Icon_", "S72"), ("IconIndex", "I2"), ("ShowCmd", "I2"), ("WkDir", "S72"),
+                    ("DisplayResourceDLL", "S255"), ("DisplayResourceId", "I2"), ("DescriptionResourceDLL", "S255"),
+                    ("DescriptionResourceId", "I2"))
+SHORTCUT_PROPERTY_COLUMNS = (("MsiShortcutProperty", "s72"), ("Shortcut_", "s72"), ("PropertyKey", "s0"),
+                             ("PropVariantValue", "s0"))
 # msidbComponentAttributes
 PERMANENT = 16
 NEVER_OVERWRITE = 128
@@ -67,8 +79,67 @@ def environment_row(element: ET.Element, component: str) -> tuple[str, str, str,
     return element.get("Id"), prefix + element.get("Name"), value, component
 
 
+def _import_rows(msi: Path, table: str, columns: tuple[tuple[str, str], ...], rows: list[tuple[str, ...]]) -> None:
+    """Add rows through an .idt file in UTF-8: msibuild stores them in the database's codepage
+    (SQL string literals cannot hold a quote)."""
+    if not rows:
+        return
+    header = "\t".join(c for c, _ in columns) + "\r\n" + "\t".join(t for _, t in columns) + "\r\n"
+    header += f"{table}\t{columns[0][0]}\r\n"
+    body = "".join("\t".join(row) + "\r\n" for row in rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        idt = Path(tmp) / f"{table}.idt"
+        idt.write_bytes((header + body).encode("utf-8"))
+        _msibuild(msi, "-i", str(idt))
+
+
+def _codepage(msi: Path, root: ET.Element) -> None:
+    """Product/@Codepage, which wixl ignores: set before any non-ASCII string goes in."""
+    codepage = root.find(f"{WIX}Product").get("Codepage")
+    if codepage and codepage != "0":
+        with tempfile.TemporaryDirectory() as tmp:
+            idt = Path(tmp) / "_ForceCodepage.idt"
+            idt.write_bytes(f"\r\n\r\n{int(codepage)}\t_ForceCodepage\r\n".encode("ascii"))
+            _msibuild(msi, "-i", str(idt))
+
+
+def _shortcuts(msi: Path, root: ET.Element) -> None:
+    """<Shortcut> and its <ShortcutProperty> children, as WiX compiles them (the WiX source
+    keeps them inside `<?if $(var.Toolset) = "wix" ?>`, so wixl never sees them)."""
+    shortcuts, properties_ = [], []
+    for comp in root.iter(f"{WIX}Component"):
+        for sc in comp.iter(f"{WIX}Shortcut"):
+            values = {"Shortcut": sc.get("Id"), "Directory_": sc.get("Directory") or _component_directory(root, comp),
+                      "Name": f"{sc.get('ShortName')}|{sc.get('Name')}" if sc.get("ShortName") else sc.get("Name"), "Component_": comp.get("Id"), "Target": sc.get("Target", ""),
+                      "Arguments": sc.get("Arguments", ""), "Description": sc.get("Description", ""),
+                      "Icon_": sc.get("Icon", ""), "IconIndex": sc.get("IconIndex", ""), "WkDir": sc.get("WorkingDirectory", "")}
+            shortcuts.append(tuple(values.get(c, "") for c, _ in SHORTCUT_COLUMNS))
+            for prop in sc.iter(f"{WIX}ShortcutProperty"):
+                key = prop.get("Key")
+                row_id = prop.get("Id") or f"scp{sc.get('Id')}{re.sub(r'[^A-Za-z0-9_]', '', key)}"[:72]
+                properties_.append((row_id, sc.get("Id"), key, prop.get("Value", "")))
+    if not shortcuts:
+        return
+    if any(r["Shortcut"] for r in export_table(msi, "Shortcut")):
+        raise BuildError("wixl compiled a Shortcut itself; keep <Shortcut> inside the Toolset = wix condition.")
+    _import_rows(msi, "Shortcut", SHORTCUT_COLUMNS, shortcuts)
+    _import_rows(msi, "MsiShortcutProperty", SHORTCUT_PROPERTY_COLUMNS, properties_)
+    sequenced = {r["Action"] for r in export_table(msi, "InstallExecuteSequence")}
+    for action, number in (("RemoveShortcuts", 3200), ("CreateShortcuts", 4500)):  # WiX's standard numbers
+        if action not in sequenced:
+            _sql(msi, f"INSERT INTO InstallExecuteSequence (Action, Sequence) VALUES ('{action}', {number})")
+
+
+def _hkmu(msi: Path, root: ET.Element) -> None:
+    keys = {(r.get("Key"), r.get("Name")) for r in root.iter(f"{WIX}RegistryValue") if r.get("Root") == "HKMU"}
+    for row in export_table(msi, "Registry"):
+        if int(row["Root"]) == WIXL_HKMU and (row["Key"], row["Name"]) in keys:
+            _sql(msi, f"UPDATE Registry SET Root = {HKMU} WHERE Registry = '{row['Registry']}'")
+
+
 def complete_wixl_msi(msi: Path, wxs: Path) -> None:
     root = ET.parse(wxs).getroot()
+    _codepage(msi, root)
     for comp in root.iter(f"{WIX}Component"):
         extra = (PERMANENT if comp.get("Permanent") == "yes" else 0) | (
             NEVER_OVERWRITE if comp.get("NeverOverwrite") == "yes" else 0
@@ -98,6 +169,8 @@ def complete_wixl_msi(msi: Path, wxs: Path) -> None:
         _sql(msi, "INSERT INTO InstallExecuteSequence (Action, Sequence) VALUES ('WriteEnvironmentStrings', 5200)")
 
     _lock_permissions(msi, root)
+    _shortcuts(msi, root)
+    _hkmu(msi, root)
 
     upgrade = root.find(f".//{WIX}MajorUpgrade")
     if upgrade is not None and upgrade.get("Schedule") == "afterInstallValidate":

@@ -41,7 +41,8 @@ def sign(path: Path, signer: Signer, description: str = "PyCert") -> None:
         return
     if not signer.key:
         raise BuildError("--sign-key is required with --sign-cert when signing with osslsigncode.")
-    unsigned = path.with_name(path.name + ".unsigned")
+    # osslsigncode tells a script from a package by its extension: keep it on the input
+    unsigned = path.with_name(f"{path.stem}.unsigned{path.suffix}")
     path.replace(unsigned)
     argv = ["osslsigncode", "sign", "-certs", signer.cert, "-key", signer.key, "-h", "sha256", "-n", description]
     if signer.pass_file:

@@ -1,5 +1,7 @@
-"""The Windows version resource (VSVersionInfo text that PyInstaller compiles into pycert.exe),
-so Explorer, Intune and SCCM detection rules can read the file version."""
+"""The Windows version resource (VSVersionInfo text that PyInstaller compiles into pycert.exe
+and pycertw.exe), so Explorer, Intune and SCCM detection rules can read the file version.
+Each executable gets its own: OriginalFilename is what Windows shows when a file was renamed,
+and AppLocker/WDAC publisher rules can match on it."""
 
 from __future__ import annotations
 
@@ -22,10 +24,10 @@ VSVersionInfo(
     StringFileInfo([
       StringTable('040904B0', [
         StringStruct('CompanyName', 'PyCert Project'),
-        StringStruct('FileDescription', 'PyCert certificate checks for medical-institution terminals'),
+        StringStruct('FileDescription', '{description}'),
         StringStruct('FileVersion', '{version}'),
-        StringStruct('InternalName', 'pycert'),
-        StringStruct('OriginalFilename', 'pycert.exe'),
+        StringStruct('InternalName', '{internal}'),
+        StringStruct('OriginalFilename', '{filename}'),
         StringStruct('ProductName', 'PyCert'),
         StringStruct('ProductVersion', '{version}')
       ])
@@ -36,6 +38,16 @@ VSVersionInfo(
 """
 
 
-def version_info_text(version: str) -> str:
+DESCRIPTION = "PyCert certificate checks for medical-institution terminals"
+DESCRIPTIONS = {
+    "pycert.exe": DESCRIPTION,
+    "pycertw.exe": f"{DESCRIPTION} (no console window)",
+}
+
+
+def version_info_text(version: str, filename: str = "pycert.exe") -> str:
     numbers = (*msi_version(version), 0)
-    return TEMPLATE.format(numbers=numbers, version=version)
+    return TEMPLATE.format(
+        numbers=numbers, version=version, filename=filename,
+        internal=filename.removesuffix(".exe"), description=DESCRIPTIONS[filename],
+    )

@@ -34,6 +34,17 @@ Assert-That ($machinePath -like '*\PyCert\*') 'the machine PATH names the PyCert
 $module = Join-Path $env:ProgramFiles 'WindowsPowerShell\Modules\PyCert'
 Assert-That (Test-Path $module) "$module exists"
 
+# Who is speaking in a toast: the Start-menu shortcut that registers PyCert's AppUserModelID
+# (its Japanese name stays out of this ASCII script: the shortcut is found by its app id).
+$programs = Join-Path $env:ProgramData 'Microsoft\Windows\Start Menu\Programs'
+$shellApp = New-Object -ComObject Shell.Application
+function Get-PyCertShortcut {
+    @(Get-ChildItem -Path $programs -Filter 'PyCert *.lnk' | Where-Object {
+            $shellApp.NameSpace($programs).ParseName($_.Name).ExtendedProperty('System.AppUserModel.ID') -eq 'PyCert.CertificateCheck' })
+}
+$links = Get-PyCertShortcut
+Assert-That ($links.Count -eq 1) "one Start-menu shortcut carries the AppUserModelID PyCert.CertificateCheck ($($links.Name -join ','))"
+
 $version = & $exe --version
 Assert-That ($LASTEXITCODE -eq 0 -and $version -match '^pycert \d+\.\d+\.\d+') "pycert --version: $version"
 $doctor = & $exe doctor --format json | ConvertFrom-Json
@@ -60,6 +71,55 @@ foreach ($case in @(
     Assert-That (($case.Codes -contains $LASTEXITCODE) -and ($last -match $case.Line)) "$($case.Script): exit $LASTEXITCODE, '$last'"
 }
 
+# The build signed the module (inside the MSI) and the deployment scripts (dist\scripts) with
+# the throw-away signer, trusted on this runner: Windows must find each signature Valid, and a
+# signed script must run under AllSigned (SCCM's "All Signed", Intune's signature check).
+foreach ($file in Get-ChildItem -Path $module -Recurse -Include '*.psm1', '*.psd1', '*.ps1xml') {
+    $signature = Get-AuthenticodeSignature -FilePath $file.FullName
+    Assert-That ($signature.Status -eq 'Valid') "installed $($file.Name) is signed: $($signature.Status) $($signature.StatusMessage)"
+}
+foreach ($file in Get-ChildItem -Path 'dist\scripts' -Recurse -Filter '*.ps1') {
+    $signature = Get-AuthenticodeSignature -FilePath $file.FullName
+    Assert-That ($signature.Status -eq 'Valid') "dist\scripts: $($file.Name) is signed: $($signature.Status)"
+}
+$out = & "$env:SystemRoot\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -ExecutionPolicy AllSigned -File 'dist\scripts\intune\PyCert-RootCA-Detect.ps1'
+$last = @($out)[-1]
+Assert-That ((@(0, 1) -contains $LASTEXITCODE) -and ($last -match '^(COMPLIANT|NONCOMPLIANT) rootca v1 ')) "the signed RootCA detect script under AllSigned: exit $LASTEXITCODE, '$last'"
+
+# A certificate that needs renewal, made here: a throw-away CA named like the OBN CA (kept in
+# CurrentUser\CA, where the import wizard puts intermediates; no Root prompt) issues a leaf with
+# a non-exportable CNG key that expires in 30 days. The installed detect script must judge it
+# through the real .NET store and print the exact line the one date rule gives (Japan time).
+$ca = New-SelfSignedCertificate -Subject 'CN=Online Billing NW Common Root CA, O=PyCert CI' `
+    -CertStoreLocation 'Cert:\CurrentUser\My' -KeyUsage CertSign, CRLSign `
+    -TextExtension @('2.5.29.19={critical}{text}ca=1') -NotAfter (Get-Date).AddYears(1)
+$leaf = New-SelfSignedCertificate -Subject 'CN=0110119153, O=PyCert CI' -Signer $ca `
+    -CertStoreLocation 'Cert:\CurrentUser\My' -KeyExportPolicy NonExportable -NotAfter (Get-Date).AddDays(30)
+$caStore = [System.Security.Cryptography.X509Certificates.X509Store]::new('CA', 'CurrentUser')
+$caStore.Open('ReadWrite')
+$caStore.Add([System.Security.Cryptography.X509Certificates.X509Certificate2]::new($ca.RawData))
+$caStore.Close()
+Remove-Item -Path "Cert:\CurrentUser\My\$($ca.Thumbprint)" -DeleteKey
+try {
+    $out = & "$env:SystemRoot\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -ExecutionPolicy Bypass -File 'packaging\intune\PyCert-Expiry-Detect.ps1'
+    $code = $LASTEXITCODE
+    $tokyo = [TimeZoneInfo]::FindSystemTimeZoneById('Tokyo Standard Time')
+    $expiresJst = [TimeZoneInfo]::ConvertTimeFromUtc($leaf.NotAfter.ToUniversalTime(), $tokyo)
+    $todayJst = [TimeZoneInfo]::ConvertTimeFromUtc([DateTime]::UtcNow, $tokyo)
+    $days = ($expiresJst.Date - $todayJst.Date).Days
+    $expected = "NONCOMPLIANT expiry v1 certs=1 due=1 | obn cn=0110119153 state=due days=$days " +
+        "expires=$($expiresJst.ToString('yyyy-MM-dd')) tp=$($leaf.Thumbprint.Substring(0, 8))"
+    $last = @($out)[-1]
+    Assert-That (($code -eq 1) -and ($last -ceq $expected)) "seeded certificate: exit $code, '$last' (expected '$expected')"
+    $listed = (& $exe list --format json | ConvertFrom-Json).certificates | Where-Object thumbprint -eq $leaf.Thumbprint
+    Assert-That ($null -ne $listed -and $listed.has_private_key -eq $true -and $listed.issuer_status -eq 'verified') `
+        "pycert list: the seeded certificate has its (non-exportable) key and a verified issuer"
+}
+finally {
+    Remove-Item -Path "Cert:\CurrentUser\My\$($leaf.Thumbprint)" -DeleteKey
+    Remove-Item -Path "Cert:\CurrentUser\CA\$($ca.Thumbprint)"
+}
+
 # MajorUpgrade: the same app packaged as 99.0.0 installs over it, leaving one product.
 $next = Get-ChildItem -Path dist-next -Filter 'PyCert-*-x64.msi' | Select-Object -First 1
 Assert-That ($null -ne $next) 'dist-next holds the upgrade MSI'
@@ -76,4 +136,5 @@ $code = Invoke-Msiexec @('/x', $productCode, '/qn', '/norestart', '/L*v', "`"$(J
 Assert-That ($code -eq 0) "msiexec /x exits 0 (got $code)"
 Assert-That (-not (Test-Path $exe)) 'pycert.exe is gone'
 Assert-That (-not (Test-Path $module)) 'the module is gone'
+Assert-That ((Get-PyCertShortcut).Count -eq 0) 'the Start-menu shortcut is gone'
 Assert-That (Test-Path $policy) 'the policy file stays (Permanent: an admin''s edits survive)'

@@ -22,15 +22,18 @@ def config_group() -> None:
 @pass_ctx
 def config_show(ctx: Context, fmt: str) -> None:
     """Print the effective policy (the file laid over the built-in defaults), with the
-    staging folders as this user's paths (the default is the user's Downloads folder)."""
+    staging folders and the backup folder as this user's paths (the defaults are the user's
+    Downloads folder and %LOCALAPPDATA%\\PyCert\\backup)."""
     from pycert.common import output
     from pycert.policy.load import policy_as_dict
 
+    from pycert.expiry.backup import backup_folder
     from pycert.expiry.renewal import staging_folders
 
     data = policy_as_dict(ctx.policy)
     for name, profile in ctx.policy.profiles.items():  # empty means the user's Downloads: show where that is
         data["profiles"][name]["staging_folders"] = [str(folder) for folder in staging_folders(profile)]
+    data["backup"]["folder"] = str(backup_folder(ctx.policy.backup.folder))
     if fmt == "json":
         click.echo(output.dumps({"source": ctx.loaded.source, "policy": data}))
     else:

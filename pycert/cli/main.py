@@ -15,7 +15,7 @@ import threading
 import click
 
 # Each command module registers its commands on the root group when imported.
-from pycert.cli import config, doctor, expiry, mpki, pfx, report, rootca  # noqa: F401
+from pycert.cli import config, doctor, expiry, mpki, notices, pfx, report, rootca  # noqa: F401
 from pycert.cli.failures import describe_failure
 from pycert.cli.root import cli
 from pycert.common.errors import EXIT_RUNTIME, EXIT_USAGE, PyCertError

@@ -38,7 +38,7 @@ def pfx_inspect(ctx: Context, file: str, password_env, password_stdin, password_
 
     password = read_password_options(password_env, password_stdin, password_file)
     profiles = ctx.policy.select(profile) if profile else ctx.policy.enabled_profiles()
-    hint = password_hint(p.pfx_password for p in profiles.values())
+    hint = password_hint(p.password_origin for p in profiles.values())
     inspection = pfx.inspect(pfx.load(Path(file), password, hint), profiles, parse_as_of(as_of), profile)
     click.echo(output.dumps(pfxview.inspection_json(inspection)) if fmt == "json" else pfxview.inspection_text(inspection))
 

@@ -84,7 +84,9 @@ def echo_notices(results, fmt: str) -> None:
         backups = [a["notice"] for a in result.details.get("actions", []) if a.get("notice")]
         for notice in backups + result.details.get("notices", []):
             if notice.get("channel") == "stdout":
-                click.echo(f"{notice['title']}: {notice['body']}")
+                click.echo(f"{notice['title']}: {notice['body']}".replace("\n", " "))
+            elif notice.get("channel") == "suppressed":  # say why nobody was told
+                click.echo(f"notice not shown: {notice['reason']}")
 
 
 def log_result(action: str, result) -> None:

@@ -39,6 +39,15 @@ def expiry_text(not_after: datetime) -> str:
     return expiry_date(not_after).isoformat()
 
 
+WEEKDAYS_JA = "月火水木金土日"  # date.weekday(): Monday is 0
+
+
+def japanese_date_text(day: date) -> str:
+    """A date as clinic staff read it in a notice: `2027年1月9日（土）` (no leading zeros,
+    the weekday in full-width parentheses). Pass expiry_date(...) for a certificate."""
+    return f"{day.year}年{day.month}月{day.day}日（{WEEKDAYS_JA[day.weekday()]}）"
+
+
 def days_until(day: date, now: datetime) -> int:
     """Calendar days from today's Japan-time date to `day` (negative once it is past)."""
     return (day - local_date(now)).days

@@ -46,13 +46,17 @@ class PutAwayStep:
                 "folder": self.folder if self.mode == "move" else None}
 
 
-def plan_step(profile: str, pfx: Path, sidecar: Path | None, after_import: str, folder: str) -> PutAwayStep:
-    """The step for one staged file; `folder` empty means the platform's default."""
+def backup_folder(folder: str) -> Path:
+    """`[backup] folder` as this user's path: empty means the platform's default."""
     from pycert.platform.private import default_backup_folder
 
-    target = Path(os.path.expandvars(os.path.expanduser(folder))) if folder else default_backup_folder()
+    return Path(os.path.expandvars(os.path.expanduser(folder))) if folder else default_backup_folder()
+
+
+def plan_step(profile: str, pfx: Path, sidecar: Path | None, after_import: str, folder: str) -> PutAwayStep:
+    """The step for one staged file."""
     files = (str(pfx),) + ((str(sidecar),) if sidecar else ())
-    return PutAwayStep(profile, files, after_import, str(target))
+    return PutAwayStep(profile, files, after_import, str(backup_folder(folder)))
 
 
 def execute(step: PutAwayStep, notify: Callable[[str, str], str]) -> dict:

@@ -102,14 +102,14 @@ def apply(report: CleanupReport, stores: StoreBackend, keep_keys: bool = False) 
             cert = removal.step.certificate
             still = any(c.thumbprint == cert.thumbprint for c in stores.read(cert.store).certificates)
             if still:
-                removal.status, removal.detail = "failed", "still in the store when re-read"
+                removal.status = "failed"
+                removal.detail = f"Could not remove {cert.thumbprint} from {cert.store}: it was still there when the store was read again."
     for r in report.to_remove:
         cert = r.step.certificate
         logs.event("remove", r.status, store=cert.store, thumbprint=cert.thumbprint, successor=r.step.successor, key=r.key, detail=r.detail)
     failed = [r for r in report.to_remove if r.status == "failed"]
-    report.messages = [
-        f"Could not remove {r.step.certificate.thumbprint} from {r.step.certificate.store}: {r.detail.rstrip('.')}."
-        for r in failed
-    ]
+    # Each detail is already a sentence naming the certificate and the store (the platform's
+    # errors say "Could not remove T from S (...)"); wrapping it again repeated the prefix.
+    report.messages = [r.detail for r in failed]
     report.exit_code = EXIT_RUNTIME if failed else EXIT_OK
     return report

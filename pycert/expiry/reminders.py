@@ -1,9 +1,14 @@
 """Renewal reminders for the person at the terminal: in Japanese, at most once per milestone.
 
-rules.reminder_milestone decides which notice is due; this module remembers, per user and
-per certificate, which milestones were already shown (a small JSON file), and hands the
-text to the platform's notifier. A broken state file is replaced, never fatal: a missed
-or repeated reminder is better than a failed remediation.
+rules.reminder_milestone decides when a notice is due and rules.notice_tier how urgent it
+is; notices.py words it for the certificate's family with the `[notify]` contact. This
+module remembers, per user and per certificate, which milestones were already shown (a
+small JSON file), and hands the text to the platform's notifier. A broken state file is
+replaced, never fatal: a missed or repeated reminder is better than a failed remediation.
+
+Where the MPKI client is installed it notifies about the OBN certificate on the same
+schedule, so PyCert's OBN notices are not shown there (channel `suppressed`, with the
+reason in the output and the log) unless `[notify] alongside_mpki_client = true`.
 """
 
 from __future__ import annotations
@@ -11,17 +16,19 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Callable
 
 from pycert.common import logs
 from pycert.common.dates import expiry_date
 from pycert.common.model import Finding, State
-from pycert.expiry import rules
+from pycert.expiry import notices, rules
+from pycert.policy.models import NotifyPolicy, Policy, ProfileNotice, builtin_policy
 
 STATE_FILE = "reminders.json"
-RENEWAL_URL = "https://cert.obn.managedpki.ne.jp/p/ru"
-OBN_ISSUER = "Online Billing NW Common Root CA"
-TITLE = "電子証明書の更新のお知らせ"
+MPKI_REASON = ("the MPKI client is installed and notifies about this certificate itself "
+               "([notify] alongside_mpki_client = true shows PyCert's notices too)")
 
 
 @dataclass
@@ -30,26 +37,60 @@ class Notice:
     milestone: str
     title: str
     body: str
-    channel: str = ""  # toast | msg | stdout | failed | already-shown
+    channel: str = ""  # toast | msg | stdout | failed | already-shown | suppressed
+    tier: str = ""
+    reason: str = ""  # why a notice was suppressed
 
 
-def notice_text(finding: Finding) -> tuple[str, str]:
+def contact_of(notify: NotifyPolicy) -> notices.Contact:
+    return notices.Contact(notify.contact_name or "", notify.contact_phone or "", notify.contact_url or "")
+
+
+def notice_text(finding: Finding, notice: ProfileNotice | None = None,
+                contact: notices.Contact = notices.Contact()) -> tuple[str, str]:
+    """The notice for one finding: its tier, its family's texts, who to call."""
     cert = finding.certificate
-    name = cert.common_name or cert.subject
-    until = expiry_date(cert.not_after).strftime("%Y年%m月%d日")
-    obn = OBN_ISSUER.casefold() in cert.issuer.casefold()
-    how = (
-        f"MPKIクライアント（タスクトレイのアイコン）の「証明書の更新」、または {RENEWAL_URL} から更新してください。"
-        if obn
-        else "証明書の発行元の手順で更新してください。"
-    )
-    if finding.days_left < 0 or finding.state is State.EXPIRED:  # expired earlier today: days_left is 0
-        return TITLE, (
-            f"電子証明書（{name}）の有効期限が{until}に切れました。"
-            "この端末ではオンライン請求・オンライン資格確認が使えません。システム管理者に連絡してください。"
-        )
-    when = "本日が有効期限です" if finding.days_left == 0 else f"有効期限まであと{finding.days_left}日です（{until}まで）"
-    return TITLE, f"電子証明書（{name}）の{when}。{how}"
+    if notice is None:  # no policy at hand: the built-in profile of that name, if any
+        profile = builtin_policy().profiles.get(finding.profile)
+        notice = profile.notice if profile else ProfileNotice()
+    expired = finding.state is State.EXPIRED  # expired earlier today: days_left is still 0
+    return worded(notice, contact, cert.common_name or cert.subject, expiry_date(cert.not_after), finding.days_left,
+                  expired)
+
+
+def worded(notice: ProfileNotice, contact: notices.Contact, name: str, expires: date, days_left: int,
+           expired: bool = False) -> tuple[str, str]:
+    tier = rules.notice_tier(days_left, expired) or "info"
+    texts = notices.texts_for(notice.family, notice.service, notice.renew, notice.after_expiry)
+    return notices.render(tier, name, expires, days_left, texts, contact)
+
+
+PREVIEW_DAYS = (90, 30, 7, 0, -1)  # one notice of each tier, and the expiry day
+
+
+def preview(policy: Policy, profile: str, name: str, today: date,
+            days: tuple[int, ...] = PREVIEW_DAYS) -> list[tuple[int, str, str, str]]:
+    """(days left, tier, title, body) of the notices a profile's certificate would get, as
+    if it expired `days` after `today`: what clinic staff will read with this policy."""
+    settings = policy.select(profile)[profile].notice
+    contact = contact_of(policy.notify)
+    out = []
+    for left in days:
+        title, body = worded(settings, contact, name, today + timedelta(days=left), left)
+        out.append((left, rules.notice_tier(left) or "", title, body))
+    return out
+
+
+def mpki_client_installed(policy: Policy) -> bool | None:
+    """Is the MPKI client installed (the Uninstall entries `mpki status` reads)? None: this
+    terminal cannot tell (no Windows registry, or it could not be read)."""
+    from pycert.common.errors import PlatformError
+    from pycert.mpki.job import installed_products
+
+    try:
+        return bool(installed_products(policy.mpki))
+    except PlatformError:
+        return None
 
 
 def load_state(folder: Path) -> dict[str, list[str]]:
@@ -68,20 +109,34 @@ def save_state(folder: Path, shown: dict[str, list[str]]) -> None:
     os.replace(tmp, folder / STATE_FILE)
 
 
-def remind(findings: list[Finding], folder: Path, notify) -> list[Notice]:
+def remind(findings: list[Finding], folder: Path, notify, policy: Policy | None = None,
+           mpki_client: Callable[[Policy], bool | None] = mpki_client_installed) -> list[Notice]:
     """Notify about each finding whose current milestone has not been shown yet.
 
     `notify(title, body) -> channel` is platform.notify_user (mocked in tests). A
     milestone counts as shown only when a channel took it ("failed" is retried next run).
-    """
+    `mpki_client(policy)` is asked at most once, and only for an OBN-family finding."""
+    policy = policy or builtin_policy()
+    contact = contact_of(policy.notify)
     shown = load_state(folder)
-    notices = []
+    notices_: list[Notice] = []
+    client: list[bool | None] = []
     for finding in findings:
-        milestone = rules.reminder_milestone(finding.days_left)
+        expired = finding.state is State.EXPIRED
+        milestone = rules.reminder_milestone(finding.days_left, expired)
         if milestone is None:
             continue
-        title, body = notice_text(finding)
-        notice = Notice(finding.certificate.thumbprint, milestone, title, body)
+        profile = policy.profiles.get(finding.profile)
+        settings = profile.notice if profile else ProfileNotice()
+        title, body = notice_text(finding, settings, contact)
+        notice = Notice(finding.certificate.thumbprint, milestone, title, body,
+                        tier=rules.notice_tier(finding.days_left, expired) or "")
+        if rules.leaves_notice_to_mpki_client(settings.family, policy.notify.alongside_mpki_client,
+                                              _once(client, mpki_client, policy, settings.family)):
+            notice.channel, notice.reason = "suppressed", MPKI_REASON
+            notices_.append(notice)
+            logs.event("notify", "suppressed", thumbprint=notice.thumbprint, milestone=milestone, reason="mpki-client")
+            continue
         seen = shown.setdefault(notice.thumbprint, [])
         if milestone in seen:
             notice.channel = "already-shown"
@@ -89,10 +144,19 @@ def remind(findings: list[Finding], folder: Path, notify) -> list[Notice]:
             notice.channel = notify(title, body)
             if notice.channel != "failed":
                 seen.append(milestone)
-        notices.append(notice)
-        logs.event("notify", notice.channel, thumbprint=notice.thumbprint, milestone=milestone)
+        notices_.append(notice)
+        logs.event("notify", notice.channel, thumbprint=notice.thumbprint, milestone=milestone, tier=notice.tier)
     try:
         save_state(folder, shown)
     except OSError:
         pass  # reminders repeat rather than fail the run
-    return notices
+    return notices_
+
+
+def _once(memo: list, ask: Callable[[Policy], bool | None], policy: Policy, family: str) -> bool | None:
+    """The MPKI client's presence, read only when an OBN notice could depend on it."""
+    if family != "obn" or policy.notify.alongside_mpki_client:
+        return None
+    if not memo:
+        memo.append(ask(policy))
+    return memo[0]

@@ -117,7 +117,7 @@ def find_staged(profile: Profile, notes: list[dict], reads_aes: bool = True) -> 
                 password = sidecar_password(path)
                 if password is None and profile.password_env and env(profile.password_env, MAX_PASSWORD_FILE_BYTES):
                     password = Secret(env(profile.password_env, MAX_PASSWORD_FILE_BYTES) or "", f"environment variable {profile.password_env}")
-                contents = pfx.load(path, password, password_hint([profile.pfx_password]))
+                contents = pfx.load(path, password, password_hint([profile.password_origin]))
             except PyCertError as exc:
                 reason = _no_password_reason(path) if password is None and getattr(exc, "kind", "") == "password" else exc.message
                 notes.append({"file": str(path), "usable": False, "reason": reason})
@@ -340,7 +340,7 @@ def execute(plan: RenewalPlan, policy: Policy, stores: StoreBackend, now: dateti
         outcome.after = scan(profiles, stores, now)
     still = [f for r in outcome.after for f in r.needs_action]
     if still:
-        outcome.notices = reminders.remind(still, state_dir or platform.user_state_dir(), notify)
+        outcome.notices = reminders.remind(still, state_dir or platform.user_state_dir(), notify, policy)
     return outcome
 
 
@@ -428,6 +428,6 @@ def _result(plan: RenewalPlan, done: Outcome, now: datetime, dry_run: bool) -> C
         "imported": sum(1 for a in actions if a["action"] == "import" and a["status"] in ("imported", "incomplete")),
         "removed": sum(1 for a in actions if a["action"] == "remove" and a["status"] == "removed"),
         "planned": sum(1 for a in actions if a["status"] == "planned"),
-        "notified": sum(1 for n in notices if n.channel not in ("already-shown", "failed")),
+        "notified": sum(1 for n in notices if n.channel not in ("already-shown", "failed", "suppressed")),
     }
     return CheckResult("expiry", verdict, code, now, done.after, done.messages, details, plan=plan.steps)

@@ -273,12 +273,15 @@ def _why_no_successor(cert: CertificateInfo, certificates: Sequence[CertificateI
 
 REMINDER_MILESTONES = (15, 30, 60, 90)  # ascending
 DAILY_FROM_DAYS = 7
+NOTICE_FROM_DAYS = 90  # お知らせ from here (the renewal window of all three families)
+ACTION_FROM_DAYS = 30  # 要対応 from here; 至急 from DAILY_FROM_DAYS
 
 
-def reminder_milestone(days_left: int) -> str | None:
+def reminder_milestone(days_left: int, expired: bool = False) -> str | None:
     """The notice due at `days_left` (the vendor client's schedule): 90, 60, 30, 15 days,
-    daily from 7, then once after expiry. None: too early for any notice."""
-    if days_left < 0:
+    daily from 7, then once after expiry. None: too early for any notice. `expired`: the
+    certificate's exact moment has passed (on its expiry day days_left is still 0)."""
+    if days_left < 0 or expired:
         return "expired"
     if days_left <= DAILY_FROM_DAYS:
         return f"day-{days_left}"
@@ -286,6 +289,28 @@ def reminder_milestone(days_left: int) -> str | None:
         if days_left <= milestone:
             return f"day-{milestone}"
     return None
+
+
+def notice_tier(days_left: int, expired: bool = False) -> str | None:
+    """How a notice at `days_left` speaks: "info" (お知らせ, 90-31 days), "action" (要対応,
+    30-8), "urgent" (至急, 7-0, shown daily), "expired" (期限切れ); None beyond 90 days.
+    The texts live in expiry/notices.py."""
+    if days_left < 0 or expired:
+        return "expired"
+    if days_left <= DAILY_FROM_DAYS:
+        return "urgent"
+    if days_left <= ACTION_FROM_DAYS:
+        return "action"
+    if days_left <= NOTICE_FROM_DAYS:
+        return "info"
+    return None
+
+
+def leaves_notice_to_mpki_client(family: str, alongside: bool, client_installed: bool | None) -> bool:
+    """Does PyCert stay quiet because the MPKI client notifies about this certificate on the
+    same schedule (90, 60, 30, 15, daily from 7)? Only for the OBN family, only where the
+    client is known to be installed, and not when the policy asks for both."""
+    return family == "obn" and not alongside and client_installed is True
 
 
 def pick_renewal(

@@ -148,7 +148,7 @@ def run(
     dry_run: bool = False,
 ) -> ImportReport:
     """`pycert import`: the plan, and (unless `dry_run`) its execution."""
-    hint = rules.password_hint(p.pfx_password for p in policy.select(profile).values())
+    hint = rules.password_hint(p.password_origin for p in policy.select(profile).values())
     contents = pfx.load(path, password, hint)
     plan = prepare(policy, stores, now, contents, profile=profile, machine=machine,
                    exportable=exportable, force=force)

@@ -30,10 +30,12 @@ ANY_PASSWORD_HINT = N_("it is the number chosen when the certificate was downloa
                        "the download site issued with it (WebORCA and other cloud services)")
 
 
-def password_hint(kinds: Iterable[str]) -> str:
-    """The hint for the profiles a PFX may belong to: theirs when they agree, else both."""
+def password_hint(kinds: Iterable[str | None]) -> str:
+    """The hint for the profiles a PFX may belong to (their Profile.password_origin): theirs
+    when they agree, else (or when unknown: None) both."""
     found = set(kinds)
-    return PASSWORD_HINTS[found.pop()] if len(found) == 1 else ANY_PASSWORD_HINT
+    only = found.pop() if len(found) == 1 else None
+    return PASSWORD_HINTS[only] if only else ANY_PASSWORD_HINT
 
 
 def chain_role(cert: CertificateInfo, is_ca: bool) -> str:

@@ -59,7 +59,7 @@ BUILTIN_POLICY: dict[str, Any] = {
             "urgent_days": 14,
             "expected_lifetime_months": 39,
             "required": True,
-            "pfx_password": "chosen-at-download",
+            "notice": {"family": "obn"},
         }
     },
 }
@@ -145,6 +145,38 @@ def _search(field: str, pattern: str, text: str) -> bool:
         ) from None
 
 
+NOTICE_FAMILIES = ("obn", "weborca", "kenshin", "other")
+# Notice texts go into a toast and a msg.exe box: one line each, no control characters.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+PHONE = re.compile(r"^\+?[0-9(][0-9 ()\-]{2,23}$")
+
+
+def _one_line(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise ValueError("is empty; write the text, or remove the key to keep the built-in one")
+    if value is not None and CONTROL.search(value):
+        raise ValueError("write one line of text, without line breaks or control characters")
+    return value.strip() if value is not None else value
+
+
+FAMILY_PASSWORD_ORIGIN = {"obn": "chosen-at-download", "weborca": "issued-by-site", "kenshin": "issued-by-site"}
+
+
+class ProfileNotice(_Strict):
+    """`[profiles.<name>.notice]`: what a notice tells clinic staff about this family
+    (expiry/notices.py has the built-in texts of each family; these keys replace them)."""
+
+    family: Literal["obn", "weborca", "kenshin", "other"] = "other"
+    service: str | None = Field(default=None, max_length=60)  # what stops working, e.g. "WebORCA"
+    renew: str | None = Field(default=None, max_length=200)  # how renewal is done
+    after_expiry: str | None = Field(default=None, max_length=200)  # what has to happen once it expired
+
+    @field_validator("service", "renew", "after_expiry")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        return _one_line(value)
+
+
 class Profile(_Strict):
     description: str = ""
     enabled: bool = True
@@ -158,13 +190,20 @@ class Profile(_Strict):
     # folder) and the environment variable that holds its password when no sidecar file does.
     staging_folders: list[str] = Field(default_factory=list)
     password_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-    # Where the family's PFX password comes from, for the wrong-password hint: the OBN sites
-    # let the user choose a number at download (the built-in `obn`); WebORCA and the
-    # 特定健診 cloud issue one on their page (the default for any other profile).
-    pfx_password: Literal["chosen-at-download", "issued-by-site"] = "issued-by-site"
+    # Where the family's PFX password comes from, for the wrong-password hint; unset: the
+    # family's (password_origin).
+    pfx_password: Literal["chosen-at-download", "issued-by-site"] | None = None
     # SHA-256 of the SubjectPublicKeyInfo of CA keys whose certificates count as this
     # profile's renewals even though another CA key issued the current one (expiry/trust.py).
     trusted_issuers: list[str] = Field(default_factory=list, max_length=64)
+    notice: ProfileNotice = Field(default_factory=ProfileNotice)
+
+    @property
+    def password_origin(self) -> str | None:
+        """`pfx_password`, else the family's: the OBN sites let the user choose a number when
+        the PFX is downloaded; WebORCA and the 特定健診 cloud show a password their site
+        issued; unknown (None: the hint names both) for any other family."""
+        return self.pfx_password or FAMILY_PASSWORD_ORIGIN.get(self.notice.family)
 
     @field_validator("trusted_issuers")
     @classmethod
@@ -296,6 +335,38 @@ class Network(_Strict):
         return value
 
 
+class NotifyPolicy(_Strict):
+    """`[notify]`: who clinic staff should call, shown at the end of every notice (without
+    it: the system administrator), and whether PyCert speaks where the MPKI client does."""
+
+    contact_name: str | None = Field(default=None, max_length=40)
+    contact_phone: str | None = None
+    contact_url: str | None = Field(default=None, max_length=120)
+    # The MPKI client notifies about the OBN certificate on the same schedule: PyCert's OBN
+    # notices stay off where it is installed, unless this is true.
+    alongside_mpki_client: bool = False
+
+    @field_validator("contact_name")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        return _one_line(value)
+
+    @field_validator("contact_phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value is not None and not PHONE.match(value.strip()):
+            raise ValueError(f"'{shown(value, 40)}' is not a phone number; write digits, '-', '(', ')' or spaces, "
+                             "e.g. \"03-1234-5678\"")
+        return value.strip() if value is not None else value
+
+    @field_validator("contact_url")
+    @classmethod
+    def _contact_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s\x00-\x1f\x7f]+$", value):
+            raise ValueError(f"'{shown(value, 80)}' is not an http(s) URL; write it as https://host/path")
+        return value
+
+
 class RootPin(_Strict):
     """A root certificate PyCert may install: only a certificate with exactly this SHA-256."""
 
@@ -367,6 +438,7 @@ class Policy(_Strict):
     mpki: MpkiPolicy = Field(default_factory=MpkiPolicy)
     network: Network = Field(default_factory=Network)
     backup: Backup = Field(default_factory=Backup)
+    notify: NotifyPolicy = Field(default_factory=NotifyPolicy)
 
     @field_validator("profiles")
     @classmethod
@@ -396,7 +468,8 @@ def builtin_policy() -> Policy:
     no policy file, and validating would compile every model's schema on each run. Must
     equal Policy.model_validate(BUILTIN_POLICY) (tests/test_config.py compares them)."""
     obn = BUILTIN_POLICY["profiles"]["obn"]
-    profile = Profile.model_construct(**{**obn, "match": MatchRule.model_construct(**obn["match"])})
+    profile = Profile.model_construct(**{**obn, "match": MatchRule.model_construct(**obn["match"]),
+                                         "notice": ProfileNotice.model_construct(**obn["notice"])})
     pins = [RootPin.model_construct(name="Security Communication RootCA2", sha256=ROOTCA2_SHA256)]
     return Policy.model_construct(
         checks=list(BUILTIN_POLICY["checks"]),
@@ -405,4 +478,5 @@ def builtin_policy() -> Policy:
         mpki=MpkiPolicy.model_construct(),
         network=Network.model_construct(),
         backup=Backup.model_construct(),
+        notify=NotifyPolicy.model_construct(),
     )

@@ -103,7 +103,8 @@ def test_remediate_expiry_reminds_on_stdout_and_ends_with_the_summary(cli_sandbo
     run = cli_sandbox.run("remediate", "expiry", env=env)
     assert run.code == 1 and run.stderr == ""
     lines = run.stdout.splitlines()
-    assert lines[0].startswith("電子証明書の更新のお知らせ: ") and "あと" in lines[0]
+    assert lines[0].startswith("【要対応】電子証明書を更新してください: ") and "（あと20日）" in lines[0]
+    assert lines[0].endswith("。 わからないときは、システム管理者に連絡してください。")  # one line: the contact after a space
     assert run.last_line.startswith("NONCOMPLIANT expiry v1") and "notified=1" in run.last_line
     again = cli_sandbox.run("remediate", "expiry", env=env)
     assert again.code == 1 and len(again.stdout.splitlines()) == 1  # once per milestone
@@ -124,7 +125,7 @@ def test_remediate_without_subcommand_shows_the_reminder_too(cli_sandbox, tmp_pa
     run = cli_sandbox.run("remediate", env={"PYCERT_STATE_DIR": str(tmp_path / "state")})
     assert run.code == 1, run.stderr
     first, last = run.stdout.splitlines()[0], run.last_line
-    assert first.startswith("電子証明書の更新のお知らせ: ") and "あと5日" in first
+    assert first.startswith("【至急】電子証明書の有効期限まであと5日です: ") and "（あと5日）" in first
     assert last.startswith("NONCOMPLIANT expiry v1") and "state=urgent" in last
 
 

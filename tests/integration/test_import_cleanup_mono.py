@@ -278,13 +278,14 @@ def test_fault_store_add_fails_half_way(mono_store, old, renewed, monkeypatch):
 
 def test_fault_cleanup_fails(mono_store, old, renewed, tmp_path, monkeypatch):
     def refuse(*a, **k):
-        raise PlatformError(f"Could not remove {old.thumbprint} (simulated)")
+        raise PlatformError(f"Could not remove {old.thumbprint} from CurrentUser\\My (simulated).")
 
     monkeypatch.setattr(mono_store.backend, "remove_with_key", refuse)
     result = remediate(mono_store, renewed[0].parent, tmp_path)
     assert (result.verdict, result.exit_code) == ("failed", 1)
     assert thumbprints(mono_store) == sorted([old.thumbprint, renewed[1].thumbprint])
-    assert any("simulated" in m for m in result.messages)
+    # The platform's sentence is the message, once: not "Could not remove X: Could not remove X (...)".
+    assert result.messages == [f"Could not remove {old.thumbprint} from CurrentUser\\My (simulated)."]
 
 
 def test_aes_staged_pfx_is_skipped_on_mono(mono_store, old, tmp_path):

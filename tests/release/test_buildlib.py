@@ -41,7 +41,7 @@ def test_version_resource_compiles_with_pyinstallers_parser(tmp_path, monkeypatc
     from PyInstaller.utils.win32.versioninfo import load_version_info_from_text_file
 
     path = tmp_path / "version_info.txt"
-    path.write_text(version_info_text("1.20.300"), encoding="utf-8")
+    path.write_text(version_info_text("1.20.300", "pycert.exe"), encoding="utf-8")
     info = load_version_info_from_text_file(str(path))
     assert (info.ffi.fileVersionMS, info.ffi.fileVersionLS) == ((1 << 16) | 20, 300 << 16)
     assert (info.ffi.productVersionMS, info.ffi.productVersionLS) == ((1 << 16) | 20, 300 << 16)
@@ -51,6 +51,23 @@ def test_version_resource_compiles_with_pyinstallers_parser(tmp_path, monkeypatc
     raw = info.toRaw()  # the VS_VERSIONINFO block PyInstaller writes into pycert.exe
     assert struct.unpack_from("<I", raw, 40)[0] == 0xFEEF04BD  # VS_FIXEDFILEINFO signature
     assert "1.20.300".encode("utf-16-le") in raw
+
+
+def test_the_windowless_twin_has_its_own_original_filename(tmp_path, monkeypatch):
+    """pycertw.exe said OriginalFilename pycert.exe: a renamed-file check or an AppLocker rule
+    on the original name could not tell the two apart."""
+    pytest.importorskip("pefile", reason="pefile (PyInstaller's Windows resource reader) is not installed: pip install -e '.[build]'")
+    import PyInstaller.compat
+
+    monkeypatch.setattr(PyInstaller.compat, "win32api", None, raising=False)
+    from PyInstaller.utils.win32.versioninfo import load_version_info_from_text_file
+
+    path = tmp_path / "version_info_w.txt"
+    path.write_text(version_info_text("1.20.300", "pycertw.exe"), encoding="utf-8")
+    strings = {s.name: s.val for s in load_version_info_from_text_file(str(path)).kids[0].kids[0].kids}
+    assert (strings["OriginalFilename"], strings["InternalName"]) == ("pycertw.exe", "pycertw")
+    assert strings["FileDescription"] == "PyCert certificate checks for medical-institution terminals (no console window)"
+    assert strings["FileVersion"] == "1.20.300"
 
 
 def test_icon_is_a_valid_ico_with_two_sizes():

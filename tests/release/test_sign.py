@@ -65,7 +65,7 @@ def test_build_signs_the_msi_with_an_encrypted_key(release_build, signing_files,
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert KEY_PASSWORD.decode() not in proc.stdout + proc.stderr
     [msi] = (tmp_path / "dist").glob("*.msi")
-    assert not list((tmp_path / "dist").glob("*.unsigned"))
+    assert not list((tmp_path / "dist").glob("*.unsigned*"))
     verified = subprocess.run(["osslsigncode", "verify", "-in", str(msi), "-CAfile", str(signing_files / "ca.pem")],
                               capture_output=True, text=True)
     assert verified.returncode == 0, verified.stdout + verified.stderr
@@ -81,6 +81,48 @@ def test_build_signs_the_msi_with_an_encrypted_key(release_build, signing_files,
     assert broken.returncode != 0
 
 
+def _verify(path: Path, ca: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(["osslsigncode", "verify", "-in", str(path), "-CAfile", str(ca)], capture_output=True, text=True)
+
+
+def test_build_signs_the_module_in_the_msi_and_the_deployment_scripts(release_build, signing_files, tmp_path):
+    """AllSigned terminals and Intune's "Enforce script signature check" run only signed scripts:
+    the module files inside the MSI and every script in dist/scripts carry a verifying signature."""
+    build_py = Path(__file__).resolve().parents[2] / "packaging" / "build.py"
+    proc = subprocess.run(
+        [sys.executable, str(build_py), "--frozen", str(release_build.onedir),
+         "--dist", str(tmp_path / "dist"), "--work", str(tmp_path / "work"),
+         "--sign-cert", str(signing_files / "signer.pem"), "--sign-key", str(signing_files / "signer.key"),
+         "--sign-pass-file", str(signing_files / "pass.txt"), "--sign-ca", str(signing_files / "ca.pem")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    ca = signing_files / "ca.pem"
+    scripts = sorted((tmp_path / "dist" / "scripts").rglob("*.ps1"))
+    packaging = Path(__file__).resolve().parents[2] / "packaging"
+    assert [p.relative_to(tmp_path / "dist" / "scripts") for p in scripts] == sorted(
+        p.relative_to(packaging) for folder in ("intune", "sccm", "gpo") for p in (packaging / folder).glob("*.ps1"))
+    assert "PyCert-Expiry-Detect.ps1" in {p.name for p in scripts}
+    for script in scripts:
+        checked = _verify(script, ca)
+        assert checked.returncode == 0, f"{script}: {checked.stdout}{checked.stderr}"
+        assert script.read_text(encoding="utf-8").rstrip().endswith("# SIG # End signature block")
+    assert not list((tmp_path / "dist").rglob("*.unsigned*"))
+
+    tampered = scripts[0].read_text(encoding="utf-8").replace("pycert", "evilcert", 1)
+    scripts[0].write_text(tampered, encoding="utf-8")
+    assert _verify(scripts[0], ca).returncode != 0  # the signature covers the script's text
+
+    [msi] = (tmp_path / "dist").glob("*.msi")
+    extracted = tmp_path / "extracted"
+    subprocess.run(["msiextract", "-C", str(extracted), str(msi)], check=True, capture_output=True)
+    module_files = [p for p in extracted.rglob("*") if p.suffix.lower() in (".psm1", ".psd1")]
+    assert {p.name for p in module_files} >= {"PyCert.psm1", "PyCert.psd1"}
+    for path in module_files:
+        checked = _verify(path, ca)
+        assert checked.returncode == 0, f"{path}: {checked.stdout}{checked.stderr}"
+
+
 def test_signing_with_a_wrong_password_fails_cleanly_and_leaves_no_package(release_build, signing_files, tmp_path):
     (tmp_path / "wrong.txt").write_text("not-the-password")
     build_py = Path(__file__).resolve().parents[2] / "packaging" / "build.py"
@@ -92,6 +134,7 @@ def test_signing_with_a_wrong_password_fails_cleanly_and_leaves_no_package(relea
         capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 2
-    assert proc.stderr.startswith("error: osslsigncode could not sign PyCert-")
+    # the module is signed first (its files in name order), before any package is built
+    assert proc.stderr.startswith("error: osslsigncode could not sign PyCert.format.ps1xml (")
     assert proc.stderr.count("\n") == 1 and "not-the-password" not in proc.stderr
     assert list((tmp_path / "dist").iterdir()) == []  # no unsigned package that could be mistaken for a release

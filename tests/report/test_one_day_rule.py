@@ -69,7 +69,7 @@ def test_every_output_gives_the_same_date_and_days(tmp_path, now, days):
         ("PC1", "2027-01-01", days), ("PC2", "2027-01-01", days)]
 
     _, body = notice_text(finding)
-    assert "2027年01月01日" in body
+    assert "2027年1月1日（金）" in body and f"（あと{days}日）" in body
 
 
 def test_a_report_built_later_counts_from_its_own_japan_date(tmp_path):

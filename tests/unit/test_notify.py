@@ -30,8 +30,54 @@ def test_toast_argv_is_encoded_powershell_with_the_japanese_text(monkeypatch):
     assert argv[1:6] == ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-EncodedCommand"]
     script = base64.b64decode(argv[6]).decode("utf-16-le")
     payload = json.loads(script.split("@'\n")[1].split("\n'@")[0])
-    assert payload == {"title": "電子証明書の更新のお知らせ", "body": "あと30日です", "app": notify.POWERSHELL_APP_ID}
+    assert payload == {"title": "電子証明書の更新のお知らせ", "body": "あと30日です", "app": "PyCert.CertificateCheck"}
     assert "ToastNotificationManager" in script
+
+
+def test_the_toast_speaks_as_pycert_not_as_powershell():
+    """Issue 16: the notice came under Windows PowerShell's app identity. The notifier is
+    created for PyCert's AppUserModelID (the one the MSI's shortcut registers), read from
+    the payload; no other app id is anywhere in the script."""
+    script = base64.b64decode(notify.toast_argv("t", "b")[6]).decode("utf-16-le")
+    assert "CreateToastNotifier($t.app)" in script and "CreateToastNotifier()" not in script
+    assert "{1AC14E77-02E7-4E5D-B744-2EB1AE5198B7}" not in script and "powershell.exe" not in script.lower()
+    assert (notify.APP_ID, notify.SHORTCUT_NAME) == ("PyCert.CertificateCheck", "PyCert 電子証明書チェック")
+
+
+def test_the_toast_shows_what_to_do_and_names_the_contact_in_its_attribution_line():
+    script = base64.b64decode(notify.toast_argv("t", "b")[6]).decode("utf-16-le")
+    assert '<binding template="ToastGeneric"><text/><text/><text/><text placement="attribution"/></binding>' in script
+    assert '$lines = @($t.body -split "`n", 3)' in script  # at most three: one per text element after the title
+    assert "$nodes.Item($i + 1).AppendChild($xml.CreateTextNode($lines[$i]))" in script
+
+
+def test_the_toast_script_is_valid_powershell():
+    """Parsed with tree-sitter-pwsh here; tests/windows/test_notify.py parses it with
+    Windows PowerShell's own parser on the Windows runner."""
+    from tests.powershell import pwsh
+
+    script = base64.b64decode(notify.toast_argv("【要対応】t", "a\nb\nc")[6]).decode("utf-16-le")
+    assert pwsh.parser().parse(script.encode("utf-8")).root_node.has_error is False
+
+
+def test_the_app_counts_as_registered_only_with_the_msi_shortcut(monkeypatch, tmp_path):
+    monkeypatch.setenv("ProgramData", str(tmp_path))
+    assert notify.app_registered() is False
+    programs = tmp_path / "Microsoft" / "Windows" / "Start Menu" / "Programs"
+    programs.mkdir(parents=True)
+    (programs / "PyCert 電子証明書チェック.lnk").write_bytes(b"L\0\0\0")
+    assert notify.app_registered() is True
+
+
+def test_without_the_shortcut_no_toast_is_tried():
+    """A toast for an app id Windows does not know is never seen: msg.exe speaks instead."""
+    seen = []
+
+    def run(argv, **kw):
+        seen.append(ntpath.basename(argv[0]))
+        return Done(0)
+
+    assert notify.notify("t", "b", run=run, registered=lambda: False) == "msg" and seen == ["msg.exe"]
 
 
 def test_the_toast_script_checks_the_notifier_setting_before_showing(monkeypatch):
@@ -51,7 +97,7 @@ def test_children_are_started_without_a_console_window():
         seen.append(kw["creationflags"])
         return Done(1)
 
-    assert notify.notify("t", "b", run=run) == "failed"
+    assert notify.notify("t", "b", run=run, registered=lambda: True) == "failed"
     assert seen == [0x08000000, 0x08000000]  # CREATE_NO_WINDOW for powershell.exe and msg.exe
 
 
@@ -62,7 +108,7 @@ def test_toasts_turned_off_fall_back_to_msg():
         seen.append(ntpath.basename(argv[0]))
         return Done(3 if argv[0].endswith("powershell.exe") else 0)  # the script's "toasts are off"
 
-    assert notify.notify("t", "b", run=toasts_off) == "msg" and seen == ["powershell.exe", "msg.exe"]
+    assert notify.notify("t", "b", run=toasts_off, registered=lambda: True) == "msg" and seen == ["powershell.exe", "msg.exe"]
 
 
 def test_msg_argv_targets_the_signed_in_user(monkeypatch):
@@ -78,19 +124,19 @@ def test_toast_first_then_msg_then_failed():
         calls.append(argv[0])
         return Done(0)
 
-    assert notify.notify("t", "b", run=run) == "toast" and len(calls) == 1
+    assert notify.notify("t", "b", run=run, registered=lambda: True) == "toast" and len(calls) == 1
 
     def toast_fails(argv, **kw):
         calls.append(argv[0])
         return Done(1 if "powershell" in argv[0] else 0)
 
     calls.clear()
-    assert notify.notify("t", "b", run=toast_fails) == "msg" and len(calls) == 2
+    assert notify.notify("t", "b", run=toast_fails, registered=lambda: True) == "msg" and len(calls) == 2
 
     def nothing_works(argv, **kw):
         raise subprocess.TimeoutExpired(argv, 60)
 
-    assert notify.notify("t", "b", run=nothing_works) == "failed"
+    assert notify.notify("t", "b", run=nothing_works, registered=lambda: True) == "failed"
 
 
 def finding(days_left):
@@ -101,10 +147,14 @@ def finding(days_left):
 
 def test_notice_text_in_japanese():
     title, body = reminders.notice_text(finding(29))  # whole days: the count is in calendar days
-    assert title == "電子証明書の更新のお知らせ"
-    assert "0110119153" in body and "あと29日" in body and "証明書の更新" in body and reminders.RENEWAL_URL in body
-    _, expired = reminders.notice_text(finding(-2))
-    assert "切れました" in expired and "システム管理者" in expired
+    assert title == "【要対応】電子証明書を更新してください"
+    assert "電子証明書（0110119153）" in body and "（あと29日）" in body
+    assert "MPKIクライアント（タスクトレイのアイコン）の「証明書の更新」か、電子証明書更新申請サイトで更新します。" in body
+    assert "https://" not in body  # no link to click by default
+    expired_title, expired = reminders.notice_text(finding(-2))
+    assert expired_title == "【期限切れ】電子証明書の有効期限が切れました"
+    assert "この端末ではオンライン資格確認とレセプトオンライン請求が使えません。" in expired
+    assert expired.endswith("\nすぐにシステム管理者に連絡してください。")
 
 
 def test_once_per_milestone_and_state_per_user(tmp_path):

@@ -235,7 +235,7 @@ def test_wrong_password_hint_is_the_profiles(tmp_path):
     path, _ = obn_pfx(tmp_path, "a.p12", 60, NOW)
     wrong = Secret("9999", "the file a.txt")
     messages = {}
-    for kinds in (["chosen-at-download"], ["issued-by-site"], ["chosen-at-download", "issued-by-site"]):
+    for kinds in (["chosen-at-download"], ["issued-by-site"], [None, "issued-by-site"]):
         with pytest.raises(pfx.PfxError) as info:
             pfx.load(path, wrong, password_hint(kinds))
         messages[len(kinds), kinds[-1]] = info.value.message
@@ -251,10 +251,14 @@ def test_wrong_password_hint_is_the_profiles(tmp_path):
 def test_pfx_password_defaults_per_family_and_is_validated():
     from pydantic import ValidationError
 
-    pol = policy({"profiles": {"orca": {"match": {"issuer_contains": ["ORCA"]}}}})
-    assert (pol.profiles["obn"].pfx_password, pol.profiles["orca"].pfx_password) == ("chosen-at-download", "issued-by-site")
+    orca = {"match": {"issuer_contains": ["ORCA"]}}
+    pol = policy({"profiles": {"orca": {**orca, "notice": {"family": "weborca"}}, "kenshin": {
+        **orca, "notice": {"family": "kenshin"}}, "misc": orca, "fixed": {**orca, "pfx_password": "chosen-at-download"}}})
+    assert {name: p.password_origin for name, p in pol.profiles.items()} == {
+        "obn": "chosen-at-download", "orca": "issued-by-site", "kenshin": "issued-by-site", "misc": None,
+        "fixed": "chosen-at-download"}
     with pytest.raises(ValidationError):
-        policy({"profiles": {"orca": {"match": {"issuer_contains": ["ORCA"]}, "pfx_password": "asked"}}})
+        policy({"profiles": {"orca": {**orca, "pfx_password": "asked"}}})
 
 
 def test_a_pfx_that_expired_earlier_today_is_refused(tmp_path):

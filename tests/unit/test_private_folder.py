@@ -121,3 +121,15 @@ def test_default_folders(monkeypatch):
     monkeypatch.setattr(private, "is_windows", lambda: False)
     monkeypatch.setenv("XDG_DATA_HOME", "/home/clinic/.local/share")
     assert str(private.default_backup_folder()) == "/home/clinic/.local/share/pycert/backup"
+
+
+def test_config_show_prints_the_effective_backup_folder(tmp_path):
+    """Issue 16 item 2's rule for the new key: `config show` prints where the backup goes."""
+    import json
+
+    from tests.conftest import run_cli
+
+    run = run_cli(["config", "show", "--format", "json"], xdg=tmp_path, env={"XDG_DATA_HOME": str(tmp_path / "data")})
+    assert run.code == 0, run.stderr
+    assert json.loads(run.stdout)["policy"]["backup"] == {"after_import": "move",
+                                                          "folder": str(tmp_path / "data" / "pycert" / "backup")}

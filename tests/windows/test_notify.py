@@ -1,6 +1,6 @@
 """platform/windows/notify.py: the toast script parses in Windows PowerShell 5.1 (the
 notifier is not shown on a runner: it has no interactive session), and msg.exe is where
-the fallback looks for it."""
+the fallback looks for it, and where the MSI's shortcut (the toasts' app id) is looked for."""
 
 from __future__ import annotations
 
@@ -25,3 +25,14 @@ def test_msg_exe_is_found_for_the_fallback():
     from pycert.platform.windows import notify
 
     assert os.path.isfile(notify.msg_argv("t", "b")[0])
+
+
+def test_the_shortcut_is_looked_for_in_the_all_users_start_menu():
+    """The MSI's ProgramMenuFolder in a per-machine install is Windows' CommonPrograms folder;
+    notify.app_registered looks for the shortcut there."""
+    from pycert.platform.windows import notify
+
+    done = subprocess.run(["powershell.exe", "-NoProfile", "-NonInteractive", "-Command",
+                           "[Environment]::GetFolderPath('CommonPrograms')"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert os.path.normcase(str(notify.shortcut_path().parent)) == os.path.normcase(done.stdout.strip())

@@ -1,5 +1,11 @@
 """Tell the signed-in user something: a Windows toast, else msg.exe.
 
+Who is speaking: the toast carries PyCert's own AppUserModelID, which the MSI registers
+through its Start-menu shortcut 「PyCert 電子証明書チェック」 (System.AppUserModel.ID);
+Windows shows that name and icon on the toast and lists PyCert under Settings >
+Notifications. Without the shortcut (PyCert not installed by the MSI) Windows has no such
+app, so no toast is tried and msg.exe speaks instead.
+
 Both run as child processes with fixed paths; the text is not secret (days left and how
 to renew), but it goes to PowerShell inside -EncodedCommand so no quoting can break it.
 `run` is injectable so tests can assert the exact argv.
@@ -13,8 +19,10 @@ import os
 import subprocess
 from pathlib import Path
 
-# PowerShell's own AppUserModelID: toasts need a registered app id, and this one exists on every Windows.
-POWERSHELL_APP_ID = r"{1AC14E77-02E7-4E5D-B744-2EB1AE5198B7}\WindowsPowerShell\v1.0\powershell.exe"
+# PyCert's AppUserModelID and the Start-menu shortcut that registers it (packaging/wix/PyCert.wxs
+# authors both; tests/release/test_msi.py checks the MSI carries exactly these).
+APP_ID = "PyCert.CertificateCheck"
+SHORTCUT_NAME = "PyCert 電子証明書チェック"
 TIMEOUT_SECONDS = 60
 # powershell.exe and msg.exe are console programs: started from the windowless pycertw.exe
 # (scheduled task at logon) they would open a console window of their own.
@@ -28,10 +36,13 @@ $t = ConvertFrom-Json @'
 {payload}
 '@
 $xml = New-Object Windows.Data.Xml.Dom.XmlDocument
-$xml.LoadXml('<toast scenario="reminder"><visual><binding template="ToastGeneric"><text/><text/></binding></visual><actions><action content="OK" arguments="dismiss" activationType="system"/></actions></toast>')
+$xml.LoadXml('<toast scenario="reminder"><visual><binding template="ToastGeneric"><text/><text/><text/><text placement="attribution"/></binding></visual><actions><action content="OK" arguments="dismiss" activationType="system"/></actions></toast>')
 $nodes = $xml.GetElementsByTagName('text')
+# The title, then the body's lines: what is happening, what to do, and who to call in the
+# attribution line at the bottom (a third body line would be cut off).
+$lines = @($t.body -split "`n", 3)
 $nodes.Item(0).AppendChild($xml.CreateTextNode($t.title)) | Out-Null
-$nodes.Item(1).AppendChild($xml.CreateTextNode($t.body)) | Out-Null
+for ($i = 0; $i -lt $lines.Count; $i++) { $nodes.Item($i + 1).AppendChild($xml.CreateTextNode($lines[$i])) | Out-Null }
 $notifier = [Windows.UI.Notifications.ToastNotificationManager]::CreateToastNotifier($t.app)
 # Show() raises nothing when toasts are off (for the app, the user, by policy or manifest):
 # only Setting says whether anyone will see it. Not shown = exit 3, so msg.exe is tried.
@@ -51,8 +62,18 @@ def system_tool(name: str) -> str:
     return str(sysnative if sysnative.exists() else root / "System32" / name)
 
 
+def shortcut_path() -> Path:
+    """Where the per-machine MSI puts the shortcut: the all-users Start menu (ProgramMenuFolder)."""
+    root = Path(os.environ.get("ProgramData") or r"C:\ProgramData")
+    return root / "Microsoft" / "Windows" / "Start Menu" / "Programs" / f"{SHORTCUT_NAME}.lnk"
+
+
+def app_registered() -> bool:
+    return shortcut_path().is_file()
+
+
 def toast_argv(title: str, body: str) -> list[str]:
-    payload = json.dumps({"title": title, "body": body, "app": POWERSHELL_APP_ID}, ensure_ascii=True)
+    payload = json.dumps({"title": title, "body": body, "app": APP_ID}, ensure_ascii=True)
     script = TOAST_SCRIPT.replace("{payload}", payload)
     encoded = base64.b64encode(script.encode("utf-16-le")).decode("ascii")
     return [
@@ -66,10 +87,12 @@ def msg_argv(title: str, body: str) -> list[str]:
     return [system_tool("msg.exe"), session, "/TIME:3600", f"{title}\n{body}"]
 
 
-def notify(title: str, body: str, run=subprocess.run) -> str:
+def notify(title: str, body: str, run=subprocess.run, registered=app_registered) -> str:
     """Show the notice; returns "toast", "msg", or "failed" (never raises: a reminder must
-    not turn a remediation into an error)."""
-    for channel, argv in (("toast", toast_argv(title, body)), ("msg", msg_argv(title, body))):
+    not turn a remediation into an error). The toast is tried only when PyCert's app id is
+    registered; the script exits 3 when Windows would not show it (ToastNotifier.Setting)."""
+    tries = [("toast", toast_argv(title, body))] if registered() else []
+    for channel, argv in (*tries, ("msg", msg_argv(title, body))):
         try:
             done = run(argv, capture_output=True, timeout=TIMEOUT_SECONDS, check=False, creationflags=CREATE_NO_WINDOW)
         except (OSError, subprocess.SubprocessError):
