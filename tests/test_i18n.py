@@ -222,3 +222,18 @@ def test_pfx_inspect_import_cleanup_and_config_speak_japanese(terminal, tmp_path
     for args in (["import", str(path), "--password-stdin", "--format", "json", "--dry-run"], ["cleanup", "--format", "json"]):
         ja, en = (terminal.run("--lang", lang, *args, stdin="1234\n") for lang in ("ja", "en"))
         assert ja.stdout == en.stdout and ja.code == en.code
+
+
+def test_config_validate_problems_in_japanese_with_their_lines(tmp_path):
+    """A policy problem is "FILE, line N: FIELD: WHAT."; our validators' WHAT is translated,
+    pydantic's own (type errors) stays English."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[profiles.orca]\nmatch = { issuer_contains = [""] }\ncolour = "red"\nrenewal_window_days = "90"\n',
+                   encoding="utf-8")
+    run = run_cli(["--lang", "ja", "config", "validate", str(bad)], xdg=tmp_path)
+    assert run.code == 2 and run.stdout == ""
+    assert sorted(run.stderr.splitlines()) == sorted([
+        f"{bad} の 2 行目: profiles.orca.match.issuer_contains: 空の文字列はすべての発行者に一致してしまいます。削除してください。",
+        f"{bad} の 3 行目: profiles.orca.colour: 知らないキーです。削除するか、つづりを直してください。",
+        f"{bad} の 4 行目: profiles.orca.renewal_window_days: Input should be a valid integer (got '90').",
+    ])

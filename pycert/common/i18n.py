@@ -110,6 +110,9 @@ def store_label(store: str) -> str:
 # -- sentences built with values ---------------------------------------------------------
 
 _PLACEHOLDER = re.compile(r"\{(\d+|path|hint|reason)\}")
+# A policy problem (policy/load.py): "FILE, line N: FIELD: WHAT." with WHAT a validator's
+# sentence or pydantic's own (the latter stays English).
+_PROBLEM = re.compile(r"(.+?, line \d+): ([^\s:]+): (.+)\.", re.DOTALL)
 
 
 def _pattern(template: str) -> re.Pattern[str] | None:
@@ -152,6 +155,11 @@ def sentence(text: str, lang: str | None = None, depth: int = 0) -> str:
         return text
     if text in table:
         return table[text]
+    problem = _PROBLEM.fullmatch(text) if depth == 0 else None
+    if problem:
+        where, field, what = problem.groups()
+        what_ja = sentence(what, lang, 1)
+        return f"{sentence(where, lang, 1)}: {field}: {what_ja}" + ("。" if what_ja != what else ".")
     for pattern, names, translation in _templates(lang):
         m = pattern.fullmatch(text)
         if m is None:

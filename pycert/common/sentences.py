@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
+from pathlib import Path
 from typing import Iterator
 
 # Calls whose string arguments are sentences for people: every PyCertError type, doctor's
@@ -52,19 +53,25 @@ def is_sentence(text: str) -> bool:
     return " " in text and len(re.findall(r"[A-Za-z]{2,}", re.sub(r"\{[a-z0-9]*\}", "", text))) >= 1
 
 
-def sentences(source: str) -> Iterator[tuple[int, str]]:
+# The policy's validators raise ValueError; pydantic hands their sentences to `config
+# validate` and every policy error (policy/load.py). Elsewhere a ValueError is internal.
+VALIDATOR_FOLDER = "policy"
+
+
+def sentences(source: str, validators: bool = False) -> Iterator[tuple[int, str]]:
     """(line, template) for every sentence argument of an error constructor, a doctor Check
-    or an N_() around an f-string in `source`."""
-    for node, text in _sentence_nodes(source):
+    or an N_() around an f-string in `source` (and of ValueError, for `validators`)."""
+    for node, text in _sentence_nodes(source, validators):
         yield node.lineno, text
 
 
-def _sentence_nodes(source: str) -> Iterator[tuple[ast.Call, str]]:
+def _sentence_nodes(source: str, validators: bool = False) -> Iterator[tuple[ast.Call, str]]:
+    calls = SENTENCE_CALLS | {"ValueError"} if validators else SENTENCE_CALLS
     for node in ast.walk(ast.parse(source)):
         if not isinstance(node, ast.Call):
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-        if name not in SENTENCE_CALLS:
+        if name not in calls:
             continue
         for arg in node.args:
             if name == "N_" and not isinstance(arg, ast.JoinedStr):
@@ -84,8 +91,9 @@ def extract(fileobj, keywords, comment_tags, options):
 
     data = fileobj.read()
     source = data.decode("utf-8") if isinstance(data, bytes) else data
+    validators = VALIDATOR_FOLDER in Path(getattr(fileobj, "name", "")).parts
     spans = set()
-    for node, text in _sentence_nodes(source):
+    for node, text in _sentence_nodes(source, validators):
         if isinstance(node.func, ast.Name) and node.func.id == "N_":
             spans.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
         yield node.lineno, None, text, ["placeholders {0}, {1}, ... are values, in order"]

@@ -121,14 +121,14 @@ def _describe(path: Path, text: str, err: dict[str, Any]) -> str:
     from pycert.policy.tomlpos import locate_line
 
     line = locate_line(text, loc)
-    where = f"{shown(path)}, line {line}" if line else shown(path)
+    where = N_(f"{shown(path)}, line {line}") if line else shown(path)
     kind = err["type"]
     if kind == "extra_forbidden":
-        what = "unknown key; remove it or correct its spelling"
+        what = N_("unknown key; remove it or correct its spelling")
     elif kind == "missing":
-        what = "this required key is missing; add it"
+        what = N_("this required key is missing; add it")
     else:
         what = err["msg"].removeprefix("Value error, ")
         if kind not in ("value_error", "assertion_error") and "input" in err:
             what += f" (got {err['input']!r:.60})"
-    return f"{where}: {field}: {what}."
+    return f"{where}: {field}: {what}."  # i18n.sentence knows this shape (a policy problem)
