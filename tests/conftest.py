@@ -24,6 +24,12 @@ os.environ.pop("PYCERT_CONFIG", None)
 # Run logs and the machine lock of every test run stay inside the sandbox too.
 os.environ["PYCERT_LOG_DIR"] = str(SANDBOX / "logs")
 os.environ["PYCERT_LOCK_FILE"] = str(SANDBOX / "pycert.lock")
+# ... and so does the backup folder of imported PFX files ($XDG_DATA_HOME/pycert/backup).
+os.environ["XDG_DATA_HOME"] = str(SANDBOX / "share")
+# People's output is English unless a test asks for Japanese (--lang, or LANG in its env):
+# a developer's own ja_JP locale must not change what the tests read (common/i18n.py).
+os.environ.pop("LC_ALL", None)
+os.environ["LC_MESSAGES"] = "C"
 
 
 

@@ -9,6 +9,7 @@ import click
 from pycert.cli.context import Context, hold_machine_lock, pass_ctx
 from pycert.cli.root import cli
 from pycert.common.errors import EXIT_USAGE
+from pycert.common.i18n import N_, sentence
 
 
 @cli.group("config")
@@ -21,15 +22,18 @@ def config_group() -> None:
 @pass_ctx
 def config_show(ctx: Context, fmt: str) -> None:
     """Print the effective policy (the file laid over the built-in defaults), with the
-    staging folders as this user's paths (the default is the user's Downloads folder)."""
+    staging folders and the backup folder as this user's paths (the defaults are the user's
+    Downloads folder and %LOCALAPPDATA%\\PyCert\\backup)."""
     from pycert.common import output
     from pycert.policy.load import policy_as_dict
 
+    from pycert.expiry.backup import backup_folder
     from pycert.expiry.renewal import staging_folders
 
     data = policy_as_dict(ctx.policy)
     for name, profile in ctx.policy.profiles.items():  # empty means the user's Downloads: show where that is
         data["profiles"][name]["staging_folders"] = [str(folder) for folder in staging_folders(profile)]
+    data["backup"]["folder"] = str(backup_folder(ctx.policy.backup.folder))
     if fmt == "json":
         click.echo(output.dumps({"source": ctx.loaded.source, "policy": data}))
     else:
@@ -52,10 +56,10 @@ def config_validate(file: str) -> None:
         loaded = load_policy_file(Path(file))
     except ConfigError as exc:
         for problem in exc.problems:
-            click.echo(problem, err=True)
+            click.echo(sentence(problem), err=True)
         raise SystemExit(EXIT_USAGE) from None
     names = ", ".join(loaded.policy.profiles)
-    click.echo(f"{file} is valid: profiles {names}; checks {', '.join(loaded.policy.checks)}.")
+    click.echo(sentence(N_(f"{file} is valid: profiles {names}; checks {', '.join(loaded.policy.checks)}.")))
 
 
 @config_group.command("set")

@@ -13,6 +13,7 @@ from pycert.cli.failures import with_failure_line
 from pycert.cli.root import cli, detect_group, remediate_group
 from pycert.cli.runner import run_checks
 from pycert.common.errors import UsageError
+from pycert.common.i18n import N_, sentence
 
 
 @cli.command("list")
@@ -45,10 +46,11 @@ def list_command(ctx: Context, profile: str | None, show_all: bool, fmt: str, as
         click.echo(view.render_table(findings.findings, colour=sys.stdout.isatty()))
         for s in findings.stores:
             if s.status == "error":
-                click.echo(f"warning: {s.store} could not be read: {s.error}", err=True)
+                click.echo(f"warning: {sentence(N_(f'{s.store} could not be read: {s.error}'))}", err=True)
             for bad in s.unreadable:
-                click.echo(f"warning: {s.store}: the certificate {bad.thumbprint or '(no thumbprint)'} cannot be read "
-                           f"({bad.reason}); it was skipped.", err=True)
+                click.echo("warning: " + sentence(N_(
+                    f"{s.store}: the certificate {bad.thumbprint or '(no thumbprint)'} cannot be read "
+                    f"({bad.reason}); it was skipped.")), err=True)
 
 
 @detect_group.command("expiry")

@@ -19,6 +19,7 @@ from pycert.cli import config, doctor, expiry, mpki, notices, pfx, report, rootc
 from pycert.cli.failures import describe_failure
 from pycert.cli.root import cli
 from pycert.common.errors import EXIT_RUNTIME, EXIT_USAGE, PyCertError
+from pycert.common.i18n import sentence
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -74,7 +75,7 @@ def _run(argv: list[str] | None, debug: bool) -> int:
         return exc.exit_code
     except click.exceptions.Abort:
         # click turns Ctrl+C (or a kill that Python sees as one) into Abort.
-        click.echo(f"error: {describe_failure(KeyboardInterrupt())[1]}", err=True)
+        click.echo(f"error: {sentence(describe_failure(KeyboardInterrupt())[1])}", err=True)
         return EXIT_RUNTIME
     except click.ClickException as exc:
         exc.show()
@@ -84,13 +85,13 @@ def _run(argv: list[str] | None, debug: bool) -> int:
             import traceback
 
             traceback.print_exc()
-        click.echo(f"error: {exc.message}", err=True)
+        click.echo(f"error: {sentence(exc.message)}", err=True)
         return exc.exit_code
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_RUNTIME
     except (KeyboardInterrupt, OSError) as exc:
         code, message = describe_failure(exc)
-        click.echo(f"error: {message}", err=True)
+        click.echo(f"error: {sentence(message)}", err=True)
         return code
     except Exception as exc:  # last resort: one sentence, no traceback unless --debug
         if debug:

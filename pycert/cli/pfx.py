@@ -12,6 +12,7 @@ from pycert.cli.context import (
 )
 from pycert.cli.root import cli
 from pycert.common.errors import UsageError
+from pycert.common.i18n import N_, _, sentence
 
 
 @cli.group("pfx")
@@ -33,10 +34,12 @@ def pfx_inspect(ctx: Context, file: str, password_env, password_stdin, password_
     from pycert.common import output
     from pycert.pfx import reader as pfx
     from pycert.pfx import view as pfxview
+    from pycert.pfx.rules import password_hint
 
     password = read_password_options(password_env, password_stdin, password_file)
     profiles = ctx.policy.select(profile) if profile else ctx.policy.enabled_profiles()
-    inspection = pfx.inspect(pfx.load(Path(file), password), profiles, parse_as_of(as_of), profile)
+    hint = password_hint(p.password_origin for p in profiles.values())
+    inspection = pfx.inspect(pfx.load(Path(file), password, hint), profiles, parse_as_of(as_of), profile)
     click.echo(output.dumps(pfxview.inspection_json(inspection)) if fmt == "json" else pfxview.inspection_text(inspection))
 
 
@@ -68,7 +71,7 @@ def import_command(click_ctx, ctx: Context, file: str, password_env, password_st
     )
     click.echo(output.dumps(pfxview.import_json(report)) if fmt == "json" else pfxview.import_text(report))
     for message in report.messages:
-        click.echo(f"error: {message}", err=True)
+        click.echo(f"error: {sentence(message)}", err=True)
     click_ctx.exit(report.exit_code)
 
 
@@ -96,9 +99,9 @@ def cleanup_command(click_ctx, ctx: Context, profile, dry_run, apply_, yes, keep
     footer = None
     if go and apply_ and not yes and sys.stdin.isatty():
         click.echo(view.cleanup_text(report, footer=""))
-        go = click.confirm(f"Remove {len(report.to_remove)} certificate(s)?", default=False)
+        go = click.confirm(sentence(N_(f"Remove {len(report.to_remove)} certificate(s)?")), default=False)
         if not go:
-            footer = "Nothing was removed (not confirmed)."
+            footer = _("Nothing was removed (not confirmed).")
     if go:
         cleanup.apply(report, ctx.backend, keep_keys=keep_keys)
     if fmt == "json":
@@ -108,5 +111,5 @@ def cleanup_command(click_ctx, ctx: Context, profile, dry_run, apply_, yes, keep
     else:
         click.echo(footer)  # the rows are on the screen above the question
     for message in report.messages:
-        click.echo(f"error: {message}", err=True)
+        click.echo(f"error: {sentence(message)}", err=True)
     click_ctx.exit(report.exit_code)

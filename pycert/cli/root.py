@@ -31,9 +31,19 @@ from pycert.cli.runner import run_checks
     metavar="SECONDS",
     help="How long a changing command waits for another PyCert run to finish before exiting 3.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    help="Language of tables, doctor and error sentences (default: the Windows display language, "
+    "elsewhere LANG). The summary line, JSON and CSV are always English.",
+)
 @click.pass_context
-def cli(ctx: click.Context, config: str | None, debug: bool, log_level: str, lock_timeout: float) -> None:
+def cli(ctx: click.Context, config: str | None, debug: bool, log_level: str, lock_timeout: float, lang: str | None) -> None:
     """PyCert: certificate expiry, root CA and MPKI client checks for medical-institution terminals."""
+    if lang:
+        from pycert.common import i18n
+
+        i18n.set_language(lang)
     ctx.obj = Context(config, debug, log_level)
     ctx.obj.lock_timeout = lock_timeout
 

@@ -10,6 +10,7 @@ from pycert.cli.context import LINE_FORMATS, Context, as_of_option, detect_optio
 from pycert.cli.failures import with_failure_line
 from pycert.cli.root import cli, detect_group, remediate_group
 from pycert.cli.runner import run_checks
+from pycert.common.i18n import sentence
 
 
 @detect_group.command("rootca")
@@ -64,6 +65,6 @@ def rootca_list(ctx: Context, fmt: str, as_of: str | None) -> None:
     else:
         click.echo(view.render_roots_table(result.details["roots"]))
         for warning in result.details["warnings"]:
-            click.echo(f"warning: {warning}")
+            click.echo(f"warning: {sentence(warning)}")
     for message in result.messages:
-        click.echo(f"warning: {message}", err=True)
+        click.echo(f"warning: {sentence(message)}", err=True)

@@ -10,6 +10,7 @@ import click
 
 from pycert.cli.context import Context, result_file, save_result
 from pycert.common.errors import PyCertError
+from pycert.common.i18n import sentence
 
 
 def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, action: str = "detect", **options) -> int:
@@ -76,8 +77,12 @@ def echo_notices(results, fmt: str) -> None:
     for result in results:
         for note in result.details.get("staged", []):
             if not note.get("usable", True):  # a PFX that was found but not used: say why
-                click.echo(f"not used: {note['file']}: {note['reason']}")
-        for notice in result.details.get("notices", []):
+                click.echo(f"not used: {note['file']}: {sentence(note['reason'])}")
+        for action in result.details.get("actions", []):  # the imported PFX: where it went, or why not
+            if action.get("action") == "backup" and action.get("error"):
+                click.echo(f"warning: {sentence(action['error'])}")
+        backups = [a["notice"] for a in result.details.get("actions", []) if a.get("notice")]
+        for notice in backups + result.details.get("notices", []):
             if notice.get("channel") == "stdout":
                 click.echo(f"{notice['title']}: {notice['body']}".replace("\n", " "))
             elif notice.get("channel") == "suppressed":  # say why nobody was told
@@ -101,5 +106,5 @@ def render_result(result, fmt: str) -> int:
     echo_notices([result], fmt)
     click.echo(output.dumps(data) if data is not None and fmt == "json" else output.summary_line(result))
     for message in result.messages:
-        click.echo(f"error: {message}", err=True)
+        click.echo(f"error: {sentence(message)}", err=True)
     return result.exit_code

@@ -18,17 +18,19 @@ import fnmatch
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from pycert.common.i18n import N_
+
 POLICY, ENVIRONMENT, PAC, WPAD, WININET, WINHTTP, DIRECT = (
     "policy", "environment", "pac", "wpad", "wininet-user", "winhttp-machine", "direct",
 )
 SOURCE_WORDS = {
-    POLICY: "the policy ([network] proxy)",
-    ENVIRONMENT: "the environment (HTTPS_PROXY)",
-    PAC: "the proxy script (PAC)",
-    WPAD: "automatic detection (WPAD)",
-    WININET: "this user's Internet Options",
-    WINHTTP: "the machine's WinHTTP proxy (netsh winhttp)",
-    DIRECT: "no proxy is configured",
+    POLICY: N_("the policy ([network] proxy)"),
+    ENVIRONMENT: N_("the environment (HTTPS_PROXY)"),
+    PAC: N_("the proxy script (PAC)"),
+    WPAD: N_("automatic detection (WPAD)"),
+    WININET: N_("this user's Internet Options"),
+    WINHTTP: N_("the machine's WinHTTP proxy (netsh winhttp)"),
+    DIRECT: N_("no proxy is configured"),
 }
 
 
@@ -59,10 +61,10 @@ class Route:
         """One phrase for people: `through proxy http://h:3128 (from the proxy script (PAC))`,
         `directly (no proxy is configured)`, `directly (as the policy ([network] proxy) says)`."""
         if self.proxy:
-            return f"through proxy {mask(self.proxy)} (from {SOURCE_WORDS[self.source]})"
+            return N_(f"through proxy {mask(self.proxy)} (from {SOURCE_WORDS[self.source]})")
         if self.source == DIRECT:
-            return f"directly ({SOURCE_WORDS[DIRECT]})"
-        return f"directly (as {SOURCE_WORDS[self.source]} says)"
+            return N_(f"directly ({SOURCE_WORDS[DIRECT]})")
+        return N_(f"directly (as {SOURCE_WORDS[self.source]} says)")
 
 
 def decide(url: str, settings: Settings) -> Route:
@@ -74,20 +76,20 @@ def decide(url: str, settings: Settings) -> Route:
         return Route(normalise(settings.policy_proxy), POLICY)
     if scheme in settings.environment or "all" in settings.environment:
         if bypassed(host, settings.no_proxy.replace(",", ";")):
-            return Route(None, ENVIRONMENT, "NO_PROXY names this host")
+            return Route(None, ENVIRONMENT, N_("NO_PROXY names this host"))
         return Route(normalise(settings.environment.get(scheme) or settings.environment["all"]), ENVIRONMENT)
     note = ""
     if settings.pac_answer is not None:
         proxy = first_pac_proxy(settings.pac_answer)
         return Route(proxy, settings.pac_source or PAC)
     if settings.pac_error:
-        note = f"the proxy script gave no answer ({settings.pac_error})"
+        note = N_(f"the proxy script gave no answer ({settings.pac_error})")
     if settings.is_system:
         server, exceptions, source, bypass_note = (
-            settings.machine_proxy_server, settings.machine_bypass, WINHTTP, "the WinHTTP bypass list names this host")
+            settings.machine_proxy_server, settings.machine_bypass, WINHTTP, N_("the WinHTTP bypass list names this host"))
     else:
         server, exceptions, source, bypass_note = (
-            settings.user_proxy_server, settings.user_proxy_override, WININET, "the user's proxy exceptions name this host")
+            settings.user_proxy_server, settings.user_proxy_override, WININET, N_("the user's proxy exceptions name this host"))
     if server:
         if bypassed(host, exceptions):
             return Route(None, source, bypass_note)

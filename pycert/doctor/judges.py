@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pycert.common.i18n import N_
 from pycert.common.dates import days_left, expiry_text
 
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -27,7 +28,7 @@ ROOT_THUMBPRINT = "5F3B8CF2F810B37D78B4CEEC1919C37334B9C774"
 ROOT_WARN_DAYS = 365
 
 
-VPN_ACTION = (
+VPN_ACTION = N_(
     "These hosts answer only inside the Online Billing network (IP-VPN): check the VPN router "
     "and line, DNS, and the proxy line above."
 )
@@ -111,7 +112,10 @@ def judge_dotnet(release: int | None, mono_path: str | None, windows: bool) -> C
 def judge_bitness(process_bits: int, machine: str) -> Check:
     os_bits = 64 if machine.upper().endswith("64") else 32
     details = {"process_bits": process_bits, "machine": machine}
-    message = f"{process_bits}-bit process on a {os_bits}-bit {machine} system." if machine else f"{process_bits}-bit process."
+    if machine:
+        message = N_(f"{process_bits}-bit process on a {os_bits}-bit {machine} system.")
+    else:
+        message = N_(f"{process_bits}-bit process.")
     if process_bits == 32 and os_bits == 64:
         return Check(
             "bitness", WARN, f"32-bit process on 64-bit Windows ({machine}): registry and Program Files reads are redirected to the 32-bit views.",
@@ -171,17 +175,25 @@ def judge_proxy(host: str, route, auth, error: str | None = None, windows: bool 
         "auth": auth.scheme,
         "user": auth.user,
     }
-    message = f"PyCert connects to {host} {route.describe()}."
+    where, who, note = route.describe(), "", route.note
     if route.proxy and auth.scheme != "none":
         if auth.user:
-            who = f"answers as {auth.user}"
+            who = N_(f"answers as {auth.user}")
         elif windows:
-            who = "answers with this Windows logon (Negotiate/NTLM)"
+            who = N_("answers with this Windows logon (Negotiate/NTLM)")
         else:
-            who = "has no credentials to answer with ([network] proxy_user)"
-        message = message[:-1] + f"; if the proxy asks for a login, PyCert {who}."
-    if route.note:
-        return Check("proxy", WARN, f"{message[:-1]}, because {route.note}.",
+            who = N_("has no credentials to answer with ([network] proxy_user)")
+    # One whole sentence per case, so each is one catalog entry (common/i18n.py).
+    if who and note:
+        message = N_(f"PyCert connects to {host} {where}; if the proxy asks for a login, PyCert {who}, because {note}.")
+    elif who:
+        message = N_(f"PyCert connects to {host} {where}; if the proxy asks for a login, PyCert {who}.")
+    elif note:
+        message = N_(f"PyCert connects to {host} {where}, because {note}.")
+    else:
+        message = N_(f"PyCert connects to {host} {where}.")
+    if note:
+        return Check("proxy", WARN, message,
                      "Check the proxy script's address, or set [network] proxy to the proxy's address.", details)
     return Check("proxy", OK, message, details=details)
 

@@ -14,8 +14,9 @@ stores as they are after the import, still agrees.
 Only a staged PFX that carries a password and whose leaf passes the issuer rule against
 the certificate it renews (expiry/trust.py: same CA key, or a pinned one) is imported;
 any other that the profile's match rule selects is refused (`staged` in the JSON, a
-`staged=refused` item in the line) and left exactly where it is: nothing here moves or
-deletes a file.
+`staged=refused` item in the line) and left exactly where it is. Only a PFX whose import
+was verified leaves the staging folder, with its password file (expiry/backup.py: moved
+into the user's private backup folder, or deleted, as `[backup]` says).
 """
 
 from __future__ import annotations
@@ -36,13 +37,15 @@ from pycert.common.model import (
 )
 from pycert.common.plan import PlanStep
 from pycert.common.files import env
+from pycert.common.i18n import N_
 from pycert.common.secret import MAX_PASSWORD_FILE_BYTES, Secret, password_from_file
 from pycert.common.stores import StoreBackend
 from pycert.common import logs
-from pycert.expiry import cleanup, pending, reminders, rules
+from pycert.expiry import backup, cleanup, pending, reminders, rules
 from pycert.expiry.issuers import IssuerLookup, profile_trust
 from pycert.pfx import importer as pfx_import
 from pycert.pfx import reader as pfx
+from pycert.pfx.rules import password_hint
 
 if TYPE_CHECKING:  # pydantic stays out of the detect path's imports
     from pycert.policy.models import Policy, Profile
@@ -57,6 +60,7 @@ class Staged:
     contents: pfx.PfxContents
     password: Secret | None
     note: dict = field(default_factory=dict)  # its entry in the plan's `staged` list
+    sidecar: Path | None = None  # the password file it was opened with
 
     def refuse(self, profile: str, code: str, replaces: list[CertificateInfo]) -> None:
         self.note.update(usable=False, profile=profile, refused=code, reason=refusal_sentence(self.path, code, replaces))
@@ -64,11 +68,11 @@ class Staged:
 
 def refusal_sentence(path: Path, code: str, replaces: list[CertificateInfo]) -> str:
     if code == "no-password":
-        return (f"{path} is not protected by a password, and the CA never issues a PFX without one; "
-                "it was not imported and is left where it is.")
+        return N_(f"{path} is not protected by a password, and the CA never issues a PFX without one; "
+                  "it was not imported and is left where it is.")
     current = ", ".join(c.thumbprint for c in replaces)
-    return (f"{path}: its certificate is not signed by the CA key that issued the current certificate ({current}) "
-            "nor by an issuer pinned in trusted_issuers; it was not imported and is left where it is.")
+    return N_(f"{path}: its certificate is not signed by the CA key that issued the current certificate ({current}) "
+              "nor by an issuer pinned in trusted_issuers; it was not imported and is left where it is.")
 
 
 def staging_folders(profile: Profile) -> list[Path]:
@@ -77,17 +81,23 @@ def staging_folders(profile: Profile) -> list[Path]:
     return [Path.home() / "Downloads"]
 
 
-def sidecar_password(path: Path) -> Secret | None:
-    """`xxx.txt`, `xxx.pfx.txt` or `xxx.password` next to `xxx.pfx`: first line is the password."""
+def sidecar_file(path: Path) -> Path | None:
+    """`xxx.txt`, `xxx.pfx.txt` or `xxx.password` next to `xxx.pfx`, the first that exists."""
     for candidate in [path.with_suffix(s) for s in SIDECAR_SUFFIXES] + [path.with_name(path.name + ".txt")]:
         if candidate.is_file():
-            return password_from_file(candidate)
+            return candidate
     return None
+
+
+def sidecar_password(path: Path) -> Secret | None:
+    """The first line of the password file next to `path` (sidecar_file), if there is one."""
+    sidecar = sidecar_file(path)
+    return password_from_file(sidecar) if sidecar else None
 
 
 def _no_password_reason(path: Path) -> str:
     """What to put where: `remediate expiry` has no password option, only these two places."""
-    return (
+    return N_(
         f"{path.name} needs its password: put it on one line in {path.with_suffix('.txt').name} next to it, "
         "or name an environment variable in the profile's password_env and set it for the job."
     )
@@ -107,16 +117,16 @@ def find_staged(profile: Profile, notes: list[dict], reads_aes: bool = True) -> 
                 password = sidecar_password(path)
                 if password is None and profile.password_env and env(profile.password_env, MAX_PASSWORD_FILE_BYTES):
                     password = Secret(env(profile.password_env, MAX_PASSWORD_FILE_BYTES) or "", f"environment variable {profile.password_env}")
-                contents = pfx.load(path, password)
+                contents = pfx.load(path, password, password_hint([profile.password_origin]))
             except PyCertError as exc:
                 reason = _no_password_reason(path) if password is None and getattr(exc, "kind", "") == "password" else exc.message
                 notes.append({"file": str(path), "usable": False, "reason": reason})
                 continue
             if not reads_aes and any(p.aes for p in contents.structure.protections):
-                notes.append({"file": str(path), "usable": False, "reason": "AES-256 encrypted, which this platform cannot import"})
+                notes.append({"file": str(path), "usable": False, "reason": N_("AES-256 encrypted, which this platform cannot import")})
             elif profile.match.matches(contents.leaf):
                 note = {"file": str(path), "usable": True, "thumbprint": contents.leaf.thumbprint}
-                found.append(Staged(path, contents, password, note))
+                found.append(Staged(path, contents, password, note, sidecar_file(path)))
                 notes.append(note)
     return found
 
@@ -149,6 +159,7 @@ class Renewal:
     staged: Staged
     imports: pfx_import.ImportPlan | None
     error: str = ""  # why the import cannot be planned (then nothing of this profile is changed)
+    put_away: backup.PutAwayStep | None = None  # the staged files, once the import is verified
 
     def action(self, status: str, error: str | None = None) -> dict:
         base = {"profile": self.profile, "file": str(self.staged.path), "replaces": self.replaces,
@@ -176,6 +187,7 @@ class ProfilePlan:
     @property
     def steps(self) -> list[PlanStep]:
         steps: list[PlanStep] = [step for r in self.renewals if r.imports for step in r.imports.steps]
+        steps += [r.put_away for r in self.renewals if r.imports and r.put_away]
         return steps + (list(self.removals.steps) if self.removals else [])
 
 
@@ -259,7 +271,9 @@ def _plan_one(policy, stores: StoreBackend, now, result: ProfileResult, item: St
         return  # one file renews two certificates (or finishes an earlier run): import it once
     try:
         imports = pfx_import.prepare(policy, stores, now, item.contents, profile=result.profile)
-        renewals[item.path] = Renewal(result.profile, replaces, item, imports)
+        put_away = backup.plan_step(result.profile, item.path, item.sidecar, policy.backup.after_import,
+                                    policy.backup.folder)
+        renewals[item.path] = Renewal(result.profile, replaces, item, imports, put_away=put_away)
     except PyCertError as exc:
         renewals[item.path] = Renewal(result.profile, replaces, item, None, exc.message)
 
@@ -319,19 +333,19 @@ def execute(plan: RenewalPlan, policy: Policy, stores: StoreBackend, now: dateti
     actions: list[dict] = []
     messages: list[str] = []
     state = state_dir or platform.user_state_dir()
-    outcomes = [_execute_profile(p, policy, stores, now, actions, messages, state) for p in plan.profiles]
+    notify = notify or platform.notify_user
+    outcomes = [_execute_profile(p, policy, stores, now, actions, messages, state, notify) for p in plan.profiles]
     outcome = Outcome(actions, messages, outcomes, before)
     if outcome.changed:
         outcome.after = scan(profiles, stores, now)
     still = [f for r in outcome.after for f in r.needs_action]
     if still:
-        outcome.notices = reminders.remind(still, state_dir or platform.user_state_dir(), notify or platform.notify_user,
-                                           policy)
+        outcome.notices = reminders.remind(still, state_dir or platform.user_state_dir(), notify, policy)
     return outcome
 
 
 def _execute_profile(p: ProfilePlan, policy, stores: StoreBackend, now, actions: list[dict], messages: list[str],
-                     state_dir: Path) -> str:
+                     state_dir: Path, notify) -> str:
     verified, complete = True, True
     for renewal in p.renewals:
         if renewal.imports is None:
@@ -356,6 +370,8 @@ def _execute_profile(p: ProfilePlan, policy, stores: StoreBackend, now, actions:
         complete = complete and report.outcome == "imported"
         if report.outcome == "imported":
             pending.clear(state_dir, renewal.staged.path)
+            if renewal.put_away:  # verified: the PFX and its password leave the staging folder
+                actions.append(backup.execute(renewal.put_away, notify))
     if not verified:
         return "import-failed"
     if p.removals is None or not p.removals.to_remove:

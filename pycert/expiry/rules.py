@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Iterable, Sequence
 
+from pycert.common.i18n import N_
 from pycert.common.dates import days_left, expiry_text
 from pycert.common.model import (
     NEEDS_ACTION,
@@ -242,11 +243,11 @@ def cleanup_plan(
     for cert in certificates:
         successor = replaced_by.get((cert.store, cert.thumbprint))
         if newest.get((cert.store, cert.subject)) is cert:
-            steps.append(CleanupStep(cert, False, "newest valid certificate"))
+            steps.append(CleanupStep(cert, False, N_("newest valid certificate")))
         elif successor is None:
             steps.append(CleanupStep(cert, False, _why_no_successor(cert, certificates, now, trust)))
         elif not successor_key_trusted(successor, keys_known):
-            steps.append(CleanupStep(cert, False, "the successor's private key is not confirmed", successor.thumbprint))
+            steps.append(CleanupStep(cert, False, N_("the successor's private key is not confirmed"), successor.thumbprint))
         else:
             steps.append(CleanupStep(cert, True, "superseded", successor.thumbprint))
     return steps
@@ -263,9 +264,9 @@ def _why_no_successor(cert: CertificateInfo, certificates: Sequence[CertificateI
     ]
     if rejected:
         newest = max(rejected, key=lambda c: c.not_after)
-        return (f"the newer {newest.thumbprint} is not from the CA key that issued this one nor from a pinned "
-                "issuer (trusted_issuers)")
-    return "no renewed successor in the same store"
+        return N_(f"the newer {newest.thumbprint} is not from the CA key that issued this one nor from a pinned "
+                  "issuer (trusted_issuers)")
+    return N_("no renewed successor in the same store")
 
 
 # -- renewal reminders ----------------------------------------------------------------

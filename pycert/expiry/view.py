@@ -7,6 +7,7 @@ from typing import Iterable
 
 from pycert.common import lineformat
 from pycert.common.dates import expiry_text
+from pycert.common.i18n import N_, _, sentence, store_label
 from pycert.common.model import CheckResult, Finding, State
 from pycert.common.output import (
     _display_width,
@@ -50,6 +51,37 @@ def refusal_items(result: CheckResult) -> list[lineformat.Item]:
     ]
 
 
+def put_away_items(result: CheckResult) -> list[lineformat.Item]:
+    """`remediate expiry`: an imported PFX that could not leave the staging folder (the
+    import stands; expiry/backup.py)."""
+    import ntpath
+
+    return [
+        lineformat.Item(a["profile"], {"pfx": "not-moved" if a["mode"] == "move" else "not-deleted",
+                                       "file": ntpath.basename(a["files"][0])})
+        for a in result.details.get("actions", []) if a["action"] == "backup" and a["status"] == "failed"
+    ]
+
+
+def plan_items(result: CheckResult) -> list[lineformat.Item]:
+    """A dry run of `remediate expiry`: what it would import (one item per staged PFX) and
+    remove, so the summary line alone (all Intune shows) says what the plan is."""
+    import ntpath
+
+    if not result.details.get("dry_run"):
+        return []
+    items = [
+        lineformat.Item(a["profile"], {"plan": "import", "file": ntpath.basename(a["file"]), "tp": a["thumbprint"][:8],
+                                       "replaces": a["replaces"][:8] or "-"})
+        for a in result.details.get("actions", []) if a["action"] == "import" and a["status"] == "planned"
+    ]
+    items += [
+        lineformat.Item(step.profile, {"plan": "remove", "tp": step.thumbprint[:8], "store": str(step.store)})
+        for step in result.plan if step.action == "remove"
+    ]
+    return items
+
+
 def line_parts(result: CheckResult) -> tuple[dict, list[lineformat.Item]]:
     findings = [f for p in result.profiles for f in p.findings]
     counters: dict[str, object] = {"certs": len(findings)}
@@ -83,7 +115,9 @@ def line_parts(result: CheckResult) -> tuple[dict, list[lineformat.Item]]:
         )
         worst = current[:1]
     items.extend(finding_item(f) for f in worst)
+    items.extend(plan_items(result))
     items.extend(refusal_items(result))
+    items.extend(put_away_items(result))
     return counters, items
 
 
@@ -100,13 +134,21 @@ def unreadable_certificates(profiles) -> list:
 
 def unreadable_messages(profiles) -> list[str]:
     return [
-        f"{store}: the certificate {bad.thumbprint or '(no thumbprint)'} cannot be read ({bad.reason}); "
-        "it was skipped and the others were checked"
+        N_(f"{store}: the certificate {bad.thumbprint or '(no thumbprint)'} cannot be read ({bad.reason}); "
+           "it was skipped and the others were checked")
         for store, bad in unreadable_certificates(profiles)
     ]
 
 
 TABLE_COLUMNS = ("STATE", "DAYS", "EXPIRES", "PROFILE", "CN", "ISSUER", "KEY", "STORE", "THUMBPRINT")
+# The table's words for people (translated with --lang ja; CSV and JSON keep the English values).
+TABLE_WORDS = (N_("REMOVE"), N_("keep"), N_("removed"), N_("gone"), N_("kept"), N_("STATE"), N_("DAYS"), N_("EXPIRES"), N_("PROFILE"), N_("ISSUER"), N_("KEY"), N_("STORE"),
+               N_("THUMBPRINT"), N_("expired"), N_("urgent"), N_("due"), N_("ok"), N_("superseded"),
+               N_("not-yet-valid"), N_("verified"), N_("unverified"), N_("yes"), N_("no"), N_("unknown"))
+
+
+def issuer_word(f: Finding) -> str:
+    return "verified" if f.issuer_verified else "unverified"
 
 
 def _row(f: Finding) -> list[str]:
@@ -114,14 +156,14 @@ def _row(f: Finding) -> list[str]:
 
     c = f.certificate
     return [terminal(cell) for cell in (
-        f.state.value,
+        _(f.state.value),
         str(f.days_left),
         expiry_text(c.not_after),
         f.profile or "-",
         c.common_name or c.subject,
-        "verified" if f.issuer_verified else "unverified",
-        c.has_private_key.value,
-        str(c.store),
+        _(issuer_word(f)),
+        _(c.has_private_key.value),
+        store_label(str(c.store)),
         c.thumbprint,
     )]
 
@@ -131,11 +173,12 @@ def render_table(findings: Iterable[Finding], colour: bool = False) -> str:
 
     rows = [(_row(f), f.state) for f in findings]
     if not rows:
-        return "No certificates found."
-    widths = [len(h) for h in TABLE_COLUMNS]
-    for row, _ in rows:
+        return _("No certificates found.")
+    headers = [_(h) for h in TABLE_COLUMNS]
+    widths = [_display_width(h) for h in headers]
+    for row, _state in rows:
         widths = [max(w, _display_width(cell)) for w, cell in zip(widths, row)]
-    lines = ["  ".join(_pad(h, w) for h, w in zip(TABLE_COLUMNS, widths)).rstrip()]
+    lines = ["  ".join(_pad(h, w) for h, w in zip(headers, widths)).rstrip()]
     for row, state in rows:
         cells = [_pad(cell, w) for cell, w in zip(row, widths)]
         if colour:
@@ -201,24 +244,25 @@ def cleanup_text(report, footer: str | None = None) -> str:
     """The rows and a closing line; `footer` replaces the default closing line ("" for none:
     the rows shown above the confirmation prompt, whose question says what happens next)."""
     if not report.removals:
-        return "No certificates of the selected profiles were found."
+        return _("No certificates of the selected profiles were found.")
     lines = []
     for r in report.removals:
         c = r.step.certificate
-        action = "REMOVE" if r.step.remove else "keep"
-        extra = f" -> {r.status}" if report.applied and r.step.remove else ""
-        key = f", key {r.key}" if r.key else ""
-        succ = f" by {r.step.successor[:8]}" if r.step.successor else ""
-        lines.append(
+        action = _("REMOVE") if r.step.remove else _("keep")
+        extra = f" -> {_(r.status)}" if report.applied and r.step.remove else ""
+        key = sentence(N_(f", key {r.key}")) if r.key else ""
+        succ = sentence(N_(f" by {r.step.successor[:8]}")) if r.step.successor else ""
+        reason = sentence(r.step.reason) if " " in r.step.reason else _(r.step.reason)
+        lines.append(sentence(N_(
             f"  {action:<6} {r.profile:<8} {c.common_name or c.subject}  expires {expiry_text(c.not_after)}  "
-            f"{c.store}  {c.thumbprint}  ({r.step.reason}{succ}){extra}{key}"
-        )
+            f"{store_label(str(c.store))}  {c.thumbprint}  ({reason}{succ}){extra}{key}"
+        )))
     if footer is not None:
         lines += [footer] if footer else []
     elif not report.applied:
         count = len(report.to_remove)
         lines.append(
-            f"{count} certificate(s) would be removed; run again with --yes (or --apply) to remove them."
-            if count else "Nothing to remove."
+            sentence(N_(f"{count} certificate(s) would be removed; run again with --yes (or --apply) to remove them."))
+            if count else _("Nothing to remove.")
         )
     return "\n".join(lines)

@@ -148,7 +148,9 @@ def run(
     dry_run: bool = False,
 ) -> ImportReport:
     """`pycert import`: the plan, and (unless `dry_run`) its execution."""
-    plan = prepare(policy, stores, now, pfx.load(path, password), profile=profile, machine=machine,
+    hint = rules.password_hint(p.password_origin for p in policy.select(profile).values())
+    contents = pfx.load(path, password, hint)
+    plan = prepare(policy, stores, now, contents, profile=profile, machine=machine,
                    exportable=exportable, force=force)
     return ImportReport.of(plan, dry_run=True) if dry_run else execute(plan, stores, password)
 
@@ -163,7 +165,7 @@ def refuse(inspection: pfx.Inspection, force: bool) -> None:
             f"{inspection.contents.path} (issuer '{leaf.issuer}') matches no profile of the policy; "
             "give the right --profile, or --force to import it anyway."
         )
-    if inspection.days_left < 0:
+    if inspection.expired:  # the exact moment: a PFX that expired earlier today has days_left 0
         raise UsageError(f"The certificate in {inspection.contents.path} expired on {expiry_text(leaf.not_after)}; fetch the renewed one (or --force).")
 
 

@@ -63,8 +63,10 @@ def read_file(path: Path) -> bytes:
     return data
 
 
-def load(path: Path, password: Secret | None) -> PfxContents:
-    """Open and validate a PFX: one leaf with its matching private key, plus its chain."""
+def load(path: Path, password: Secret | None, hint: str = rules.ANY_PASSWORD_HINT) -> PfxContents:
+    """Open and validate a PFX: one leaf with its matching private key, plus its chain.
+    `hint` ends a wrong-password sentence: where this family's password comes from
+    (rules.password_hint of the profiles it may belong to)."""
     data = read_file(path)
     try:
         with warnings.catch_warnings():
@@ -72,7 +74,7 @@ def load(path: Path, password: Secret | None) -> PfxContents:
             warnings.simplefilter("ignore")
             return _load(path, data, password)
     except PfxError as exc:
-        exc.message = exc.message.replace("{path}", str(path))
+        exc.message = exc.message.replace("{path}", str(path)).replace("{hint}", hint)
         exc.args = (exc.message,)
         raise
 
@@ -183,7 +185,7 @@ def _is_ca(cert) -> bool:
 def _wrong_password(password: Secret | None) -> PfxError:
     if password is None or password.is_empty:
         return PfxError("password", "{path} is protected by a password; give it with --password-env, --password-stdin or --password-file.")
-    return PfxError("password", f"The password from {password.source} is wrong for {{path}} (or the file was altered after export); check it: it is the number chosen when the certificate was downloaded.")
+    return PfxError("password", f"The password from {password.source} is wrong for {{path}} (or the file was altered after export); check it: {{hint}}.")
 
 
 # -- certificates as the rest of PyCert sees them -----------------------------------------
@@ -252,6 +254,7 @@ class Inspection:
     days_left: int
     lifetime_months: int
     warnings: list[str]
+    expired: bool = False  # now >= notAfter: also on the expiry day itself, when days_left is still 0
 
 
 def inspect(contents: PfxContents, profiles: dict, now: datetime, profile: str | None = None) -> Inspection:
@@ -275,4 +278,4 @@ def inspect(contents: PfxContents, profiles: dict, now: datetime, profile: str |
     )
     if not contents.structure.readable:
         warnings.append("The file uses BER encoding; its encryption scheme and iteration count could not be read.")
-    return Inspection(contents, matched, days_left(leaf.not_after, now), lifetime, warnings)
+    return Inspection(contents, matched, days_left(leaf.not_after, now), lifetime, warnings, now >= leaf.not_after)

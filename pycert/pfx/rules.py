@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Collection, Iterable, Mapping, Sequence
 
 from pycert.common.dates import DAY, expiry_text
+from pycert.common.i18n import N_
 from pycert.common.model import CertificateInfo, Placement, StoreRef, rdn_value
 from pycert.common.shown import shown
 
@@ -16,6 +17,25 @@ ROLE_STORE = {"leaf": "My", "intermediate": "CA", "root": "Root", "other": "Addr
 # Leaf first, roots last: a declined root dialog then cannot stop the leaf.
 ROLE_ORDER = {"leaf": 0, "intermediate": 1, "other": 2, "root": 3}
 MONTH_DAYS = 365.2425 / 12
+
+
+# Where a family's PFX password comes from (the profile's `pfx_password`): the OBN sites let
+# the user choose a number when the PFX is downloaded; WebORCA and the 特定健診 cloud show a
+# password the site issued. The wrong-password sentence ends with the matching hint.
+PASSWORD_HINTS = {
+    "chosen-at-download": N_("it is the number chosen when the certificate was downloaded"),
+    "issued-by-site": N_("it is the password the download site issued with the certificate (often saved in a text file next to it)"),
+}
+ANY_PASSWORD_HINT = N_("it is the number chosen when the certificate was downloaded (Online Billing NW) or the password "
+                       "the download site issued with it (WebORCA and other cloud services)")
+
+
+def password_hint(kinds: Iterable[str | None]) -> str:
+    """The hint for the profiles a PFX may belong to (their Profile.password_origin): theirs
+    when they agree, else (or when unknown: None) both."""
+    found = set(kinds)
+    only = found.pop() if len(found) == 1 else None
+    return PASSWORD_HINTS[only] if only else ANY_PASSWORD_HINT
 
 
 def chain_role(cert: CertificateInfo, is_ca: bool) -> str:
@@ -77,9 +97,9 @@ class RootLeftOut:
     def describe(self) -> str:
         name = shown(rdn_value(self.subject, "CN") or self.subject, 80)
         if self.status == "present":
-            return f"root {name} is already in {self.present_in[0]}; nothing written (only a root pinned in [rootca] is written)."
+            return N_(f"root {name} is already in {self.present_in[0]}; nothing written (only a root pinned in [rootca] is written).")
         pin_name = name[:64].replace('"', "'").strip() or self.thumbprint[:16]
-        return (
+        return N_(
             f"root {name} (SHA-256 {self.sha256}) was not imported: it is neither pinned in [rootca] nor in a Root "
             "store of this terminal. If you trust it, add it to the policy "
             f'([[rootca.pins]] name = "{pin_name}", sha256 = "{self.sha256}", required = false) and import again.'
@@ -133,25 +153,25 @@ def pfx_warnings(
     """What a Windows admin should know before importing this PFX (nothing here is fatal)."""
     out = []
     if aes:
-        out.append("The PFX is encrypted with AES-256 (PBES2); Windows 10 before version 1709 cannot import it and reports a wrong password.")
+        out.append(N_("The PFX is encrypted with AES-256 (PBES2); Windows 10 before version 1709 cannot import it and reports a wrong password."))
     if max_iterations is not None and max_iterations > windows_max_iterations:
         out.append(
-            f"The PFX uses {max_iterations:,} PBKDF iterations; Windows and .NET reject more than "
-            f"{windows_max_iterations:,}, so importing it there will fail."
+            N_(f"The PFX uses {max_iterations:,} PBKDF iterations; Windows and .NET reject more than "
+               f"{windows_max_iterations:,}, so importing it there will fail.")
         )
     lifetime = lifetime_months(leaf.not_before, leaf.not_after)
     if expected_lifetime_months is not None and lifetime != expected_lifetime_months:
         out.append(
-            f"The certificate is valid for {lifetime} months, not the {expected_lifetime_months} months "
-            f"expected for profile {profile}; check that it is the right certificate."
+            N_(f"The certificate is valid for {lifetime} months, not the {expected_lifetime_months} months "
+               f"expected for profile {profile}; check that it is the right certificate.")
         )
     if now >= leaf.not_after:
-        out.append(f"The certificate expired on {expiry_text(leaf.not_after)}.")
+        out.append(N_(f"The certificate expired on {expiry_text(leaf.not_after)}."))
     elif now < leaf.not_before:
-        out.append(f"The certificate is not valid yet (from {leaf.not_before:%Y-%m-%d %H:%M} UTC).")
+        out.append(N_(f"The certificate is not valid yet (from {leaf.not_before:%Y-%m-%d %H:%M} UTC)."))
     if profile is None:
         if asked_profile:
-            out.append(f"The issuer '{leaf.issuer}' does not match profile {asked_profile}.")
+            out.append(N_(f"The issuer '{leaf.issuer}' does not match profile {asked_profile}."))
         else:
-            out.append(f"The issuer '{leaf.issuer}' matches no profile of the policy.")
+            out.append(N_(f"The issuer '{leaf.issuer}' matches no profile of the policy."))
     return out

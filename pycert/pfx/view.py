@@ -4,10 +4,11 @@ No decisions here (output.py holds the detect/remediate renderers)."""
 from __future__ import annotations
 
 from pycert.pfx import rules
+from pycert.common.i18n import N_, _, sentence, store_label
 from pycert.common.model import Placement
-from pycert.common.output import certificate_fields
+from pycert.common.output import _display_width, _pad, certificate_fields
 
-ROOT_NOTE = " (only when pinned in [rootca]; LocalMachine\\Root when run elevated)"
+ROOT_NOTE = N_(" (only when pinned in [rootca]; LocalMachine\\Root when run elevated)")
 
 
 def inspection_json(inspection) -> dict:
@@ -34,29 +35,39 @@ def inspection_json(inspection) -> dict:
     }
 
 
+# Roles as people read them (--lang ja: common/i18n.py); JSON keeps the English words.
+ROLE_WORDS = (N_("leaf"), N_("intermediate"), N_("root"), N_("other"))
+
+
+def _role(role: str, width: int = 12) -> str:
+    return _pad(_(role), max(width, _display_width(_(role))))
+
+
 def inspection_text(inspection) -> str:
+    """Each line is one catalog entry (sentence(N_(f"..."))), so --lang ja translates it whole."""
     data = inspection_json(inspection)
     leaf = data["leaf"]
+    profile = data["profile"] or _("(none matches)")
     lines = [
-        f"File:        {data['file']} ({data['size']} bytes)",
-        f"Leaf:        {leaf['subject']}",
-        f"  Issuer:    {leaf['issuer']}",
-        f"  Thumbprint {leaf['thumbprint']}",
-        f"  Valid:     {leaf['not_before']} to {leaf['not_after']} ({leaf['days_left']} days left, lifetime {leaf['lifetime_months']} months)",
-        "  Key:       private key present and matches the certificate",
-        f"  Store:     {leaf['store']}",
-        f"Profile:     {data['profile'] or '(none matches)'}",
+        sentence(N_(f"File:        {data['file']} ({data['size']} bytes)")),
+        sentence(N_(f"Leaf:        {leaf['subject']}")),
+        sentence(N_(f"  Issuer:    {leaf['issuer']}")),
+        sentence(N_(f"  Thumbprint {leaf['thumbprint']}")),
+        sentence(N_(f"  Valid:     {leaf['not_before']} to {leaf['not_after']} ({leaf['days_left']} days left, lifetime {leaf['lifetime_months']} months)")),
+        _("  Key:       private key present and matches the certificate"),
+        sentence(N_(f"  Store:     {store_label(leaf['store'])}")),
+        sentence(N_(f"Profile:     {profile}")),
     ]
-    lines.append("Chain:" if data["chain"] else "Chain:       (no other certificates)")
+    lines.append(_("Chain:") if data["chain"] else _("Chain:       (no other certificates)"))
     for entry in data["chain"]:
-        note = ROOT_NOTE if entry["role"] == "root" else ""
-        lines.append(f"  {entry['role']:<12} {entry['subject']} -> {entry['store']}{note}")
-    lines.append("Protection:")
+        note = _(ROOT_NOTE) if entry["role"] == "root" else ""
+        lines.append(f"  {_role(entry['role'])} {entry['subject']} -> {store_label(entry['store'])}{note}")
+    lines.append(_("Protection:"))
     for p in data["protection"] or [{"part": "(unknown)", "scheme": "could not be read", "iterations": None}]:
-        count = f", {p['iterations']:,} iterations" if p["iterations"] is not None else ""
+        count = sentence(N_(f", {p['iterations']:,} iterations")) if p["iterations"] is not None else ""
         lines.append(f"  {p['part']:<12} {p['scheme']}{count}")
-    lines.append("Warnings:" if data["warnings"] else "Warnings:    none")
-    lines += [f"  - {w}" for w in data["warnings"]]
+    lines.append(_("Warnings:") if data["warnings"] else _("Warnings:    none"))
+    lines += [f"  - {sentence(w)}" for w in data["warnings"]]
     return "\n".join(lines)
 
 
@@ -80,20 +91,29 @@ def import_json(report) -> dict:
     }
 
 
+# Import statuses and outcomes as people read them; JSON keeps the English words.
+STATUS_WORDS = (N_("planned"), N_("added"), N_("present"), N_("cancelled"), N_("failed"), N_("skipped"),
+                N_("imported"), N_("incomplete"))
+
+
+def _status(status: str) -> str:
+    return _pad(_(status), max(9, _display_width(_(status))))
+
+
 def import_text(report) -> str:
-    head = "Plan (dry run, nothing changed):" if report.dry_run else f"Import {report.outcome}:"
+    head = _("Plan (dry run, nothing changed):") if report.dry_run else sentence(N_(f"Import {_(report.outcome)}:"))
     lines = [head]
     for p in report.placements:
-        note = f" ({p.detail})" if p.detail else ""
-        lines.append(f"  {p.status:<9} {p.role:<12} {p.store}  {p.subject}  {p.thumbprint}{note}")
+        note = f" ({sentence(p.detail)})" if p.detail else ""
+        lines.append(f"  {_status(p.status)} {_role(p.role)} {store_label(str(p.store))}  {p.subject}  {p.thumbprint}{note}")
     for r in report.roots_left:
-        lines.append(f"  {r.status:<9} {'root':<12} -  {r.subject}  {r.thumbprint}")
+        lines.append(f"  {_status(r.status)} {_role('root')} -  {r.subject}  {r.thumbprint}")
     if not report.dry_run:
-        lines.append(f"Verified:  {'yes, the certificate is in its store' if report.verified else 'NO'}")
+        lines.append(_("Verified:  yes, the certificate is in its store") if report.verified else _("Verified:  NO"))
     for root in report.roots_left:
-        lines.append(f"note: {root.describe()}")
+        lines.append(f"note: {sentence(root.describe())}")
     for option in report.unhonoured:
-        lines.append(f"Not honoured on this platform: {option}")
-    lines += [f"warning: {w}" for w in report.inspection.warnings]
+        lines.append(sentence(N_(f"Not honoured on this platform: {option}")))
+    lines += [f"warning: {sentence(w)}" for w in report.inspection.warnings]
     return "\n".join(lines)
 

@@ -35,6 +35,13 @@ def user_state_dir():
     return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "pycert"
 
 
+def ui_language() -> str:
+    """Windows only: "ja" or "en" from the user's display language (common/i18n.py)."""
+    from pycert.platform.windows.environment import ui_language as windows_ui_language
+
+    return windows_ui_language()
+
+
 def notify_user(title: str, body: str) -> str:
     """Show a notice to the signed-in user: "toast", "msg" or "failed" on Windows;
     elsewhere "stdout", meaning the caller prints it as a line."""

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from pycert.common import files
 from pycert.common.errors import ConfigError
+from pycert.common.i18n import N_
 from pycert.common.shown import shown
 from pycert.policy.models import BUILTIN_POLICY, Policy, builtin_policy
 
@@ -43,7 +44,7 @@ def load_policy(explicit: str | None = None) -> LoadedPolicy:
     default = default_policy_path()
     if default.exists():
         return load_policy_file(default)
-    return LoadedPolicy(builtin_policy(), "built-in defaults")
+    return LoadedPolicy(builtin_policy(), N_("built-in defaults"))
 
 
 def toml():
@@ -98,12 +99,12 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 def _read_policy_text(path: Path) -> str:
     name = shown(path)
     sentences = {
-        files.FOLDER: f"{name} is a folder; give the path of the policy file (pycert.toml).",
-        files.DEVICE: f"{name} is not a regular file; give the path of the policy file (pycert.toml).",
-        files.TOO_LARGE: f"{name} is larger than 1 MiB; a policy file is a few kilobytes, check the path.",
-        files.MISSING: f"The policy file {name} does not exist; create it or pass a correct --config path.",
-        files.DENIED: f"The policy file {name} cannot be read (permission denied); check its access rights.",
-        files.UNREADABLE: f"The policy file {name} cannot be read ({{reason}}); check the path.",
+        files.FOLDER: N_(f"{name} is a folder; give the path of the policy file (pycert.toml)."),
+        files.DEVICE: N_(f"{name} is not a regular file; give the path of the policy file (pycert.toml)."),
+        files.TOO_LARGE: N_(f"{name} is larger than 1 MiB; a policy file is a few kilobytes, check the path."),
+        files.MISSING: N_(f"The policy file {name} does not exist; create it or pass a correct --config path."),
+        files.DENIED: N_(f"The policy file {name} cannot be read (permission denied); check its access rights."),
+        files.UNREADABLE: N_(f"The policy file {name} cannot be read ({{reason}}); check the path."),
     }
     raw = files.read_checked(
         path, MAX_POLICY_BYTES, lambda kind, reason: ConfigError(sentences[kind].replace("{reason}", reason))
@@ -120,14 +121,14 @@ def _describe(path: Path, text: str, err: dict[str, Any]) -> str:
     from pycert.policy.tomlpos import locate_line
 
     line = locate_line(text, loc)
-    where = f"{shown(path)}, line {line}" if line else shown(path)
+    where = N_(f"{shown(path)}, line {line}") if line else shown(path)
     kind = err["type"]
     if kind == "extra_forbidden":
-        what = "unknown key; remove it or correct its spelling"
+        what = N_("unknown key; remove it or correct its spelling")
     elif kind == "missing":
-        what = "this required key is missing; add it"
+        what = N_("this required key is missing; add it")
     else:
         what = err["msg"].removeprefix("Value error, ")
         if kind not in ("value_error", "assertion_error") and "input" in err:
             what += f" (got {err['input']!r:.60})"
-    return f"{where}: {field}: {what}."
+    return f"{where}: {field}: {what}."  # i18n.sentence knows this shape (a policy problem)

@@ -159,6 +159,9 @@ def _one_line(value: str | None) -> str | None:
     return value.strip() if value is not None else value
 
 
+FAMILY_PASSWORD_ORIGIN = {"obn": "chosen-at-download", "weborca": "issued-by-site", "kenshin": "issued-by-site"}
+
+
 class ProfileNotice(_Strict):
     """`[profiles.<name>.notice]`: what a notice tells clinic staff about this family
     (expiry/notices.py has the built-in texts of each family; these keys replace them)."""
@@ -187,10 +190,20 @@ class Profile(_Strict):
     # folder) and the environment variable that holds its password when no sidecar file does.
     staging_folders: list[str] = Field(default_factory=list)
     password_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+    # Where the family's PFX password comes from, for the wrong-password hint; unset: the
+    # family's (password_origin).
+    pfx_password: Literal["chosen-at-download", "issued-by-site"] | None = None
     # SHA-256 of the SubjectPublicKeyInfo of CA keys whose certificates count as this
     # profile's renewals even though another CA key issued the current one (expiry/trust.py).
     trusted_issuers: list[str] = Field(default_factory=list, max_length=64)
     notice: ProfileNotice = Field(default_factory=ProfileNotice)
+
+    @property
+    def password_origin(self) -> str | None:
+        """`pfx_password`, else the family's: the OBN sites let the user choose a number when
+        the PFX is downloaded; WebORCA and the 特定健診 cloud show a password their site
+        issued; unknown (None: the hint names both) for any other family."""
+        return self.pfx_password or FAMILY_PASSWORD_ORIGIN.get(self.notice.family)
 
     @field_validator("trusted_issuers")
     @classmethod
@@ -451,12 +464,23 @@ class RootCA(_Strict):
         return value
 
 
+class Backup(_Strict):
+    """`[backup]`: what becomes of a staged PFX and its password file once `remediate expiry`
+    has imported and verified it. Never left in the staging folder (Downloads): moved into a
+    folder only this user, SYSTEM and Administrators can read, or deleted."""
+
+    after_import: Literal["move", "delete"] = "move"
+    # empty: %LOCALAPPDATA%\PyCert\backup on Windows, $XDG_DATA_HOME/pycert/backup elsewhere
+    folder: str = Field("", max_length=1024)
+
+
 class Policy(_Strict):
     checks: list[Literal["expiry", "rootca", "mpki"]] = Field(default_factory=lambda: ["expiry"])
     profiles: dict[str, Profile]
     rootca: RootCA = Field(default_factory=RootCA)
     mpki: MpkiPolicy = Field(default_factory=MpkiPolicy)
     network: Network = Field(default_factory=Network)
+    backup: Backup = Field(default_factory=Backup)
     notify: NotifyPolicy = Field(default_factory=NotifyPolicy)
     report: Report = Field(default_factory=Report)
 
@@ -497,6 +521,7 @@ def builtin_policy() -> Policy:
         rootca=RootCA.model_construct(pins=pins),
         mpki=MpkiPolicy.model_construct(),
         network=Network.model_construct(),
+        backup=Backup.model_construct(),
         notify=NotifyPolicy.model_construct(),
         report=Report.model_construct(),
     )

@@ -71,7 +71,8 @@ def renewal_terminal(cli_sandbox, tmp_path):
 
 def test_remediate_expiry_dry_run_shows_each_store_then_the_real_run_does_exactly_that(cli_sandbox, tmp_path):
     old, pfx, leaf, inter, root = renewal_terminal(cli_sandbox, tmp_path)
-    env = {"PYCERT_STATE_DIR": str(tmp_path / "state")}
+    backup = tmp_path / "share" / "pycert" / "backup"
+    env = {"PYCERT_STATE_DIR": str(tmp_path / "state"), "XDG_DATA_HOME": str(tmp_path / "share")}
     untouched, before = tree(tmp_path), certificates(tmp_path)
 
     dry = cli_sandbox.run("remediate", "expiry", "--dry-run", env=env)
@@ -81,17 +82,29 @@ def test_remediate_expiry_dry_run_shows_each_store_then_the_real_run_does_exactl
         f"plan: import leaf {leaf.thumbprint} (0110119153) with its private key from {pfx} into CurrentUser\\My",
         f"plan: import intermediate {inter.thumbprint} (Online Billing NW Common Root CA - G1) from {pfx} into CurrentUser\\CA",
         f"plan: import root {root.thumbprint} (Sample Root CA) from {pfx} into CurrentUser\\Root",
+        f"plan: move {pfx} and {pfx.with_suffix('.txt')} into {backup} once the import is verified "
+        "(readable only by this user and administrators)",
         f"plan: remove {old.thumbprint} (0110119153, expires {old.certificate.not_valid_after_utc:%Y-%m-%d}) from CurrentUser\\My: "
         f"superseded by {leaf.thumbprint}",
     ]
     line = lineformat.parse(summary)
     assert (line.verdict, line.counters["planned"]) == ("NONCOMPLIANT", "1")
+    # Issue 16 item 3: the summary line alone (all Intune shows) names what would be imported and removed.
+    assert [(i.word, i.fields) for i in line.items if "plan" in i.fields] == [
+        ("obn", {"plan": "import", "file": "0110119153_renewed.pfx", "tp": leaf.thumbprint[:8], "replaces": old.thumbprint[:8]}),
+        ("obn", {"plan": "remove", "tp": old.thumbprint[:8], "store": "CurrentUser\\My"}),
+    ]
+    assert summary.endswith(f"| obn plan=import file=0110119153_renewed.pfx tp={leaf.thumbprint[:8]} replaces={old.thumbprint[:8]}"
+                            f" | obn plan=remove tp={old.thumbprint[:8]} store=CurrentUser\\My")
+    from pycert.report.parse import from_line  # the fleet report still reads one certificate from it
+
+    assert [(c.state, c.thumbprint) for c in from_line(summary).certs] == [("due", old.thumbprint[:8])]
 
     as_json = cli_sandbox.run("remediate", "expiry", "--dry-run", "--format", "json", env=env)
     planned = json.loads(as_json.stdout)
-    assert [(s["action"], s.get("role"), s["store"]) for s in planned["plan"]] == [
+    assert [(s["action"], s.get("role"), s.get("store")) for s in planned["plan"]] == [
         ("import", "leaf", "CurrentUser\\My"), ("import", "intermediate", "CurrentUser\\CA"),
-        ("import", "root", "CurrentUser\\Root"), ("remove", None, "CurrentUser\\My"),
+        ("import", "root", "CurrentUser\\Root"), ("backup", None, None), ("remove", None, "CurrentUser\\My"),
     ]
     assert {s["file"] for s in planned["plan"] if s["action"] == "import"} == {str(pfx)}
     assert tree(tmp_path) == untouched  # no store, staged file or reminder state changed
@@ -103,7 +116,9 @@ def test_remediate_expiry_dry_run_shows_each_store_then_the_real_run_does_exactl
     after = certificates(tmp_path)
     assert after - before == targets(planned["plan"], "import")
     assert before - after == targets(planned["plan"], "remove") == {("CurrentUser\\My", old.thumbprint)}
-    assert [(a["action"], a["status"]) for a in data["actions"]] == [("import", "imported"), ("remove", "removed")]
+    assert [(a["action"], a["status"]) for a in data["actions"]] == [
+        ("import", "imported"), ("backup", "moved"), ("remove", "removed")]
+    assert sorted(p.name for p in backup.iterdir()) == [pfx.name, pfx.with_suffix(".txt").name] and not pfx.exists()
 
 
 def test_import_dry_run_plan_is_what_the_import_does(cli_sandbox, tmp_path):
@@ -196,7 +211,7 @@ def test_remediate_all_dry_run_prints_every_checks_plan_before_the_summary(cli_s
     run = cli_sandbox.run("remediate", "--dry-run", env={"PYCERT_STATE_DIR": str(tmp_path / "state")})
     assert (run.code, run.stderr) == (1, "")
     *plan_lines, summary = run.stdout.splitlines()
-    assert [p.split(" ")[1] for p in plan_lines] == ["import", "import", "import", "remove", "install"]
+    assert [p.split(" ")[1] for p in plan_lines] == ["import", "import", "import", "move", "remove", "install"]
     assert plan_lines[-1].endswith("into CurrentUser\\Root") and "RootCA2" in plan_lines[-1]
     assert lineformat.parse(summary).counters == {"expiry": "noncompliant", "rootca": "noncompliant"}
     assert tree(tmp_path) == untouched

@@ -21,12 +21,15 @@ MY = StoreRef("CurrentUser", "My")
 PW = Secret("1234", "test")
 
 
-def make_policy(staging=None, pin=None, **obn):
-    """The built-in policy, with `obn` profile keys, a staging folder, and `pin` (a sample
-    root) pinned in [rootca] so that an import may write it to a Root store."""
+def make_policy(staging=None, pin=None, backup=None, **obn):
+    """The built-in policy, with `obn` profile keys, a staging folder, `backup` ([backup]
+    keys), and `pin` (a sample root) pinned in [rootca] so that an import may write it to a
+    Root store."""
     if staging is not None:
         obn["staging_folders"] = [str(staging)]
     data: dict = {"profiles": {"obn": obn}} if obn else {}
+    if backup is not None:
+        data["backup"] = backup
     if pin is not None:
         data["rootca"] = {"pins": [{"name": "Sample Root CA", "sha256": root_sha256(pin), "required": False}]}
     return Policy.model_validate(merge_with_builtin(data))
@@ -150,9 +153,11 @@ class Notifier:
         return "toast"
 
 
-def remediate(mono_store, staging, tmp_path, notifier=None, **kw):
+def remediate(mono_store, staging, tmp_path, notifier=None, backup=None, **kw):
+    backup = {"folder": str(tmp_path / "backup")} if backup is None else backup
     return expiry.remediate(
-        make_policy(staging), mono_store.backend, NOW, notify=notifier or Notifier(), state_dir=tmp_path / "state", **kw
+        make_policy(staging, backup=backup), mono_store.backend, NOW, notify=notifier or Notifier(),
+        state_dir=tmp_path / "state", **kw
     )
 
 
@@ -164,11 +169,12 @@ def test_remediate_imports_verifies_cleans_up_then_is_idempotent(mono_store, old
     assert thumbprints(mono_store) == [renewed[1].thumbprint]
     # the PFX's sample root is not pinned: left out and said so, the leaf still renews
     assert [(a["action"], a["status"]) for a in result.details["actions"]] == [
-        ("import", "imported"), ("root", "skipped"), ("remove", "removed")]
+        ("import", "imported"), ("root", "skipped"), ("backup", "moved"), ("remove", "removed")]
     assert renewed[3].thumbprint not in thumbprints(mono_store, "Root")
-    assert result.details["imported"] == 1 and result.details["removed"] == 1 and notifier.shown == []
+    assert result.details["imported"] == 1 and result.details["removed"] == 1 and len(notifier.shown) == 1
     again = remediate(mono_store, staging, tmp_path, notifier)
     assert (again.verdict, again.exit_code, again.details["actions"]) == ("compliant", 0, [])
+    assert len(notifier.shown) == 1  # the backup notice, once
 
 
 def test_remediate_dry_run_changes_nothing_and_notifies_nobody(mono_store, old, renewed, tmp_path):
@@ -198,6 +204,17 @@ def test_staged_pfx_with_wrong_sidecar_is_reported_not_fatal(mono_store, old, re
     assert result.exit_code == 1 and thumbprints(mono_store) == [old.thumbprint]
     [note] = result.details["staged"]
     assert note["usable"] is False and "wrong" in note["reason"]
+    assert note["reason"].endswith("check it: it is the number chosen when the certificate was downloaded.")
+
+
+def test_staged_p12_of_a_family_whose_site_issues_the_password_gets_that_hint(mono_store, old, renewed, tmp_path):
+    """Issue 16 item 8: a WebORCA-style profile (`pfx_password = "issued-by-site"`) says so."""
+    (renewed[0].parent / "0110119153_renewed.txt").write_text("0000\n", encoding="utf-8")
+    result = expiry.remediate(make_policy(renewed[0].parent, pfx_password="issued-by-site"), mono_store.backend, NOW,
+                              notify=Notifier(), state_dir=tmp_path / "state")
+    [note] = result.details["staged"]
+    assert note["reason"].endswith("check it: it is the password the download site issued with the certificate "
+                                   "(often saved in a text file next to it).")
 
 
 def test_staged_pfx_password_from_policy_env(mono_store, old, renewed, tmp_path, monkeypatch):
@@ -305,3 +322,97 @@ def test_staged_pfx_without_password_says_what_to_put_where(mono_store, old, ren
         "reason": "0110119153_renewed.pfx needs its password: put it on one line in 0110119153_renewed.txt next to it, "
                   "or name an environment variable in the profile's password_env and set it for the job.",
     }
+
+
+# -- the PFX and its password after the import (issue 16) --------------------------------
+
+def staged_files(renewed):
+    pfx = renewed[0]
+    return pfx, pfx.with_suffix(".txt"), pfx.read_bytes(), pfx.with_suffix(".txt").read_bytes()
+
+
+def test_verified_import_moves_pfx_and_password_into_a_private_backup_folder(mono_store, old, renewed, tmp_path):
+    pfx, txt, pfx_bytes, txt_bytes = staged_files(renewed)
+    notifier = Notifier()
+    result = remediate(mono_store, pfx.parent, tmp_path, notifier)
+    assert (result.verdict, result.exit_code) == ("remediated", 0)
+    assert sorted(p.name for p in pfx.parent.iterdir()) == []  # nothing left in Downloads
+    folder = tmp_path / "backup"
+    assert (folder / pfx.name).read_bytes() == pfx_bytes and (folder / txt.name).read_bytes() == txt_bytes
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    assert {oct(p.stat().st_mode & 0o777) for p in folder.iterdir()} == {"0o600"}
+    [moved] = [a for a in result.details["actions"] if a["action"] == "backup"]
+    assert (moved["status"], moved["mode"], moved["files"], moved["folder"], moved["error"]) == (
+        "moved", "move", [str(pfx), str(txt)], str(folder), None)
+    assert moved["moved_to"] == [str(folder / pfx.name), str(folder / txt.name)]
+    [shown] = notifier.shown
+    assert shown == (
+        f"更新した電子証明書をインポートしました。電子証明書のファイル（0110119153_renewed.pfx）とパスワードのファイルを"
+        f"「{pfx.parent}」から「{folder}」に移しました（このユーザーと管理者だけが開けます）。端末の故障や交換に備えて、"
+        "電子証明書とパスワードをUSBメモリなどの外部記録媒体にもバックアップし、厳重に保管してください。")
+    # the plan said so before anything happened
+    [step] = [s.as_json() for s in result.plan if s.action == "backup"]
+    assert step == {"action": "backup", "profile": "obn", "mode": "move", "files": [str(pfx), str(txt)],
+                    "folder": str(folder)}
+
+
+def test_an_earlier_backup_of_the_same_name_is_kept(mono_store, old, renewed, tmp_path):
+    pfx, txt, pfx_bytes, _ = staged_files(renewed)
+    folder = tmp_path / "backup"
+    folder.mkdir(mode=0o755)
+    (folder / pfx.name).write_bytes(b"an older certificate")
+    remediate(mono_store, pfx.parent, tmp_path)
+    assert (folder / pfx.name).read_bytes() == b"an older certificate"
+    assert (folder / "0110119153_renewed-2.pfx").read_bytes() == pfx_bytes
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"  # an existing folder is closed too
+
+
+def test_policy_delete_removes_both_files(mono_store, old, renewed, tmp_path):
+    pfx, txt, _, _ = staged_files(renewed)
+    notifier = Notifier()
+    result = remediate(mono_store, pfx.parent, tmp_path, notifier,
+                       backup={"after_import": "delete", "folder": str(tmp_path / "backup")})
+    assert result.verdict == "remediated" and list(pfx.parent.iterdir()) == []
+    assert not (tmp_path / "backup").exists()
+    [done] = [a for a in result.details["actions"] if a["action"] == "backup"]
+    assert (done["status"], done["mode"], done["folder"]) == ("deleted", "delete", None)
+    assert notifier.shown == [f"更新した電子証明書をインポートしました。電子証明書のファイル（0110119153_renewed.pfx）と"
+                              f"パスワードのファイルは「{pfx.parent}」から削除しました。電子証明書のバックアップは、"
+                              "システム管理者の指示に従ってください。"]
+
+
+def test_a_failed_move_does_not_undo_or_fail_the_import(mono_store, old, renewed, tmp_path):
+    from pycert.common import output
+
+    pfx, txt, pfx_bytes, txt_bytes = staged_files(renewed)
+    blocker = tmp_path / "backup"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    notifier = Notifier()
+    result = remediate(mono_store, pfx.parent, tmp_path, notifier)
+    assert (result.verdict, result.exit_code) == ("remediated", 0)
+    assert thumbprints(mono_store) == [renewed[1].thumbprint]  # the renewal is in, the old one removed
+    assert pfx.read_bytes() == pfx_bytes and txt.read_bytes() == txt_bytes  # left whole where they were
+    [failed] = [a for a in result.details["actions"] if a["action"] == "backup"]
+    assert failed["status"] == "failed" and failed["error"].startswith(
+        f"The certificate was imported and verified, but {pfx} and {txt} could not be moved into {blocker} (")
+    assert failed["error"].endswith("); move them to a safe place by hand.")
+    assert result.messages == [] and notifier.shown == []  # nothing on stderr; no "moved" notice
+    assert output.summary_line(result).endswith(" | obn pfx=not-moved file=0110119153_renewed.pfx")
+
+
+def test_a_backup_folder_inside_the_staging_folder_is_refused(mono_store, old, renewed, tmp_path):
+    pfx, txt, pfx_bytes, _ = staged_files(renewed)
+    result = remediate(mono_store, pfx.parent, tmp_path, backup={"folder": str(pfx.parent / "kept")})
+    [failed] = [a for a in result.details["actions"] if a["action"] == "backup"]
+    assert "is inside the staging folder" in failed["error"] and pfx.read_bytes() == pfx_bytes
+    assert not (pfx.parent / "kept").exists()
+
+
+def test_files_stay_when_the_import_fails_or_is_a_dry_run(mono_store, old, renewed, tmp_path, monkeypatch):
+    pfx, txt, _, _ = staged_files(renewed)
+    dry = remediate(mono_store, pfx.parent, tmp_path, dry_run=True)
+    assert [s.action for s in dry.plan].count("backup") == 1 and not [a for a in dry.details["actions"]
+                                                                      if a["action"] == "backup"]
+    monkeypatch.setattr(mono_store.backend, "import_pfx", lambda *a, **k: (_ for _ in ()).throw(PlatformError("boom")))
+    failed = remediate(mono_store, pfx.parent, tmp_path)
+    assert failed.verdict == "failed" and pfx.exists() and txt.exists() and not (tmp_path / "backup").exists()

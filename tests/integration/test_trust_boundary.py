@@ -160,6 +160,7 @@ def test_a_genuine_renewal_whose_ca_is_only_in_the_pfx_is_imported_and_replaces_
     data = json.loads(run.stdout)
     assert (run.code, data["verdict"]) == (0, "remediated"), run.stdout + run.stderr
     assert [(a["action"], a["status"]) for a in data["actions"]] == [
-        ("import", "imported"), ("root", "skipped"), ("remove", "removed")]
+        ("import", "imported"), ("root", "skipped"), ("backup", "moved"), ("remove", "removed")]
+    assert list(staging.iterdir()) == []  # the PFX and its password left Downloads after the verified import
     assert my_thumbprints(tmp_path) == {renewed.thumbprint}
     assert ("CurrentUser\\Root", root.thumbprint) not in certificates(tmp_path)

@@ -153,3 +153,18 @@ def test_the_real_run_executes_exactly_the_dry_runs_plan(machine, msis, policy, 
     assert [(e[1], e[2]) for e in machine.events if e[0] == "spawn" and e[1] in ("/x", "/i")] == [
         ("/x" if action == "uninstall" else "/i", target) for action, target in msiexec_steps
     ]
+
+
+def test_docs_show_what_mpki_status_really_prints_off_windows(tmp_path):
+    """Issue 16 item 9: docs/ja/mpki.md shows the Linux output as it is (exit 3, one sentence),
+    and labels the status table as a run with the registry replaced."""
+    import sys
+    from pathlib import Path
+
+    if sys.platform == "win32":
+        pytest.skip("the registry exists here")
+    run = run_cli(["mpki", "status"], xdg=tmp_path, env={"PYCERT_LOG_DIR": str(tmp_path / "logs")})
+    assert (run.code, run.stdout) == (3, "")
+    doc = (Path(__file__).parents[2] / "docs" / "ja" / "mpki.md").read_text(encoding="utf-8")
+    assert f"$ pycert mpki status\n{run.stderr}$ echo $?\n3\n" in doc
+    assert "**Windows で実行したものではなく**" in doc and "FakeWinreg" in doc

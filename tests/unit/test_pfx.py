@@ -226,3 +226,52 @@ def test_damaged_files_give_a_result_or_a_clean_error(tmp_path, edits, cut):
         assert exc.message.endswith(".") and "{path}" not in exc.message
         return
     assert contents.leaf.thumbprint  # an edit that changed nothing that matters (e.g. a salt byte of a part not MACed)
+
+
+# Issue 16 item 8: the wrong-password hint comes from the profile (where its family's password comes from).
+def test_wrong_password_hint_is_the_profiles(tmp_path):
+    from pycert.pfx.rules import password_hint
+
+    path, _ = obn_pfx(tmp_path, "a.p12", 60, NOW)
+    wrong = Secret("9999", "the file a.txt")
+    messages = {}
+    for kinds in (["chosen-at-download"], ["issued-by-site"], [None, "issued-by-site"]):
+        with pytest.raises(pfx.PfxError) as info:
+            pfx.load(path, wrong, password_hint(kinds))
+        messages[len(kinds), kinds[-1]] = info.value.message
+    start = f"The password from the file a.txt is wrong for {path} (or the file was altered after export); check it: "
+    assert messages[1, "chosen-at-download"] == start + "it is the number chosen when the certificate was downloaded."
+    assert messages[1, "issued-by-site"] == start + (
+        "it is the password the download site issued with the certificate (often saved in a text file next to it).")
+    assert messages[2, "issued-by-site"] == start + (
+        "it is the number chosen when the certificate was downloaded (Online Billing NW) or the password "
+        "the download site issued with it (WebORCA and other cloud services).")
+
+
+def test_pfx_password_defaults_per_family_and_is_validated():
+    from pydantic import ValidationError
+
+    orca = {"match": {"issuer_contains": ["ORCA"]}}
+    pol = policy({"profiles": {"orca": {**orca, "notice": {"family": "weborca"}}, "kenshin": {
+        **orca, "notice": {"family": "kenshin"}}, "misc": orca, "fixed": {**orca, "pfx_password": "chosen-at-download"}}})
+    assert {name: p.password_origin for name, p in pol.profiles.items()} == {
+        "obn": "chosen-at-download", "orca": "issued-by-site", "kenshin": "issued-by-site", "misc": None,
+        "fixed": "chosen-at-download"}
+    with pytest.raises(ValidationError):
+        policy({"profiles": {"orca": {**orca, "pfx_password": "asked"}}})
+
+
+def test_a_pfx_that_expired_earlier_today_is_refused(tmp_path):
+    """Issue 16: refuse on `now >= notAfter`, not on days_left < 0 (0 on the expiry day)."""
+    from pycert.common.dates import days_left
+    from pycert.common.errors import UsageError
+    from pycert.pfx.importer import refuse
+
+    path, _ = obn_pfx(tmp_path, "a.pfx", 10, NOW)
+    contents = pfx.load(path, PW)
+    after = contents.leaf.not_after + timedelta(seconds=1)
+    assert days_left(contents.leaf.not_after, after) == 0  # the same Japan-time date
+    with pytest.raises(UsageError, match=r"expired on .*; fetch the renewed one \(or --force\)\.$"):
+        refuse(pfx.inspect(contents, policy().enabled_profiles(), after), force=False)
+    refuse(pfx.inspect(contents, policy().enabled_profiles(), after), force=True)
+    refuse(pfx.inspect(contents, policy().enabled_profiles(), contents.leaf.not_after - timedelta(seconds=1)), force=False)

@@ -27,3 +27,16 @@ def test_the_runner_is_elevated_as_both_checks_say():
 
     assert windows_elevation.is_admin() is True
     assert elevation.is_elevated() is True
+
+
+def test_the_display_language_is_the_one_windows_reports():
+    """GetUserDefaultUILanguage through the kernel32 table equals .NET's CurrentUICulture
+    (the default of `pycert --lang`, issue 16)."""
+    import subprocess
+
+    from pycert.platform.windows import environment
+
+    name = subprocess.run(
+        ["powershell", "-NoProfile", "-Command", "[System.Globalization.CultureInfo]::CurrentUICulture.TwoLetterISOLanguageName"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    assert environment.ui_language() == ("ja" if name == "ja" else "en")

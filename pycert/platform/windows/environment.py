@@ -174,6 +174,16 @@ def parse_winhttp_settings(blob: bytes) -> WinHttpProxy:
     return WinHttpProxy(strings[0], strings[1])
 
 
+LANG_JAPANESE = 0x11  # PRIMARYLANGID of ja-JP (LANGID 0x0411)
+
+
+def ui_language() -> str:
+    """"ja" when the user's Windows display language is Japanese, else "en"
+    (GetUserDefaultUILanguage; PRIMARYLANGID is the low 10 bits)."""
+    langid = _kernel32().GetUserDefaultUILanguage()
+    return "ja" if langid & 0x3FF == LANG_JAPANESE else "en"
+
+
 def token_info() -> TokenInfo:
     """The SID of the account this process runs as, and whether its token is elevated."""
     advapi, kernel = _advapi32(), _kernel32()

@@ -27,6 +27,8 @@ KERNEL32 = ffi.Library("kernel32", {
     "OpenProcess": (HANDLE, [DWORD, BOOL, DWORD], ffi.returns_value),
     "QueryFullProcessImageNameW": (BOOL, [HANDLE, DWORD, LPWSTR, ctypes.POINTER(DWORD)], ffi.returns_value),
     "GetCurrentProcess": (HANDLE, [], ffi.returns_value),  # the pseudo-handle (HANDLE)-1
+    # LANGID (a WORD) of the user's display language; cannot fail
+    "GetUserDefaultUILanguage": (ctypes.c_uint16, [], ffi.returns_value),
     "LocalFree": (PVOID, [PVOID], ffi.returns_value),
     "GlobalFree": (PVOID, [PVOID], ffi.returns_value),  # strings WinHttpGetProxyForUrl allocated
 })

@@ -56,25 +56,33 @@ def advapi32():
     return ADVAPI32.load()
 
 
+@contextlib.contextmanager
+def security_attributes(sddl: str, what: str) -> Iterator[SECURITY_ATTRIBUTES]:
+    """SECURITY_ATTRIBUTES holding the descriptor `sddl` describes (not inheritable), freed
+    after the block. `what` names the object in the error sentence. Also used for the
+    private backup folder (acl.py)."""
+    descriptor = PVOID()
+    try:
+        advapi32().ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1,
+                                                                        ctypes.byref(descriptor), None)
+    except WinError as exc:
+        raise PlatformError(f"The security descriptor for {what} could not be built (Windows error {exc.code}).") from None
+    try:
+        yield SECURITY_ATTRIBUTES(ctypes.sizeof(SECURITY_ATTRIBUTES), descriptor, False)
+    finally:
+        kernel32().LocalFree(descriptor)
+
+
 def open_shared(name: str) -> int:
     """A handle with SYNCHRONIZE | MUTEX_MODIFY_STATE to `name`, creating it with the shared
     DACL when it does not exist. Raises LockBusy when this account may not open it."""
     k32 = kernel32()
-    descriptor = PVOID()
-    try:
-        advapi32().ConvertStringSecurityDescriptorToSecurityDescriptorW(MUTEX_SDDL, SDDL_REVISION_1,
-                                                                        ctypes.byref(descriptor), None)
-    except WinError as exc:
-        raise PlatformError(f"The security descriptor for {name} could not be built (Windows error {exc.code}).") from None
-    try:
-        attributes = SECURITY_ATTRIBUTES(ctypes.sizeof(SECURITY_ATTRIBUTES), descriptor, False)
+    with security_attributes(MUTEX_SDDL, name) as attributes:
         try:
             return k32.CreateMutexExW(ctypes.byref(attributes), name, 0, ACCESS)
         except WinError as exc:
             if exc.code != ffi.ERROR_ACCESS_DENIED:
                 raise PlatformError(f"The mutex {name} could not be created (Windows error {exc.code}).") from None
-    finally:
-        k32.LocalFree(descriptor)
     try:
         return k32.OpenMutexW(ACCESS, False, name)
     except WinError as exc:
