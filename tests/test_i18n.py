@@ -165,6 +165,48 @@ def test_errors_speak_the_chosen_language_and_the_failed_line_stays_english(tmp_
     assert en.stderr == "error: There is no profile 'nope' in the policy; known profiles: obn.\n"
 
 
+@pytest.mark.parametrize("args, usage, error", [
+    (["list", "--bogus"], "Usage: pycert list [OPTIONS]", "オプション '--bogus' はありません。"),
+    (["list", "--formt", "json"], "Usage: pycert list [OPTIONS]", "オプション '--formt' はありません。'--format' のことですか？"),
+    (["list", "--format", "xml"], "Usage: pycert list [OPTIONS]",
+     "'--format' の値が正しくありません: 'xml' は 'table', 'json', 'csv' のどれでもありません。"),
+    (["pfx", "inspect"], "Usage: pycert pfx inspect [OPTIONS] FILE", "引数 'FILE' を指定してください。"),
+    # an unknown command fails before the root's callback (which reads --lang) runs
+    (["lst"], "Usage: pycert [OPTIONS] COMMAND [ARGS]...", "コマンド 'lst' はありません。'list' のことですか？"),
+])
+def test_clicks_usage_errors_speak_japanese_too(tmp_path, args, usage, error):
+    """click words these itself, in English; a technician mistyping an option is the most
+    common error there is."""
+    run = run_cli(["--lang", "ja", *args], xdg=tmp_path)
+    assert run.code == 2 and run.stdout == ""
+    command = usage.split(" [")[0].removeprefix("Usage: ")
+    assert run.stderr == f"{usage}\n使い方は '{command} --help' で表示できます。\n\nError: {error}\n"
+
+
+def test_pydantics_own_messages_speak_japanese_with_the_value_written(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[profiles.obn]\nmatch = { issuer_contains = ["x"] }\nenabled = "yes"\nstores = []\n'
+                   '[mpki]\nretries = 99\n[network]\nproxy_auth = "x"\n[notify]\ncontact_name = "' + "a" * 41 + '"\n',
+                   encoding="utf-8")
+    ja = run_cli(["--lang", "ja", "config", "validate", str(bad)], xdg=tmp_path)
+    en = run_cli(["--lang", "en", "config", "validate", str(bad)], xdg=tmp_path)
+    assert ja.code == en.code == 2
+    assert sorted(ja.stderr.splitlines()) == sorted([
+        f"{bad} の 3 行目: profiles.obn.enabled: true か false を書いてください（書かれている値: 'yes'）。",
+        f"{bad} の 4 行目: profiles.obn.stores: 1 個以上書いてください（0 個です）（書かれている値: []）。",
+        f"{bad} の 6 行目: mpki.retries: 10 以下にしてください（書かれている値: 99）。",
+        f"{bad} の 8 行目: network.proxy_auth: 'auto', 'negotiate', 'ntlm', 'basic' or 'none' のどれかを書いてください（書かれている値: 'x'）。",
+        f"{bad} の 10 行目: notify.contact_name: 40 文字以内にしてください（書かれている値: '{'a' * 41}'）。",
+    ])
+    assert f"{bad}, line 6: mpki.retries: Input should be less than or equal to 10 (got 99)." in en.stderr.splitlines()
+
+
+def test_clicks_usage_errors_stay_clicks_own_in_english(tmp_path):
+    run = run_cli(["--lang", "en", "list", "--bogus"], xdg=tmp_path)
+    assert run.code == 2
+    assert run.stderr == "Usage: pycert list [OPTIONS]\nTry 'pycert list --help' for help.\n\nError: No such option '--bogus'.\n"
+
+
 def test_without_lang_the_locale_decides(tmp_path):
     ja = run_cli(["config", "validate", str(tmp_path / "missing.toml")], xdg=tmp_path, env={"LC_MESSAGES": "", "LANG": "ja_JP.UTF-8"})
     c = run_cli(["config", "validate", str(tmp_path / "missing.toml")], xdg=tmp_path, env={"LC_MESSAGES": "", "LANG": "C.UTF-8"})
@@ -226,7 +268,7 @@ def test_pfx_inspect_import_cleanup_and_config_speak_japanese(terminal, tmp_path
 
 def test_config_validate_problems_in_japanese_with_their_lines(tmp_path):
     """A policy problem is "FILE, line N: FIELD: WHAT."; our validators' WHAT is translated,
-    pydantic's own (type errors) stays English."""
+    and so is pydantic's own (type errors), with the value that was written."""
     bad = tmp_path / "bad.toml"
     bad.write_text('[profiles.orca]\nmatch = { issuer_contains = [""] }\ncolour = "red"\nrenewal_window_days = "90"\n',
                    encoding="utf-8")
@@ -235,5 +277,5 @@ def test_config_validate_problems_in_japanese_with_their_lines(tmp_path):
     assert sorted(run.stderr.splitlines()) == sorted([
         f"{bad} の 2 行目: profiles.orca.match.issuer_contains: 空の文字列はすべての発行者に一致してしまいます。削除してください。",
         f"{bad} の 3 行目: profiles.orca.colour: 知らないキーです。削除するか、つづりを直してください。",
-        f"{bad} の 4 行目: profiles.orca.renewal_window_days: Input should be a valid integer (got '90').",
+        f"{bad} の 4 行目: profiles.orca.renewal_window_days: 整数を書いてください（引用符で囲まない）（書かれている値: '90'）。",
     ])

@@ -78,7 +78,9 @@ def _run(argv: list[str] | None, debug: bool) -> int:
         click.echo(f"error: {sentence(describe_failure(KeyboardInterrupt())[1])}", err=True)
         return EXIT_RUNTIME
     except click.ClickException as exc:
-        exc.show()
+        from pycert.cli import usage
+
+        usage.show(exc)
         return EXIT_USAGE
     except PyCertError as exc:
         if debug:

@@ -113,6 +113,12 @@ _PLACEHOLDER = re.compile(r"\{(\d+|path|hint|reason)\}")
 # A policy problem (policy/load.py): "FILE, line N: FIELD: WHAT." with WHAT a validator's
 # sentence or pydantic's own (the latter stays English).
 _PROBLEM = re.compile(r"(.+?, line \d+): ([^\s:]+): (.+)\.", re.DOTALL)
+# ... and its WHAT when pydantic's message carries the value written: "MESSAGE (got VALUE)"
+_GOT = re.compile(r"(.+) \(got (.*)\)", re.DOTALL)
+
+
+def _translated(text: str, lang: str) -> bool:
+    return sentence(text, lang, 1) != text
 
 
 def _pattern(template: str) -> re.Pattern[str] | None:
@@ -158,7 +164,12 @@ def sentence(text: str, lang: str | None = None, depth: int = 0) -> str:
     problem = _PROBLEM.fullmatch(text) if depth == 0 else None
     if problem:
         where, field, what = problem.groups()
-        what_ja = sentence(what, lang, 1)
+        got = _GOT.fullmatch(what)  # pydantic's message + the value written (policy/load._describe)
+        if got and _translated(got.group(1), lang):
+            frame = table.get("{0} (got {1})", "{0} (got {1})")
+            what_ja = frame.format(sentence(got.group(1), lang, 1), got.group(2))
+        else:
+            what_ja = sentence(what, lang, 1)
         return f"{sentence(where, lang, 1)}: {field}: {what_ja}" + ("。" if what_ja != what else ".")
     for pattern, names, translation in _templates(lang):
         m = pattern.fullmatch(text)

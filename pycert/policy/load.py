@@ -115,6 +115,32 @@ def _read_policy_text(path: Path) -> str:
         raise ConfigError(f"{name} is not UTF-8 text; save the policy file as UTF-8.") from None
 
 
+# pydantic's own messages (strict mode) as they read once formatted, for the catalog: with
+# --lang ja, i18n.sentence matches a problem's text against these and fills in the Japanese.
+PYDANTIC_SENTENCES = (
+    N_("{0} (got {1})"),
+    N_("Input should be a valid boolean"),
+    N_("Input should be a valid integer"),
+    N_("Input should be a valid number"),
+    N_("Input should be a valid string"),
+    N_("Input should be a valid list"),
+    N_("Input should be a valid dictionary"),
+    N_("Input should be greater than {0}"),
+    N_("Input should be greater than or equal to {0}"),
+    N_("Input should be less than {0}"),
+    N_("Input should be less than or equal to {0}"),
+    N_("Input should be {0}"),
+    N_("String should have at least {0} characters"),
+    N_("String should have at least {0} character"),
+    N_("String should have at most {0} characters"),
+    N_("String should match pattern '{0}'"),
+    N_("List should have at least {0} item after validation, not {1}"),
+    N_("List should have at least {0} items after validation, not {1}"),
+    N_("List should have at most {0} items after validation, not {1}"),
+    N_("Dictionary should have at most {0} items after validation, not {1}"),
+)
+
+
 def _describe(path: Path, text: str, err: dict[str, Any]) -> str:
     loc = tuple(err["loc"])
     field = shown(".".join(str(p) for p in loc) or "(top level)", 80)
