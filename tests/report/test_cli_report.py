@@ -71,3 +71,15 @@ def test_csv_cells_cannot_become_excel_formulas(tmp_path):
     [row] = list(csv.DictReader(io.StringIO(out_csv.read_text(encoding="utf-8-sig"))))[:1]
     assert row["device"] == "'=HYPERLINK(\"http://x\",\"y\")" and row["user"] == "'@evil"
     assert int(row["days_left"]) < 0  # negative numbers stay numbers
+
+
+def test_the_report_language_follows_the_global_lang_unless_its_own_is_given(tmp_path):
+    export = tmp_path / "export.csv"
+    samples.write_export(export, samples.fleet(3, NOW, seed=8, pool=3))
+    at = ("--as-of", "2026-11-21T09:00:00+00:00")
+    default = pycert("report", str(export), *at)
+    english = pycert("--lang", "en", "report", str(export), *at)
+    own = pycert("--lang", "en", "report", str(export), "--lang", "ja", *at)
+    assert default.stdout.startswith("PyCert 端末レポート")  # for a Japanese IT manager by default
+    assert english.stdout.startswith("PyCert fleet report  (Generated 2026-11-21T09:00:00Z)")
+    assert own.stdout == default.stdout
