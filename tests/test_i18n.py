@@ -76,6 +76,9 @@ def test_the_terms_are_the_manuals_and_windows():
         assert term in text, term
     for wrong in ("秘密鍵", "MPKI クライアント", "ルート証明書機関", "パーソナル"):
         assert wrong not in text, wrong
+    for page in sorted((ROOT / "docs" / "ja").glob("*.md")):  # the admin guide speaks the same words
+        for wrong in ("秘密鍵", "MPKI クライアント", "ルート証明書機関", "パーソナル"):
+            assert wrong not in page.read_text(encoding="utf-8"), f"{page.name}: {wrong}"
     translations = {m.id: m.string for m in ja_catalog() if m.id}
     assert (translations["Personal"], translations["Intermediate Certification Authorities"],
             translations["Trusted Root Certification Authorities"]) == ("個人", "中間証明機関", "信頼されたルート証明機関")
