@@ -23,7 +23,7 @@ EXPECTED_SDDL = ("D:P(A;OICI;FA;;;S-1-5-21-1004336348-1177238915-682003330-1001)
 DESCRIPTOR = 0x5D0
 
 
-def windows(monkeypatch, create_error=0, set_result=1):
+def windows(monkeypatch, create_error=0, set_result=0):
     calls = mock.Mock()
 
     def convert(sddl, revision, out, size):
@@ -34,7 +34,15 @@ def windows(monkeypatch, create_error=0, set_result=1):
     calls.CreateDirectoryW.side_effect = lambda path, attributes: (
         calls.attributes.append(attributes._obj) or (0 if create_error else 1))
     calls.attributes = []
-    calls.SetFileSecurityW.return_value = set_result
+    DACL = 0x7A0
+
+    def dacl_of(descriptor, present, dacl, defaulted):
+        assert descriptor == DESCRIPTOR
+        present._obj.value, dacl._obj.value = 1, DACL
+        return 1
+
+    calls.GetSecurityDescriptorDacl.side_effect = dacl_of
+    calls.SetNamedSecurityInfoW.return_value = set_result  # the Win32 error itself, 0 = done
     calls.LocalFree.return_value = None
     advapi = fake_library(acl.ADVAPI32, calls)
     advapi.last_error = ffi.ERROR_ACCESS_DENIED
@@ -67,10 +75,11 @@ def test_an_existing_folder_gets_the_same_dacl(monkeypatch):
     calls = windows(monkeypatch, create_error=ffi.ERROR_ALREADY_EXISTS)
     acl.private_folder(r"C:\b", USER_SID)
     assert names(calls) == ["ConvertStringSecurityDescriptorToSecurityDescriptorW", "CreateDirectoryW",
-                            "SetFileSecurityW", "LocalFree"]
-    path, flags, descriptor = calls.SetFileSecurityW.call_args[0]
-    # DACL_SECURITY_INFORMATION (0x4) | PROTECTED_DACL_SECURITY_INFORMATION (0x80000000)
-    assert (path, flags, descriptor) == (r"C:\b", 0x80000004, DESCRIPTOR)
+                            "GetSecurityDescriptorDacl", "SetNamedSecurityInfoW", "LocalFree"]
+    path, kind, flags, owner, group, dacl, sacl = calls.SetNamedSecurityInfoW.call_args[0]
+    # SE_FILE_OBJECT (1); DACL_SECURITY_INFORMATION (0x4) | PROTECTED_DACL_SECURITY_INFORMATION (0x80000000);
+    # owner, group and SACL left as they are; the DACL taken out of the SDDL's descriptor
+    assert (path, kind, flags, owner, group, dacl.value, sacl) == (r"C:\b", 1, 0x80000004, None, None, 0x7A0, None)
 
 
 def test_failures_are_one_sentence_with_the_code_and_free_the_descriptor(monkeypatch):
@@ -78,7 +87,7 @@ def test_failures_are_one_sentence_with_the_code_and_free_the_descriptor(monkeyp
     with pytest.raises(PlatformError, match=r"^The folder C:\\b could not be created \(Windows error 5\)\.$"):
         acl.private_folder(r"C:\b", USER_SID)
     assert names(calls)[-1] == "LocalFree"
-    calls = windows(monkeypatch, create_error=ffi.ERROR_ALREADY_EXISTS, set_result=0)
+    calls = windows(monkeypatch, create_error=ffi.ERROR_ALREADY_EXISTS, set_result=ffi.ERROR_ACCESS_DENIED)
     with pytest.raises(PlatformError, match=r"^The access rights of C:\\b could not be set \(Windows error 5\)\.$"):
         acl.private_folder(r"C:\b", USER_SID)
     assert names(calls)[-1] == "LocalFree"

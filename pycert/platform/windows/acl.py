@@ -9,9 +9,11 @@ The folder gets an explicit, protected DACL:
 folder; `OICI`: files and folders created inside inherit the three ACEs; `FA`:
 FILE_ALL_ACCESS. A new folder is created with it (CreateDirectoryW with the descriptor, so
 it never exists without it); a folder that already exists gets the same DACL through
-SetFileSecurityW with DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION
-(not propagated to files already inside). The owner is left as Windows sets it (the
-creating account). The SDDL becomes a descriptor through mutex.security_attributes.
+SetNamedSecurityInfoW(SE_FILE_OBJECT, DACL_SECURITY_INFORMATION |
+PROTECTED_DACL_SECURITY_INFORMATION), which also hands the inheritable ACEs down to files
+already inside (SetFileSecurityW, obsolete per Microsoft, did not). The owner is left as
+Windows sets it (the creating account). The SDDL becomes a descriptor through
+mutex.security_attributes; GetSecurityDescriptorDacl takes its DACL out.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import re
 
 from pycert.common.errors import PlatformError
 from pycert.platform.windows import ffi
-from pycert.platform.windows.ffi import BOOL, DWORD, LPCWSTR, PVOID, WinError
+from pycert.platform.windows.ffi import BOOL, DWORD, LPCWSTR, LPWSTR, PVOID, WinError
 from pycert.platform.windows.mutex import security_attributes
 
 FOLDER_SDDL = "D:P(A;OICI;FA;;;{sid})(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)"
@@ -30,9 +32,14 @@ PROTECTED_DACL_SECURITY_INFORMATION = 0x80000000
 SET_FLAGS = DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION
 SID = re.compile(r"^S-1-[0-9]+(-[0-9]+)+$")  # a string SID: nothing else may reach the SDDL
 
+SE_FILE_OBJECT = 1  # SE_OBJECT_TYPE (accctrl.h)
 ADVAPI32 = ffi.Library("advapi32", {
-    # BOOL SetFileSecurityW(LPCWSTR name, SECURITY_INFORMATION (a DWORD), PSECURITY_DESCRIPTOR)
-    "SetFileSecurityW": (BOOL, [LPCWSTR, DWORD, PVOID], ffi.fails_on_zero),
+    # BOOL GetSecurityDescriptorDacl(PSECURITY_DESCRIPTOR, LPBOOL present, PACL *dacl, LPBOOL defaulted)
+    "GetSecurityDescriptorDacl": (BOOL, [PVOID, ctypes.POINTER(BOOL), ctypes.POINTER(PVOID), ctypes.POINTER(BOOL)],
+                                  ffi.fails_on_zero),
+    # DWORD SetNamedSecurityInfoW(LPWSTR name, SE_OBJECT_TYPE, SECURITY_INFORMATION, PSID owner,
+    #                             PSID group, PACL dacl, PACL sacl): returns the Win32 error itself
+    "SetNamedSecurityInfoW": (DWORD, [LPWSTR, DWORD, DWORD, PVOID, PVOID, PVOID, PVOID], ffi.fails_on_status),
 })
 FOLDERS = ffi.Library("kernel32", {
     # BOOL CreateDirectoryW(LPCWSTR, LPSECURITY_ATTRIBUTES)
@@ -64,7 +71,10 @@ def private_folder(path: str, sid: str) -> None:
         except WinError as exc:
             if exc.code != ffi.ERROR_ALREADY_EXISTS:
                 raise PlatformError(f"The folder {path} could not be created (Windows error {exc.code}).") from None
+        present, dacl, defaulted = BOOL(0), PVOID(), BOOL(0)
         try:
-            advapi32().SetFileSecurityW(path, SET_FLAGS, attributes.lpSecurityDescriptor)
+            advapi32().GetSecurityDescriptorDacl(attributes.lpSecurityDescriptor, ctypes.byref(present),
+                                                 ctypes.byref(dacl), ctypes.byref(defaulted))
+            advapi32().SetNamedSecurityInfoW(path, SE_FILE_OBJECT, SET_FLAGS, None, None, dacl, None)
         except WinError as exc:
             raise PlatformError(f"The access rights of {path} could not be set (Windows error {exc.code}).") from None
