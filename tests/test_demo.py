@@ -59,3 +59,15 @@ def test_demo_refuses_when_the_runtime_is_already_bound(mocker):
     mocker.patch("pycert.platform.dotnet.runtime_loaded", return_value=True)
     with pytest.raises(PlatformError, match="cannot isolate its store"):
         demo.prepare_sandbox()
+
+
+def test_the_demos_weborca_profile_speaks_of_weborca(tmp_path):
+    """Its notices and wrong-password hint come from the WebORCA family, not the OBN one
+    (only WebORCA stops when that certificate lapses; its password is issued by the site)."""
+    from pycert.demo.sandbox import DEMO_POLICY
+    from pycert.policy.load import load_policy_file
+
+    path = tmp_path / "pycert.toml"
+    path.write_text(DEMO_POLICY, encoding="utf-8")
+    orca = load_policy_file(path).policy.profiles["orca"]
+    assert (orca.notice.family, orca.password_origin) == ("weborca", "issued-by-site")

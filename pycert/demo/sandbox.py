@@ -26,6 +26,7 @@ stores = ["CurrentUser\\\\My"]
 renewal_window_days = 90
 expected_lifetime_months = 36
 required = false
+notice = { family = "weborca" }  # its notices name WebORCA, not the OBN services
 """
 
 
