@@ -10,7 +10,7 @@ import click
 
 from pycert.cli.context import Context, result_file, save_result
 from pycert.common.errors import PyCertError
-from pycert.common.i18n import sentence
+from pycert.common.i18n import N_, sentence
 
 
 def run_checks(ctx: Context, names: list[str], fmt: str, now: datetime, action: str = "detect", **options) -> int:
@@ -86,7 +86,8 @@ def echo_notices(results, fmt: str) -> None:
             if notice.get("channel") == "stdout":
                 click.echo(f"{notice['title']}: {notice['body']}".replace("\n", " "))
             elif notice.get("channel") == "suppressed":  # say why nobody was told
-                click.echo(f"notice not shown: {notice['reason']}")
+                reason = notice["reason"]
+                click.echo(sentence(N_(f"notice not shown: {reason}")))
 
 
 def log_result(action: str, result) -> None:

@@ -22,13 +22,14 @@ from typing import Callable
 
 from pycert.common import logs
 from pycert.common.dates import expiry_date
+from pycert.common.i18n import N_
 from pycert.common.model import Finding, State
 from pycert.expiry import notices, rules
 from pycert.policy.models import NotifyPolicy, Policy, ProfileNotice, builtin_policy
 
 STATE_FILE = "reminders.json"
-MPKI_REASON = ("the MPKI client is installed and notifies about this certificate itself "
-               "([notify] alongside_mpki_client = true shows PyCert's notices too)")
+MPKI_REASON = N_("the MPKI client is installed and notifies about this certificate itself "
+                  "([notify] alongside_mpki_client = true shows PyCert's notices too)")
 
 
 @dataclass

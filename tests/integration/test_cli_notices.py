@@ -71,3 +71,17 @@ def test_a_suppressed_notice_says_why_before_the_summary(capsys):
 
     runner.echo_notices([Result()], "line")
     assert capsys.readouterr().out.splitlines() == ["notice not shown: the MPKI client is installed", "【至急】t: a b c"]
+
+
+def test_a_suppressed_notice_says_why_in_japanese_too(capsys, monkeypatch):
+    from pycert.common import i18n
+    from pycert.expiry.reminders import MPKI_REASON
+
+    class Result:
+        details = {"notices": [{"channel": "suppressed", "reason": MPKI_REASON, "title": "t", "body": "b"}]}
+
+    monkeypatch.setattr(i18n, "_chosen", "ja")
+    runner.echo_notices([Result()], "line")
+    assert capsys.readouterr().out == (
+        "通知を表示しませんでした: MPKIクライアントがインストールされていて、この電子証明書の通知はMPKIクライアントが出します"
+        "（[notify] alongside_mpki_client = true にすると PyCert の通知も出します）\n")
