@@ -25,6 +25,12 @@ os.environ.pop("PYCERT_CONFIG", None)
 os.environ["PYCERT_LOG_DIR"] = str(SANDBOX / "logs")
 os.environ["PYCERT_LOCK_FILE"] = str(SANDBOX / "pycert.lock")
 
+# tools/mutation.sh passes --hypothesis-profile=mutation: fewer examples and no example
+# database, so each of the thousand mutants costs seconds, not the property tests' full run.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("mutation", max_examples=30, deadline=None, database=None)
+
 MONO_AVAILABLE = shutil.which("mono") is not None
 needs_mono = pytest.mark.skipif(
     not MONO_AVAILABLE, reason="Mono is not installed (the README's quick start installs mono-devel)"

@@ -46,15 +46,51 @@ items = st.builds(Item, names, st.dictionaries(st.from_regex(r"[a-z_]{1,8}", ful
 )
 def test_round_trip(verdict, check, counters, found):
     text = lineformat.render(Line(verdict, check, counters, found))
-    assert len(text) <= lineformat.MAX_LINE and text.isascii() and "\n" not in text
+    assert len(text) <= 2048 and text.isascii() and "\n" not in text  # docs/output.md
     back = lineformat.parse(text)
     assert (back.verdict, back.check) == (verdict, check)
     assert back.counters == {k: str(v) for k, v in counters.items()}
     assert len(back.items) + back.more == len(found)
     for original, parsed in zip(found, back.items):
-        assert parsed.word == lineformat.quote(original.word).strip('"') or parsed.word == original.word[:lineformat.MAX_VALUE - 3] + "..." or parsed.word == original.word
+        assert parsed.word == _cut(original.word)
         for key, value in original.fields.items():
-            expected = str(value)
-            if len(expected) > lineformat.MAX_VALUE:
-                expected = expected[: lineformat.MAX_VALUE - 3] + "..."
-            assert parsed.fields[key] == expected
+            assert parsed.fields[key] == _cut(str(value))
+
+
+def _cut(text: str) -> str:
+    """docs/output.md: a value longer than 96 characters keeps its first 93 and "..."."""
+    return text if len(text) <= 96 else text[:93] + "..."
+
+
+def test_quote_writes_bare_only_printable_ascii_without_space_bar_equals_or_quote():
+    assert lineformat.quote("0110119153") == "0110119153"
+    assert lineformat.quote(45) == "45"
+    assert lineformat.quote("") == '""'
+    assert lineformat.quote("a b") == '"a b"'
+    assert lineformat.quote("a|b") == '"a|b"'
+    assert lineformat.quote("a=b") == '"a=b"'
+    assert lineformat.quote('a"b') == '"a\\"b"'
+    assert lineformat.quote("x\n") == '"x\\n"'
+    # outside ASCII: JSON \u escapes, so any console code page carries it
+    assert lineformat.quote("日医") == '"\\u65e5\\u533b"'
+
+
+def test_quote_cuts_a_value_at_96_characters():
+    assert lineformat.quote("a" * 96) == "a" * 96
+    assert lineformat.quote("a" * 97) == "a" * 93 + "..."
+    assert lineformat.quote("b" * 4000) == "b" * 93 + "..."
+
+
+def test_room_for_the_tail_is_kept_only_while_items_are_left():
+    # "COMPLIANT c v1 | a" is 18 characters: with nothing left over it fits a limit of 18
+    assert lineformat.render(Line("COMPLIANT", "c", {}, [Item("a")]), limit=18) == "COMPLIANT c v1 | a"
+
+
+def test_the_tail_counts_the_items_after_this_one_plus_more():
+    # 5 items and 5 more: after "a" 9 are left, after "b" 8; " | +8 more" is 10 characters,
+    # so "b" fits a limit of 32 exactly, "c" does not
+    line = Line("COMPLIANT", "c", {}, [Item(w) for w in "abcde"], more=5)
+    assert lineformat.render(line, limit=32) == "COMPLIANT c v1 | a | b | +8 more"
+    # with "b" in, "a" fits a limit of 28 with its 10-character tail " | +9 more"
+    line = Line("COMPLIANT", "c", {}, [Item(w) for w in "abc"], more=6)
+    assert lineformat.render(line, limit=28) == "COMPLIANT c v1 | a | +8 more"
