@@ -200,6 +200,8 @@ def cleanup_json(report) -> dict:
 def cleanup_text(report, footer: str | None = None) -> str:
     """The rows and a closing line; `footer` replaces the default closing line ("" for none:
     the rows shown above the confirmation prompt, whose question says what happens next)."""
+    from pycert.common.escape import terminal  # names from certificates are data (a newline is no row)
+
     if not report.removals:
         return "No certificates of the selected profiles were found."
     lines = []
@@ -209,10 +211,10 @@ def cleanup_text(report, footer: str | None = None) -> str:
         extra = f" -> {r.status}" if report.applied and r.step.remove else ""
         key = f", key {r.key}" if r.key else ""
         succ = f" by {r.step.successor[:8]}" if r.step.successor else ""
-        lines.append(
+        lines.append(terminal(
             f"  {action:<6} {r.profile:<8} {c.common_name or c.subject}  expires {expiry_text(c.not_after)}  "
             f"{c.store}  {c.thumbprint}  ({r.step.reason}{succ}){extra}{key}"
-        )
+        ))
     if footer is not None:
         lines += [footer] if footer else []
     elif not report.applied:
