@@ -2,10 +2,10 @@
 
 import hashlib
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import assume, given, strategies as st
 
 from pycert.common import dates
 from pycert.expiry import rules
@@ -184,6 +184,44 @@ def test_state_agrees_with_days_left(not_after, now, window, urgent):
         assert urgent <= left < window
     if finding.state is State.URGENT:
         assert 0 <= left < urgent
+
+
+def _expiring_in(now: datetime, days: int) -> CertificateInfo:
+    """A certificate whose expiry date in Japan is `days` calendar days after today's (in
+    Japan): it expires at 23:59:59.999999 JST that day, so days_left is `days` by definition."""
+    day = now.astimezone(JST).date() + timedelta(days=days)
+    return cert(datetime.combine(day, time(23, 59, 59, 999999), JST))
+
+
+windows = st.integers(1, 400).flatmap(lambda w: st.tuples(st.just(w), st.integers(0, w)))
+
+
+# docs/policy.md: `due` when fewer than renewal_window_days are left, `urgent` when fewer than
+# urgent_days; so exactly `window` days left is ok, exactly `urgent` days left is due
+# (or ok when urgent == window). Each boundary has its own property: `<` versus `<=`.
+@given(now=aware, limits=windows)
+def test_exactly_the_window_is_ok_and_one_day_less_is_due(now, limits):
+    window, urgent = limits
+    at = _expiring_in(now, window)
+    assume(now < at.not_after)
+    assert rules.classify(at, [at], now, window, urgent).state is State.OK
+    inside = _expiring_in(now, window - 1)
+    assume(now < inside.not_after)
+    expected = State.DUE if window - 1 >= urgent else State.URGENT
+    assert rules.classify(inside, [inside], now, window, urgent).state is expected
+
+
+@given(now=aware, limits=windows)
+def test_exactly_urgent_days_is_not_urgent_and_one_day_less_is(now, limits):
+    window, urgent = limits
+    at = _expiring_in(now, urgent)
+    assume(now < at.not_after)
+    expected = State.DUE if urgent < window else State.OK
+    assert rules.classify(at, [at], now, window, urgent).state is expected
+    if urgent >= 1:
+        inside = _expiring_in(now, urgent - 1)
+        assume(now < inside.not_after)
+        assert rules.classify(inside, [inside], now, window, urgent).state is State.URGENT
 
 
 @given(a=aware, delta=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=3000)), now=aware)
