@@ -1,5 +1,6 @@
 """The v1 summary line: ASCII, at most 2048 characters, and parseable back."""
 
+import pytest
 from hypothesis import given, strategies as st
 
 from pycert.common import lineformat
@@ -94,3 +95,26 @@ def test_the_tail_counts_the_items_after_this_one_plus_more():
     # with "b" in, "a" fits a limit of 28 with its 10-character tail " | +9 more"
     line = Line("COMPLIANT", "c", {}, [Item(w) for w in "abc"], more=6)
     assert lineformat.render(line, limit=28) == "COMPLIANT c v1 | a | +8 more"
+
+
+def test_parse_reads_the_word_and_the_version_it_is_given():
+    line = lineformat.parse("COMPLIANT expiry v2 certs=1 | obn state=ok")
+    assert (line.verdict, line.check, line.version, line.counters) == ("COMPLIANT", "expiry", "v2", {"certs": "1"})
+    assert (line.items[0].word, line.items[0].fields) == ("obn", {"state": "ok"})
+
+
+@pytest.mark.parametrize("text, message", [
+    # an unterminated quote: nothing can be read after "v1", which ends at character 19
+    ('COMPLIANT expiry v1 "abc', "cannot read the line at character 19"),
+    ("COMPLIANT expiry", "the line does not start with VERDICT CHECK VERSION"),
+    ("BOGUS expiry v1", "the line does not start with VERDICT CHECK VERSION"),
+    ("COMPLIANT expiry 1", "the line does not start with VERDICT CHECK VERSION"),
+    ("COMPLIANT expiry v1 | | obn", "empty section"),
+    ("COMPLIANT expiry v1 certs", "expected key=value, found 'certs'"),
+    ("COMPLIANT expiry v1 " + "c" * 50, "expected key=value, found '" + "c" * 40 + "'"),  # cut at 40
+    ('COMPLIANT expiry v1 | "' + "a" * 45 + '\\q"', "bad quoted value '\"" + "a" * 39 + "'"),  # \q: no JSON escape
+])
+def test_parse_names_what_is_wrong(text, message):
+    with pytest.raises(lineformat.LineFormatError) as err:
+        lineformat.parse(text)
+    assert str(err.value) == message
