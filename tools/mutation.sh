@@ -18,24 +18,4 @@ fi
 for module in "${modules[@]}"; do
     nice .venv/bin/mutmut run --max-children "${JOBS:-1}" "${module}.*" >/dev/null 2>&1 || true
 done
-.venv/bin/mutmut results --all true 2>/dev/null | python3 -c '
-import collections, sys
-wanted = sys.argv[1:]
-score = collections.defaultdict(collections.Counter)
-left = []
-for row in sys.stdin:
-    name, _, status = row.strip().rpartition(": ")
-    module = name.rsplit(".", 1)[0]
-    if module not in wanted or status == "not checked":
-        continue
-    score[module][status] += 1
-    if status != "killed":
-        left.append(f"  {name}: {status}")
-for module in wanted:
-    c = score[module]
-    total = sum(c.values())
-    pct = 100 * c["killed"] / total if total else 0
-    print(f"{module}: {c[\"killed\"]}/{total} killed ({pct:.0f}%), " + ", ".join(f"{k} {v}" for k, v in sorted(c.items()) if k != "killed"))
-print("not killed (mutmut show NAME):")
-print("\n".join(left))
-' "${modules[@]}"
+.venv/bin/mutmut results --all true 2>/dev/null | .venv/bin/python tools/mutation_score.py "${modules[@]}"
