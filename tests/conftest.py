@@ -41,6 +41,12 @@ def _own_state_dir(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("PYCERT_STATE_DIR", str(tmp_path_factory.mktemp("state")))
 
 
+# tools/mutation.sh passes --hypothesis-profile=mutation: fewer examples and no example
+# database, so each of the thousand mutants costs seconds, not the property tests' full run.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("mutation", max_examples=30, deadline=None, database=None)
+
 MONO_AVAILABLE = shutil.which("mono") is not None
 needs_mono = pytest.mark.skipif(
     not MONO_AVAILABLE, reason="Mono is not installed (the README's quick start installs mono-devel)"

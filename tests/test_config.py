@@ -185,3 +185,62 @@ def test_the_builtin_policy_without_a_file_equals_the_validated_defaults():
         return type(value).__name__
 
     assert types(constructed) == types(validated)
+
+
+# -- the match rule and the policy's sentences, by hand (mutation testing, docs/reliability.md 4d)
+
+def _cert(issuer="CN=Online Billing NW Common Root CA - G1", subject="CN=0110119153", ekus=()):
+    return CertificateInfo(
+        StoreRef("CurrentUser", "My"), subject, issuer, "AB" * 20, "01",
+        datetime(2025, 1, 1, tzinfo=timezone.utc), datetime(2028, 1, 1, tzinfo=timezone.utc), KeyPresence.YES,
+        ekus=ekus,
+    )
+
+
+@pytest.mark.parametrize("rule, cert, matches", [
+    ({"issuer_contains": ["online billing"]}, _cert(), True),  # case-insensitive
+    ({"issuer_contains": ["Other CA"]}, _cert(), False),
+    ({"issuer_regex": "Common Root CA - G[0-9]"}, _cert(), True),
+    ({"issuer_regex": "^Common"}, _cert(), False),
+    ({"subject_regex": "^CN=[0-9]{10}$"}, _cert(subject="CN=Someone"), False),
+    ({"issuer_contains": ["Online"], "eku": ["clientAuth"]}, _cert(ekus=("1.3.6.1.5.5.7.3.2",)), True),
+    ({"issuer_contains": ["Online"], "eku": ["clientAuth"]}, _cert(ekus=("1.3.6.1.5.5.7.3.1",)), False),
+    ({"issuer_contains": ["Online"], "eku": ["1.2.392.1"]}, _cert(ekus=("1.2.392.1",)), True),  # an OID as itself
+])
+def test_a_match_rule_by_hand(rule, cert, matches):
+    assert models.MatchRule(**rule).matches(cert) is matches
+
+
+def test_a_pattern_that_takes_too_long_is_named_both_cut_to_fit():
+    pattern = "^(a|aa)+$|" + "x" * 80  # its repr is 92 characters: cut to 80, the text's to 60
+    rule = models.MatchRule(subject_regex=pattern)
+    with pytest.raises(ConfigError) as err:
+        rule.matches(_cert(subject="a" * 5000 + "!"))
+    assert err.value.message == (
+        "The pattern match.subject_regex = '^(a|aa)+$|" + "x" * 27 + "..." + "x" * 37 + "' took too long on '"
+        + "a" * 27 + "..." + "a" * 26 + "!'; simplify it (avoid nested repeats such as (a+)+)."
+    )
+
+
+def test_an_unknown_profile_is_named_with_the_known_ones():
+    policy = models.builtin_policy()
+    with pytest.raises(ConfigError) as err:
+        policy.select("orca")
+    assert err.value.message == "There is no profile 'orca' in the policy; known profiles: obn."
+    with pytest.raises(ConfigError) as err:
+        policy.select("p" * 61)
+    assert err.value.message == f"There is no profile '{'p' * 28}...{'p' * 28}' in the policy; known profiles: obn."
+    empty = models.Policy.model_validate({"profiles": {}})
+    with pytest.raises(ConfigError) as err:
+        empty.select("obn")
+    assert err.value.message == "There is no profile 'obn' in the policy; known profiles: none."
+    two = models.Policy.model_validate({"profiles": {"b": {"match": {"issuer_contains": ["B"]}},
+                                                     "a": {"match": {"issuer_contains": ["A"]}}}})
+    with pytest.raises(ConfigError) as err:
+        two.select("c")
+    assert err.value.message == "There is no profile 'c' in the policy; known profiles: a, b."
+
+
+def test_a_slow_issuer_pattern_is_named_as_the_issuer_pattern():
+    with pytest.raises(ConfigError, match=r"^The pattern match\.issuer_regex = '\^\(a\|aa\)\+\$' took too long"):
+        models.MatchRule(issuer_regex="^(a|aa)+$").matches(_cert(issuer="a" * 5000 + "!"))

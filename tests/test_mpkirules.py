@@ -1,5 +1,7 @@
 """MSI versions, installed-vs-required judgements, MSI checks and the upgrade plan (pure)."""
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -130,13 +132,92 @@ def test_plan_never_removes_a_current_product_and_never_installs_before_removing
     a = r.assess([product(v, c) for v, c in entries], required, install_if_missing)
     plan = r.upgrade_plan(a, "new.msi", lambda k, t: f"{k}{t}.log")
     removed = [s.target for s in plan if s.action == "uninstall"]
-    assert removed == [p.product.product_code for p in a.to_remove]
-    assert all(r.is_product_code(c) for c in removed)
-    assert all(p.state in ("outdated", "unreadable") for p in a.to_remove)
+    # the expectation by hand, from the inputs (docs/ja/mpki.md), not from the assessment
+    current = [c for v, c in entries if _current_by_hand(v, req)]
+    old = [(v, c) for v, c in entries if not _current_by_hand(v, req)]
+    removable = [c for _, c in old if c.startswith("{")]  # the strategy's GUIDs; others are no product codes
+    assert sorted(removed) == sorted(removable)
+    assert not set(removed) & set(current)
     actions = [s.action for s in plan]
     if plan:
         assert actions[0] == "wait-mutex" and actions[-1] == "confirm"
         if "install" in actions:
             assert all(i < actions.index("install") for i, x in enumerate(actions) if x == "uninstall")
-    assert bool(plan) == (not a.compliant)
-    assert ("install" in actions) == (a.needs_install and not a.compliant)
+    missing = install_if_missing and not entries
+    assert bool(plan) == (missing or bool(old))
+    assert ("install" in actions) == (not current and (missing or bool(removable)))
+
+
+def _current_by_hand(version: str, req: tuple[int, int, int]) -> bool:
+    """Current: major.minor.build within MSI's ranges (255.255.65535) and at least the
+    required version; "", "garbage", "1.0.0-beta" and "300.0.0" are unreadable, so old."""
+    m = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version)
+    if not m or int(m[1]) > 255 or int(m[2]) > 255 or int(m[3]) > 65535:
+        return False
+    return (int(m[1]), int(m[2]), int(m[3])) >= req
+
+
+# -- sentences and fields stated by hand (mutation testing, docs/reliability.md 4d)
+
+@pytest.mark.parametrize("text, message", [
+    (5, "version 5 is not text"),
+    ("1.2.3.4.5", "'1.2.3.4.5' is not an MSI version; write major.minor.build with numbers only, e.g. 2.1.0"),
+    ("x" * 40, "'" + "x" * 40 + "' is not an MSI version; write major.minor.build with numbers only, e.g. 2.1.0"),
+    ("x" * 41, "'" + "x" * 37 + "...' is not an MSI version; write major.minor.build with numbers only, e.g. 2.1.0"),
+    ("256.0.0", "'256.0.0' is not an MSI version: the major may be at most 255"),
+    ("1.256.0", "'1.256.0' is not an MSI version: the minor may be at most 255"),
+    ("1.0.65536", "'1.0.65536' is not an MSI version: the build may be at most 65535"),
+    ("1.0.0.65536", "'1.0.0.65536' is not an MSI version: the fourth field may be at most 65535"),
+])
+def test_version_errors_name_the_value_and_the_field(text, message):
+    with pytest.raises(VersionError) as err:
+        parse_version(text)
+    assert str(err.value) == message
+
+
+def test_a_version_prints_as_written_or_as_its_fields():
+    assert str(r.MsiVersion(2, 1, 0)) == "2.1.0"
+    assert str(parse_version("2.1")) == "2.1"
+
+
+def test_assess_gives_reasons_and_orders_not_msi_unreadable_outdated_current():
+    req = parse_version("2.1.0")
+    # the state orders first, the product code second: CODE_A sorts before CODE_B
+    a = r.assess([product("2.2.0", CODE_B), product("1.0.0", CODE_A), product("garbage", "{C}"),
+                  product("1.0.0", "MPKIClient"), product("2.1.0", "{0}"), product("x", CODE_B)], req, False)
+    assert a.required is req
+    assert [(p.state, p.product.product_code) for p in a.products] == [
+        ("not-msi", "MPKIClient"), ("not-msi", "{C}"), ("unreadable", CODE_B), ("outdated", CODE_A),
+        ("current", "{0}"), ("current", CODE_B)]
+    reasons = {(p.state, p.product.product_code): p.reason for p in a.products}
+    assert reasons[("outdated", CODE_A)] == "1.0.0 is older than 2.1.0"
+    assert reasons[("unreadable", CODE_B)] == (
+        "'x' is not an MSI version; write major.minor.build with numbers only, e.g. 2.1.0")
+
+
+def test_msi_problem_sentences():
+    pins = Pins("Cybertrust Managed PKI Client", parse_version("2.1.0"), None, "ab" * 20, "cd:" * 31 + "cd")
+    problems = r.msi_problems(facts(product_code="MPKIClient"), pins)
+    assert problems == [
+        "its ProductCode 'MPKIClient' is not a GUID",
+        f"it is signed by thumbprint {'9A' * 20}, not the pinned {'AB' * 20}",
+        f"its SHA-256 {'AB' * 32} differs from the pinned {'CD' * 32}",
+    ]
+
+
+def test_each_step_in_words_and_json():
+    assert r.Step("wait-mutex").describe() == "wait for Global\\_MSIExecute (no other installation running)"
+    assert r.Step("close-tray", r"C:\MPKI").describe() == r"close the client's tray process(es) running from C:\MPKI"
+    assert r.Step("confirm", "2.1.0").describe() == "re-read the Uninstall keys and confirm version 2.1.0 or newer"
+    assert r.Step("wait-mutex").as_json() == {
+        "action": "wait-mutex", "target": "", "log": None,
+        "command": "wait for Global\\_MSIExecute (no other installation running)"}
+    assert r.Step("uninstall", CODE_A, "u.log").as_json() == {
+        "action": "uninstall", "target": CODE_A, "log": "u.log", "command": f"msiexec /x {CODE_A} /qn /norestart /L*v u.log"}
+
+
+def test_the_plan_closes_the_tray_where_the_old_client_is_and_confirms_the_required_version():
+    a = r.assess([product("1.0.0", CODE_A, r"C:\Program Files\Cybertrust\MPKI")], parse_version("2.1.0"), False)
+    plan = r.upgrade_plan(a, "new.msi", lambda k, t: "l")
+    assert (plan[1].action, plan[1].target) == ("close-tray", r"C:\Program Files\Cybertrust\MPKI")
+    assert (plan[-1].action, plan[-1].target) == ("confirm", "2.1.0")

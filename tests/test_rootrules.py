@@ -137,3 +137,35 @@ def test_a_near_miss_hash_in_a_source_is_refused(near):
     selection = rootrules.select([Pin("RootCA2", PINNED)], [Offered(near), Offered(PINNED)])
     assert list(selection.pinned) == [PINNED]
     assert [c.sha256 for c in selection.refused] == [near]
+
+
+# -- what each status and step carries, by hand (mutation testing, docs/reliability.md 4d)
+
+def test_a_status_carries_the_pin_the_certificate_and_the_store_errors():
+    installed = cert(CU, "AA", 900)
+    errors = {LM: "Access denied"}
+    [found] = rootrules.evaluate([Pin("A", "AA")], readings(installed, errors=errors), NOW, 365)
+    assert found == rootrules.RootStatus(
+        "A", "AA", True, "installed", (CU,), installed, 900, ("LocalMachine\\Root: Access denied",)
+    )
+    [lost] = rootrules.evaluate([Pin("A", "AA", required=False)], readings(errors=errors), NOW, 365)
+    assert lost == rootrules.RootStatus("A", "AA", False, "unknown", store_errors=("LocalMachine\\Root: Access denied",))
+
+
+def test_a_root_is_expired_from_the_exact_moment_of_its_not_after():
+    at_the_moment = cert(LM, "AA", 0)  # not_after == NOW
+    [s] = rootrules.evaluate([Pin("A", "AA")], readings(at_the_moment), NOW, 365)
+    assert (s.state, s.days_left) == ("expired", 0)
+
+
+def test_an_install_step_in_json():
+    step = rootrules.InstallRootStep("Security Communication RootCA2", "51" * 32, LM, "bundled", b"\x30")
+    assert step.as_json() == {
+        "action": "install-root", "pin": "Security Communication RootCA2", "sha256": "51" * 32,
+        "store": "LocalMachine\\Root", "source": "bundled",
+    }
+
+
+def test_select_keeps_the_offered_certificate_itself():
+    offered = Offered("AA", "OU=Root")
+    assert rootrules.select([Pin("A", "AA")], [offered]).pinned == {"AA": offered}

@@ -2,15 +2,15 @@
 
 import hashlib
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import assume, given, strategies as st
 
 from pycert.common import dates
 from pycert.expiry import rules
-from tests.issuers import trust_of
-from pycert.common.model import CertificateInfo, KeyPresence, State, StoreRef
+from tests.issuers import key_of, trust_of
+from pycert.common.model import CertificateInfo, KeyPresence, State, StoreReading, StoreRef
 
 UTC = timezone.utc
 JST = timezone(timedelta(hours=9))
@@ -186,6 +186,44 @@ def test_state_agrees_with_days_left(not_after, now, window, urgent):
         assert 0 <= left < urgent
 
 
+def _expiring_in(now: datetime, days: int) -> CertificateInfo:
+    """A certificate whose expiry date in Japan is `days` calendar days after today's (in
+    Japan): it expires at 23:59:59.999999 JST that day, so days_left is `days` by definition."""
+    day = now.astimezone(JST).date() + timedelta(days=days)
+    return cert(datetime.combine(day, time(23, 59, 59, 999999), JST))
+
+
+windows = st.integers(1, 400).flatmap(lambda w: st.tuples(st.just(w), st.integers(0, w)))
+
+
+# docs/policy.md: `due` when fewer than renewal_window_days are left, `urgent` when fewer than
+# urgent_days; so exactly `window` days left is ok, exactly `urgent` days left is due
+# (or ok when urgent == window). Each boundary has its own property: `<` versus `<=`.
+@given(now=aware, limits=windows)
+def test_exactly_the_window_is_ok_and_one_day_less_is_due(now, limits):
+    window, urgent = limits
+    at = _expiring_in(now, window)
+    assume(now < at.not_after)
+    assert rules.classify(at, [at], now, window, urgent).state is State.OK
+    inside = _expiring_in(now, window - 1)
+    assume(now < inside.not_after)
+    expected = State.DUE if window - 1 >= urgent else State.URGENT
+    assert rules.classify(inside, [inside], now, window, urgent).state is expected
+
+
+@given(now=aware, limits=windows)
+def test_exactly_urgent_days_is_not_urgent_and_one_day_less_is(now, limits):
+    window, urgent = limits
+    at = _expiring_in(now, urgent)
+    assume(now < at.not_after)
+    expected = State.DUE if urgent < window else State.OK
+    assert rules.classify(at, [at], now, window, urgent).state is expected
+    if urgent >= 1:
+        inside = _expiring_in(now, urgent - 1)
+        assume(now < inside.not_after)
+        assert rules.classify(inside, [inside], now, window, urgent).state is State.URGENT
+
+
 @given(a=aware, delta=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=3000)), now=aware)
 def test_days_left_is_monotonic(a, delta, now):
     assert rules.days_left(a + delta, now) >= rules.days_left(a, now)
@@ -212,3 +250,99 @@ def test_an_expiry_in_year_9999_has_a_date_and_a_day_count():
     not_after = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
     assert dates.expiry_text(not_after) == "9999-12-31"
     assert rules.days_left(not_after, datetime(9999, 12, 30, 0, 0, tzinfo=UTC)) == 1
+
+
+# -- rules stated by hand that mutation testing found unstated (docs/reliability.md 4d)
+
+def test_a_certificate_is_valid_from_its_not_before_up_to_not_after_exclusive():
+    starts_now = cert(NOW + timedelta(days=100), not_before=NOW)
+    assert rules.is_valid_at(starts_now, NOW)
+    assert rules.classify(starts_now, [], NOW, 90, 14).state is State.OK  # not "not yet valid" at not_before
+    assert not rules.is_valid_at(cert(NOW), NOW)
+
+
+def test_classify_keeps_the_successor_it_is_given_and_the_profile():
+    old, new = cert(NOW + timedelta(days=10)), cert(NOW + timedelta(days=1000))
+    finding = rules.classify(old, [old, new], NOW, 90, 14, successor=new)  # nothing verified: only the caller knows
+    assert (finding.state, finding.superseded_by, finding.profile) == (State.SUPERSEDED, new.thumbprint, "")
+    assert rules.classify(old, [], NOW, 90, 14, profile="obn").profile == "obn"
+
+
+def test_evaluate_profile_carries_its_inputs_and_passes_the_successor():
+    old, new = cert(NOW + timedelta(days=10)), cert(NOW + timedelta(days=1000))
+    stores = [StoreReading(MY, "ok", (old, new))]
+    result = rules.evaluate_profile("obn", [old, new], stores, NOW, 90, 14, True, trust_of([old, new]))
+    assert (result.profile, result.required, result.stores, result.missing) == ("obn", True, stores, False)
+    assert [(f.profile, f.certificate, f.state, f.superseded_by) for f in result.findings] == [
+        ("obn", new, State.OK, None), ("obn", old, State.SUPERSEDED, new.thumbprint)]
+
+
+def test_worst_findings_lists_only_what_needs_action_worst_first():
+    expired, urgent, due, ok = (cert(NOW + timedelta(days=d), subject=f"CN={d}") for d in (-5, 5, 50, 500))
+    results = [rules.evaluate_profile("a", [due, ok], [], NOW, 90, 14, True),
+               rules.evaluate_profile("b", [urgent, expired], [], NOW, 90, 14, True)]
+    assert [f.certificate for f in rules.worst_findings(results)] == [expired, urgent, due]
+
+
+def test_a_remove_step_in_words_and_in_json():
+    c = cert(datetime(2027, 1, 5, 3, 0, tzinfo=UTC), tp="OLDTP")
+    step = rules.RemoveStep("obn", c, "superseded", "NEWTP")
+    assert step.describe() == (
+        f"remove OLDTP (0110119153, expires {dates.expiry_text(c.not_after)}) from CurrentUser\\My: superseded by NEWTP")
+    assert rules.RemoveStep("obn", c, "superseded", None).describe().endswith("from CurrentUser\\My: superseded")
+    assert step.as_json() == {"action": "remove", "profile": "obn", "store": "CurrentUser\\My", "thumbprint": "OLDTP",
+                              "subject": SUBJECT, "reason": "superseded", "successor": "NEWTP"}
+
+
+def test_cleanup_says_why_a_newer_certificate_is_no_successor():
+    old = cert(NOW + timedelta(days=10), tp="OLD")
+    newer = cert(NOW + timedelta(days=1000), tp="NEWER", issuer="CN=Look-alike CA")
+    rule = trust_of([old, newer])  # each issuer name its own key: the newer one is from another key
+    [keep_old, keep_new] = rules.cleanup_plan([old, newer], NOW, True, rule)
+    assert keep_old == rules.CleanupStep(old, False, "the newer NEWER is not from the CA key that issued this one "
+                                         "nor from a pinned issuer (trusted_issuers)")
+    # a look-alike that is not newer, in another store or of another subject: no such sentence
+    # (`old` is not yet valid here, so it is never "the newest valid certificate" itself)
+    old = cert(NOW + timedelta(days=10), not_before=NOW + timedelta(days=1), tp="OLD")
+    look = "CN=Look-alike CA"
+    for other in (cert(old.not_after, tp="SAME", issuer=look),
+                  cert(NOW + timedelta(days=5), tp="OLDER", issuer=look),
+                  cert(NOW + timedelta(days=1000), tp="ELSEWHERE", issuer=look, store=StoreRef("LocalMachine", "My")),
+                  cert(NOW + timedelta(days=1000), tp="OTHER", issuer=look, subject="CN=other")):
+        steps = rules.cleanup_plan([old, other], NOW, True, trust_of([old, other]))
+        assert [s.reason for s in steps if s.certificate is old] == ["no renewed successor in the same store"], other
+
+
+def test_the_longest_lasting_allowed_successor_wins_own_key_or_pinned():
+    old = cert(NOW + timedelta(days=10), tp="OLD")
+    gone = cert(NOW - timedelta(days=1), tp="GONE")  # expired: can succeed nothing, and is skipped
+    own = cert(NOW + timedelta(days=500), tp="OWN")
+    pinned = cert(NOW + timedelta(days=1000), tp="PINNED", issuer="CN=Next CA generation")
+    rule = trust_of([old, gone, own, pinned], pins=[key_of("CN=Next CA generation")])
+    found = rules.successors([gone, old, own, pinned], NOW, rule)
+    assert found[(MY, "OLD")] is pinned and found[(MY, "OWN")] is pinned
+    not_pinned = trust_of([old, gone, own, pinned])
+    assert rules.successors([gone, old, own, pinned], NOW, not_pinned)[(MY, "OLD")] is own
+    # a subject with no possible successor at all does not end the search for the next one
+    alone = cert(NOW - timedelta(days=1), tp="ALONE", subject="CN=alone")
+    assert rules.successors([alone, old, own], NOW, trust_of([alone, old, own]))[(MY, "OLD")] is own
+
+
+@pytest.mark.parametrize("has_password, leaf_issuer, needing_subject, refusal", [
+    (False, OBN, SUBJECT, "no-password"),
+    (True, OBN, SUBJECT, None),  # same CA key as the certificate it renews
+    (True, "CN=Look-alike CA", SUBJECT, "issuer-unverified"),
+    (True, "CN=Look-alike CA", "CN=someone else", None),  # renews nothing that needs it: not refused, not used
+])
+def test_staged_refusal_by_hand(has_password, leaf_issuer, needing_subject, refusal):
+    leaf = cert(NOW + timedelta(days=1000), tp="LEAF", issuer=leaf_issuer)
+    needing = cert(NOW + timedelta(days=10), tp="OLD", subject=needing_subject)
+    assert rules.staged_refusal(leaf, [needing], trust_of([leaf, needing]), has_password) == refusal
+
+
+def test_pick_renewal_judges_the_staged_certificate_in_the_expiring_ones_store():
+    expiring = cert(NOW + timedelta(days=10), tp="OLD")
+    # read from a PFX: in no store yet, and its key is in the file (whatever the reading says)
+    staged = cert(NOW + timedelta(days=1000), tp="STAGED", store=StoreRef("CurrentUser", "Downloads"),
+                  key=KeyPresence.NO)
+    assert rules.pick_renewal(expiring, [staged], NOW, trust_of([expiring, staged])) is staged

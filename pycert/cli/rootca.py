@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import click
 
 from pycert.cli.context import LINE_FORMATS, Context, as_of_option, detect_options, parse_as_of, pass_ctx, result_file_option
@@ -31,15 +29,18 @@ def detect_rootca(click_ctx: click.Context, ctx: Context, fmt: str, as_of: str |
 @click.option("--cafile", metavar="PATH", help="Verify the URL's TLS with this CA file (otherwise only the pin is checked).")
 @click.option("--format", "fmt", type=LINE_FORMATS, default=None, help="line or json (default: line).")
 @click.option("--dry-run", is_flag=True, help="Fetch and check the certificate; install nothing.")
+@as_of_option
 @result_file_option
 @pass_ctx
 @click.pass_context
-def remediate_rootca(click_ctx, ctx: Context, scope, source, cafile, fmt, dry_run) -> None:
+def remediate_rootca(click_ctx, ctx: Context, scope, source, cafile, fmt, dry_run, as_of) -> None:
     """Install the missing pinned roots; anything whose SHA-256 is not pinned is refused."""
     group = click_ctx.parent.params
     fmt = fmt or group.get("fmt") or "line"
     dry_run = dry_run or bool(group.get("dry_run"))
-    now = datetime.now(timezone.utc)
+    # --as-of: the roots are judged (installed, expiring, expired) as on that date, as by
+    # `detect rootca --as-of`; what is installed is decided by the pin alone
+    now = parse_as_of(as_of)
     options = {"dry_run": dry_run, "scope": scope, "source": source, "cafile": cafile}
     click_ctx.exit(with_failure_line("rootca", fmt, lambda: run_checks(ctx, ["rootca"], fmt, now, "remediate", **options)))
 

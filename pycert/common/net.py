@@ -26,6 +26,7 @@ from typing import Callable
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from pycert.common.errors import PlatformError
+from pycert.common import escape
 from pycert.common.proxy import Route, mask
 from pycert.common.tunnel import ProxyAuth, ProxyAuthError, TunnelHTTPSHandler
 
@@ -33,10 +34,14 @@ CHUNK = 64 * 1024
 
 
 class DownloadError(PlatformError):
-    """A download that did not complete. `kind` says why: timeout, http, too-large, tls, network."""
+    """A download that did not complete. `kind` says why: timeout, http, too-large, tls, network.
+
+    Every sentence names the URL: it goes through escape.url here, the one place, so a
+    password in `https://user:password@host/...` (a URL from the policy or the command
+    line) is never printed or logged."""
 
     def __init__(self, message: str, kind: str, status: int | None = None):
-        super().__init__(message)
+        super().__init__(escape.url(message) or message)
         self.kind = kind
         self.status = status
 

@@ -243,6 +243,8 @@ def cleanup_json(report) -> dict:
 def cleanup_text(report, footer: str | None = None) -> str:
     """The rows and a closing line; `footer` replaces the default closing line ("" for none:
     the rows shown above the confirmation prompt, whose question says what happens next)."""
+    from pycert.common.escape import terminal  # names from certificates are data (a newline is no row)
+
     if not report.removals:
         return _("No certificates of the selected profiles were found.")
     lines = []
@@ -253,10 +255,10 @@ def cleanup_text(report, footer: str | None = None) -> str:
         key = sentence(N_(f", key {r.key}")) if r.key else ""
         succ = sentence(N_(f" by {r.step.successor[:8]}")) if r.step.successor else ""
         reason = sentence(r.step.reason) if " " in r.step.reason else _(r.step.reason)
-        lines.append(sentence(N_(
+        lines.append(terminal(sentence(N_(
             f"  {action:<6} {r.profile:<8} {c.common_name or c.subject}  expires {expiry_text(c.not_after)}  "
             f"{store_label(str(c.store))}  {c.thumbprint}  ({reason}{succ}){extra}{key}"
-        )))
+        ))))
     if footer is not None:
         lines += [footer] if footer else []
     elif not report.applied:

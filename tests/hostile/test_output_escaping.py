@@ -72,3 +72,19 @@ def test_escape_url_masks_only_the_password():
     assert escape.url("http=http://a:b@p:1;https=https://c:d@q:2") == "http=http://a:***@p:1;https=https://c:***@q:2"
     assert escape.url("http://proxy:8080") == "http://proxy:8080"
     assert escape.url("proxy.clinic.local:8080") == "proxy.clinic.local:8080"
+
+
+def test_cleanup_shows_a_cn_newline_and_terminal_controls_escaped(mono_store, capsys):
+    """cleanup's rows go through escape.terminal like list's table (class 6)."""
+    name = x509.Name([
+        x509.NameAttribute(NameOID.COMMON_NAME, "0110119153\n  REMOVE   obn  fake-row\x1b]0;owned\x07"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ReceiptOnline"),
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),
+    ])
+    mono_store.add(samples.make_certificate(name, samples.OBN_CA, NOW - timedelta(days=1), NOW + timedelta(days=50)))
+    assert run(["cleanup"]) == 0
+    out = capsys.readouterr().out
+    rows = out.rstrip("\n").split("\n")
+    assert len(rows) == 2, out  # the certificate's row and the closing line: no fake row
+    assert "\x1b" not in out and "\x07" not in out
+    assert "0110119153\\n  REMOVE   obn  fake-row\\x1b]0;owned\\x07" in rows[0]

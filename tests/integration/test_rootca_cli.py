@@ -20,6 +20,10 @@ sha256 = "{ROOTCA2_SHA256}"
 stores = ["CurrentUser\\\\Root"]
 scope = "user"
 '''
+# The shipped RootCA2 expires 2029-05-29 and is "expiring" from 365 days before: the tests
+# that install it judge the stores as on this date, so they do not depend on today's
+# (docs/reliability.md 4d, run under faketime at 2030).
+AS_OF = "2027-06-01"
 MONO_MACHINE_TRUST = Path("/usr/share/.mono/certs/Trust")
 DEBIAN_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 
@@ -30,15 +34,15 @@ def trust(cli_sandbox) -> list[Path]:
 
 def test_detect_remediate_detect_remediate_again(cli_sandbox):
     cli_sandbox.write_policy(USER_PIN)
-    first = cli_sandbox.run("detect", "rootca")
+    first = cli_sandbox.run("detect", "rootca", "--as-of", AS_OF)
     assert (first.code, first.stderr) == (1, "")
     assert first.last_line == 'NONCOMPLIANT rootca v1 pins=1 missing=1 | "Security Communication RootCA2" state=missing store=-'
 
-    plan = cli_sandbox.run("remediate", "--dry-run", "rootca")  # the group's flag reaches the sub-command
+    plan = cli_sandbox.run("remediate", "--dry-run", "rootca", "--as-of", AS_OF)  # the group's flag reaches the sub-command
     assert plan.code == 1 and "action=would-install" in plan.last_line and trust(cli_sandbox) == []
 
     log_dir = cli_sandbox.base / "logs"
-    done = cli_sandbox.run("remediate", "rootca", env={"PYCERT_LOG_DIR": str(log_dir)})
+    done = cli_sandbox.run("remediate", "rootca", "--as-of", AS_OF, env={"PYCERT_LOG_DIR": str(log_dir)})
     assert (done.code, done.stderr) == (0, "")
     [log] = log_dir.glob("*.log")
     assert (
@@ -52,22 +56,22 @@ def test_detect_remediate_detect_remediate_again(cli_sandbox):
 
     result_file = cli_sandbox.base / "results" / "terminal.json"
     result_file.parent.mkdir()
-    second = cli_sandbox.run("detect", "rootca", "--format", "json", "--result-file", str(result_file))
+    second = cli_sandbox.run("detect", "rootca", "--as-of", AS_OF, "--format", "json", "--result-file", str(result_file))
     data = json.loads(second.stdout)
     assert json.loads(result_file.read_text(encoding="utf-8"))["roots"] == data["roots"]
     assert (second.code, data["verdict"], data["roots"][0]["installed_in"]) == (0, "compliant", ["CurrentUser\\Root"])
 
-    again = cli_sandbox.run("remediate", "rootca")
+    again = cli_sandbox.run("remediate", "rootca", "--as-of", AS_OF)
     assert again.code == 0 and again.last_line.startswith("COMPLIANT rootca v1 pins=1 installed=1 changed=0")
     assert trust(cli_sandbox) == [installed]
 
-    listing = cli_sandbox.run("rootca", "list")
+    listing = cli_sandbox.run("rootca", "list", "--as-of", AS_OF)
     assert listing.code == 0
     assert listing.stdout.splitlines()[1].split() == [
         "installed", "yes", "2029-05-29", "Security", "Communication", "RootCA2", "CurrentUser\\Root", ROOTCA2_SHA256,
     ]
 
-    both = cli_sandbox.run("detect")
+    both = cli_sandbox.run("detect", "--as-of", AS_OF)
     assert "rootca=compliant" in both.last_line
 
 
@@ -103,7 +107,7 @@ def test_refusal_exits_1_with_the_refused_certificate_on_the_line(cli_sandbox):
 @pytest.mark.skipif(not DEBIAN_BUNDLE.exists(), reason=f"{DEBIAN_BUNDLE} is not installed (Debian package ca-certificates)")
 def test_a_whole_ca_bundle_installs_only_the_pin_and_the_line_stays_short(cli_sandbox):
     cli_sandbox.write_policy(USER_PIN)
-    run = cli_sandbox.run("remediate", "rootca", "--source", str(DEBIAN_BUNDLE))
+    run = cli_sandbox.run("remediate", "rootca", "--source", str(DEBIAN_BUNDLE), "--as-of", AS_OF)
     assert (run.code, run.stderr) == (0, "")
     assert len(run.last_line) <= lineformat.MAX_LINE
     line = lineformat.parse(run.last_line)

@@ -169,3 +169,16 @@ def test_ntlm_proxy_failures_are_one_sentence(routes, tmp_path, ntlm_proxy, auth
     assert err.value.kind == "proxy-auth" and reason in err.value.message
     assert "wrong" not in err.value.message and "N7lm" not in err.value.message
     assert not (tmp_path / "x").exists() and ntlm_proxy.tunnels == []
+
+
+def test_a_password_in_the_url_is_never_in_a_download_error(routes, tmp_path):
+    """escape.url is the one masking rule (docs/reliability.md 4c, class 5)."""
+    with pytest.raises(DownloadError) as err:
+        fetch(routes.url("/p/missing").replace("https://", "https://alice:S3cretPw@"), dest=tmp_path / "x")
+    # urllib does not take user:password from an https URL, so the host is not reached
+    assert err.value.kind == "network" and "could not be reached" in err.value.message
+    assert "S3cretPw" not in str(err.value) and "S3cretPw" not in err.value.message
+    assert "https://alice:***@127.0.0.1:" in err.value.message
+    with pytest.raises(DownloadError) as err:
+        fetch("ftp://alice:S3cretPw@example.invalid/c.msi")
+    assert err.value.message == "'ftp://alice:***@example.invalid/c.msi' is not an http(s) URL; give a full https:// address."

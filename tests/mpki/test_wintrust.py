@@ -10,6 +10,12 @@ from cryptography.hazmat.primitives import serialization
 from pycert.platform.windows import wintrust as wt
 from tests.winfakes import fake_library
 
+# Written from Microsoft's wintrust.h / WINTRUST_DATA documentation, not from the module:
+# {00AAC56B-CD44-11d0-8CC2-00C04FC295EE}, its fields in memory order (little-endian)
+WINTRUST_ACTION_GENERIC_VERIFY_V2 = bytes.fromhex("6bc5aa00" "44cd" "d011" "8cc200c04fc295ee")
+WTD_STATEACTION_VERIFY, WTD_STATEACTION_CLOSE = 0x00000001, 0x00000002
+INVALID_HANDLE_VALUE = 2**64 - 1  # (HANDLE)-1 on 64-bit Windows
+
 
 def fake_dll(status, signer_der=None):
     dll = MagicMock()
@@ -22,7 +28,7 @@ def fake_dll(status, signer_der=None):
             "revocation": d.fdwRevocationChecks, "union": d.dwUnionChoice, "state": d.dwStateAction,
             "prov": d.dwProvFlags, "path": d.pFile.contents.pcwszFilePath, "file_cb": d.pFile.contents.cbStruct,
         })
-        if d.dwStateAction == wt.WTD_STATEACTION_VERIFY:
+        if d.dwStateAction == WTD_STATEACTION_VERIFY:
             d.hWVTStateData = 0x5150
             return status
         return 0
@@ -50,14 +56,15 @@ def test_verify_passes_no_ui_file_choice_and_closes_the_state(mocker, pki):
     assert sig.signer_thumbprint == pki.signer.thumbprint
     assert sig.signer_subject == "CN=Cybertrust Japan Co., Ltd., O=Cybertrust Japan Co., Ltd., C=JP"
     first, second = seen
-    assert first["action"] == bytes(wt.WINTRUST_ACTION_GENERIC_VERIFY_V2)
-    assert bytes(wt.WINTRUST_ACTION_GENERIC_VERIFY_V2)[:4] == (0x00AAC56B).to_bytes(4, "little")
-    assert first["handle"] == wt.INVALID_HANDLE_VALUE
+    assert first["action"] == WINTRUST_ACTION_GENERIC_VERIFY_V2
+    assert first["handle"] == INVALID_HANDLE_VALUE
+    # WTD_UI_NONE, WTD_REVOKE_NONE, WTD_CHOICE_FILE, WTD_STATEACTION_VERIFY, WTD_CACHE_ONLY_URL_RETRIEVAL
     assert (first["ui"], first["revocation"], first["union"], first["state"], first["prov"]) == (
-        2, 0, 1, wt.WTD_STATEACTION_VERIFY, wt.WTD_CACHE_ONLY_URL_RETRIEVAL)
+        2, 0, 1, 1, 0x1000)
     assert first["path"] == r"C:\cache\CybertrustManagedPKIClient.msi"
-    assert first["cbStruct"] == ctypes.sizeof(wt.WINTRUST_DATA) and first["file_cb"] == ctypes.sizeof(wt.WINTRUST_FILE_INFO)
-    assert second["state"] == wt.WTD_STATEACTION_CLOSE
+    # sizeof on 64-bit Windows, with pSignatureSettings (tests/unit/test_struct_layouts.py)
+    assert first["cbStruct"] == 88 and first["file_cb"] == 32
+    assert second["state"] == WTD_STATEACTION_CLOSE
     dll.WTHelperGetProvSignerFromChain.assert_called_once()
     assert dll.WTHelperGetProvSignerFromChain.call_args.args[1:] == (0, False, 0)
 
@@ -79,7 +86,7 @@ def test_failure_codes(mocker, status, reason):
     mocker.patch.object(wt, "_wintrust", return_value=fake_library(wt.WINTRUST, dll))
     sig = wt.verify("x.msi")
     assert not sig.valid and sig.reason == reason
-    assert [s["state"] for s in seen] == [wt.WTD_STATEACTION_VERIFY, wt.WTD_STATEACTION_CLOSE]
+    assert [s["state"] for s in seen] == [WTD_STATEACTION_VERIFY, WTD_STATEACTION_CLOSE]
 
 
 def test_authenticode_uses_wintrust_on_windows(mocker):

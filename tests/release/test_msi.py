@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 from buildlib.module import FOLDERS, ROOT_MODULE, merge_module
-from buildlib.msitables import NEVER_OVERWRITE, PERMANENT, WIN64, export_table, properties
+from buildlib.msitables import export_table, properties
+
+# Component table Attributes, from Microsoft's "Component Table" page (not from buildlib):
+PERMANENT = 0x0010  # msidbComponentAttributesPermanent
+NEVER_OVERWRITE = 0x0080  # msidbComponentAttributesNeverOverwrite
+WIN64 = 0x0100  # msidbComponentAttributes64bit
 
 pytestmark = pytest.mark.packaging
 

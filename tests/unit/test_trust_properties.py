@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from types import SimpleNamespace
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pycert.common.model import KeyPresence, State, StoreReading, StoreRef
 from pycert.demo import samples
 from pycert.expiry import cleanup, scan
+from pycert.expiry.trust import IssuerTrust
 from pycert.pfx.reader import certificate_info
 from pycert.policy.models import BUILTIN_POLICY, Policy
 
@@ -90,3 +93,22 @@ def test_the_genuine_renewal_still_supersedes_among_look_alikes(days, keys_known
     assert states[old.thumbprint] == (State.SUPERSEDED, renewed.thumbprint)
     plan = cleanup.plan(POLICY, Stores([old, renewed, GENUINE_CA, *fakes], keys_known), NOW)
     assert [r.step.certificate.thumbprint for r in plan.to_remove] == [old.thumbprint]
+
+
+# -- the issuer rule as a table, by hand (pycert/expiry/trust.py's docstring; mutation testing)
+
+@pytest.mark.parametrize("signers, pins, may", [
+    ({}, frozenset(), False),  # neither signer known: replaces nothing (None is no key)
+    ({"NEW": "K1"}, frozenset(), False),  # the old certificate's signer unknown, nothing pinned
+    ({"NEW": "K1", "OLD": "K1"}, frozenset(), True),  # the same CA key
+    ({"NEW": "K2", "OLD": "K1"}, frozenset(), False),  # another CA key
+    ({"NEW": "K2", "OLD": "K1"}, frozenset({"K2"}), True),  # another key, pinned by the profile
+    ({"NEW": "K2", "OLD": "K1"}, frozenset({"K1"}), False),  # the pin is of the old key, not the new
+    ({"OLD": "K1"}, frozenset({"K1"}), False),  # the successor's signer unknown
+])
+def test_may_replace_by_hand(signers, pins, may):
+    new, old = SimpleNamespace(thumbprint="NEW"), SimpleNamespace(thumbprint="OLD")
+    rule = IssuerTrust(signers, pins)
+    assert rule.may_replace(new, old) is may
+    assert rule.verified(new) is ("NEW" in signers)
+    assert rule.pinned(new) is (signers.get("NEW") in pins)
