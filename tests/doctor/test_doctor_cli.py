@@ -2,15 +2,19 @@
 real OBN hosts: every test points PYCERT_DOCTOR_* at a local server)."""
 
 import json
+import os
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
 import pytest
 
 from pycert.common.proxy import DIRECT, Route
 from pycert.common import net
-from pycert.doctor import job as doctor, judges
+from pycert.doctor import job as doctor
 from pycert.common.model import StoreRef
 from pycert.platform.windows.environment import InternetSettings, OsBuild, TokenInfo, WinHttpProxy
+
+from tests.conftest import ROOT
 
 from .servers import Server, Silent, closed_port_url, make_tls_files
 
@@ -38,6 +42,10 @@ def by_name(data):
 
 
 def test_json_reports_every_check_and_reachability_against_local_servers(cli_sandbox, servers):
+    # RootCA2 in the sandbox's CurrentUser\Root: the rootca check is "ok" whatever this
+    # machine's LocalMachine\Root (outside the sandbox) holds, so every status is known.
+    rootca2 = (ROOT / "pycert" / "data" / "Security_Communication_RootCA2.der").read_bytes()
+    cli_sandbox.seed([SimpleNamespace(der=rootca2)], "CurrentUser\\Root", with_ca=False)
     run = cli_sandbox.run("doctor", "--format", "json", env=env_for(servers, SSL_CERT_FILE=str(servers["ca"])))
     data = json.loads(run.stdout)
     checks = by_name(data)
@@ -52,10 +60,14 @@ def test_json_reports_every_check_and_reachability_against_local_servers(cli_san
     assert checks["reach-crl"]["status"] == "ok" and checks["reach-crl"]["details"]["status"] == 404
     assert checks["policy"]["status"] == "ok" and checks["policy"]["message"].startswith("built-in defaults")
     assert checks["proxy"]["message"] == "PyCert connects to 127.0.0.1 directly (no proxy is configured)."
-    # exit code follows the statuses, whatever this machine's own root store holds
-    any_fail = any(c["status"] == "fail" for c in data["checks"])
-    assert run.code == data["exit_code"] == (1 if any_fail else 0)
-    assert data["verdict"] == max((c["status"] for c in data["checks"]), key=judges.SEVERITY.get)
+    # Every status written by hand for a Linux test machine (Mono, 64-bit); only elevation
+    # follows who runs the suite. The worst is "warn" (not Windows; /p/cert answers 404): exit 0.
+    elevated = "ok" if os.geteuid() == 0 else "warn"
+    assert {name: c["status"] for name, c in checks.items()} == {
+        "os": "warn", "dotnet": "ok", "bitness": "ok", "elevation": elevated, "policy": "ok", "account": "ok",
+        "proxy": "ok", "rootca": "ok", "reach-installer": "ok", "reach-rootcert": "warn", "reach-crl": "ok",
+    }
+    assert (data["verdict"], data["exit_code"], run.code) == ("warn", 0, 0)
     assert run.stderr == ""
 
 
