@@ -4,7 +4,7 @@
 # prints, per module, how many mutants the tests killed. One worker by default (the machine
 # is shared); JOBS=2 to use two.
 #
-#   tools/mutation.sh                      # all seven modules (about an hour on one CPU)
+#   tools/mutation.sh                      # all seven modules (about ten minutes here, one worker)
 #   tools/mutation.sh pycert.common.secret # one module
 #   FRESH=1 tools/mutation.sh ...          # forget earlier results (mutants/ is a cache)
 set -euo pipefail
