@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import click
 
-from pycert.cli.context import LINE_FORMATS, Context, group_format, pass_ctx
+from pycert.cli.context import LINE_FORMATS, Context, group_format, pass_ctx, result_file_option
 from pycert.cli.failures import with_failure_line
 from pycert.cli.root import cli, detect_group, remediate_group
 from pycert.cli.runner import log_result, render_result
@@ -18,6 +18,7 @@ cache_dir_option = click.option("--cache-dir", metavar="DIR", help="Cache folder
 @click.option("--format", "fmt", type=LINE_FORMATS, default="line", show_default=True)
 @click.option("--offline", is_flag=True, help="Do not ask the portal; use the cached answer for `latest`.")
 @cache_dir_option
+@result_file_option
 @pass_ctx
 @click.pass_context
 def detect_mpki(click_ctx: click.Context, ctx: Context, fmt: str, offline: bool, cache_dir: str | None) -> None:
@@ -41,6 +42,7 @@ def detect_mpki(click_ctx: click.Context, ctx: Context, fmt: str, offline: bool,
 @click.option("--dry-run", is_flag=True, help="Verify the MSI and print the plan; change nothing.")
 @click.option("--format", "fmt", type=LINE_FORMATS, default="line", show_default=True)
 @cache_dir_option
+@result_file_option
 @pass_ctx
 @click.pass_context
 def remediate_mpki(click_ctx: click.Context, ctx: Context, msi: str | None, url: str | None, dry_run: bool,

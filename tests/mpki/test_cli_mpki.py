@@ -168,3 +168,18 @@ def test_docs_show_what_mpki_status_really_prints_off_windows(tmp_path):
     doc = (Path(__file__).parents[2] / "docs" / "ja" / "mpki.md").read_text(encoding="utf-8")
     assert f"$ pycert mpki status\n{run.stderr}$ echo $?\n3\n" in doc
     assert "**Windows で実行したものではなく**" in doc and "FakeWinreg" in doc
+
+
+@pytest.mark.parametrize("where", ["sub-command", "group"])
+def test_detect_and_remediate_mpki_take_result_file_on_either_level(machine, msis, policy, tmp_path, capsys, where):
+    """docs/output.md: every check's sub-command takes --result-file, as on the group;
+    `pycert detect mpki --result-file F` was "No such option"."""
+    policy('required_version = "2.1.0"\n')
+    for verb, extra in (("detect", ["--offline"]), ("remediate", ["--dry-run", "--msi", str(msis.v2)])):
+        out_file = tmp_path / f"{verb}-{where}.json"
+        args = (["--result-file", str(out_file), "mpki"] if where == "group" else ["mpki", "--result-file", str(out_file)])
+        code = cli.run([verb, *args, *extra, "--cache-dir", str(tmp_path / "c")])
+        line = capsys.readouterr().out.splitlines()[-1]
+        data = json.loads(out_file.read_text(encoding="utf-8"))
+        assert code == 1 and line.startswith("NONCOMPLIANT mpki v1 ")
+        assert (data["check"], data["verdict"]) == ("mpki", "noncompliant")
