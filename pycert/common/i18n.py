@@ -117,10 +117,6 @@ _PROBLEM = re.compile(r"(.+?, line \d+): ([^\s:]+): (.+)\.", re.DOTALL)
 _GOT = re.compile(r"(.+) \(got (.*)\)", re.DOTALL)
 
 
-def _translated(text: str, lang: str) -> bool:
-    return sentence(text, lang, 1) != text
-
-
 def _pattern(template: str) -> re.Pattern[str] | None:
     """A regular expression that matches what `template` renders to; None for a template
     that is only values and punctuation (it would match anything)."""
@@ -165,9 +161,9 @@ def sentence(text: str, lang: str | None = None, depth: int = 0) -> str:
     if problem:
         where, field, what = problem.groups()
         got = _GOT.fullmatch(what)  # pydantic's message + the value written (policy/load._describe)
-        if got and _translated(got.group(1), lang):
-            frame = table.get("{0} (got {1})", "{0} (got {1})")
-            what_ja = frame.format(sentence(got.group(1), lang, 1), got.group(2))
+        head_ja = sentence(got.group(1), lang, 1) if got else None
+        if got and head_ja != got.group(1):
+            what_ja = table.get("{0} (got {1})", "{0} (got {1})").format(head_ja, got.group(2))
         else:
             what_ja = sentence(what, lang, 1)
         return f"{sentence(where, lang, 1)}: {field}: {what_ja}" + ("。" if what_ja != what else ".")
